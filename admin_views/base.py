@@ -1,0 +1,169 @@
+"""What every panel view shares: login, roles, CSRF, optimistic locking and people's errors."""
+
+from __future__ import annotations
+
+from flask import abort, flash, g, redirect, request, url_for
+from flask_admin import AdminIndexView, BaseView
+from flask_admin.contrib.sqla import ModelView
+from flask_admin.contrib.sqla.form import InlineModelConverter
+from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+from wtforms import HiddenField
+
+from models import ConcurrentEditError, DomainError, ValidationFailed
+from models.customer_rules import check_version
+
+# Flask-Admin view methods that change data; read_only users are refused them outright.
+WRITE_VIEWS = {"create_view", "edit_view", "delete_view", "action_view", "ajax_update"}
+PAGE_SIZES = (10, 25, 50, 100)
+
+
+class AccessMixin:
+    """Login for everyone; writes for admin and office; some views for admins only."""
+
+    admin_only = False
+
+    def is_accessible(self) -> bool:
+        return current_user.is_authenticated and current_user.is_active
+
+    def inaccessible_callback(self, name, **kwargs):
+        if not current_user.is_authenticated:
+            return redirect(url_for("auth.login", next=request.full_path))
+        abort(403)
+
+    def _handle_view(self, name, **kwargs):
+        refused = super()._handle_view(name, **kwargs)
+        if refused is not None:
+            return refused
+        if self.admin_only and not current_user.is_admin:
+            abort(403)
+        if name in WRITE_VIEWS and not current_user.can_write:
+            abort(403)
+        return None
+
+
+class VersionField(HiddenField):
+    """Carries the record version the user opened; checked on save, never written back."""
+
+    def populate_obj(self, obj, name) -> None:
+        pass
+
+
+class ExplicitInlineConverter(InlineModelConverter):
+    """Lets an inline admin name its relation (`relation = ("work_addresses", "customer")`)
+    where a child points at the parent twice (a work address's owner and its landlord)."""
+
+    def _calculate_mapping_key_pair(self, model, info):
+        relation = getattr(info, "relation", None)
+        if relation:
+            forward, reverse = relation
+            return {forward: reverse}
+        return super()._calculate_mapping_key_pair(model, info)
+
+
+class SecureModelView(AccessMixin, ModelView):
+    """Base for every model view: declare columns, forms and filters; this does the rest."""
+
+    can_view_details = True
+    can_set_page_size = True
+    page_size = 25
+    page_size_options = PAGE_SIZES
+    details_modal = False
+    create_modal = False
+    edit_modal = False
+    column_display_actions = True
+    # Relationship columns are loaded with the page, not one query per row.
+    column_auto_select_related = True
+    inline_model_form_converter = ExplicitInlineConverter
+    # The noun used in messages ("This customer was changed …").
+    noun = "record"
+
+    def __init__(self, model, session, **kwargs):
+        if hasattr(model, "version"):  # optimistic locking: the form carries what was seen
+            self.form_extra_fields = {**(self.form_extra_fields or {}), "version": VersionField()}
+            if self.form_columns:
+                self.form_columns = (*self.form_columns, "version")
+        super().__init__(model, session, **kwargs)
+
+    # Role-aware buttons: read_only users do not see what they cannot use.
+    @property
+    def can_create(self) -> bool:
+        return self.allow_create and current_user.is_authenticated and current_user.can_write
+
+    @property
+    def can_edit(self) -> bool:
+        return self.allow_edit and current_user.is_authenticated and current_user.can_write
+
+    @property
+    def can_delete(self) -> bool:
+        return self.allow_delete and current_user.is_authenticated and current_user.can_write
+
+    allow_create = True
+    allow_edit = True
+    allow_delete = True
+
+    def check(self, model, is_created: bool) -> None:
+        """Domain rules for this model; raise ValidationFailed. Overridden per view."""
+
+    def on_model_change(self, form, model, is_created):
+        g.model_form = form  # so a refused rule can be shown next to its field
+        if not is_created and "version" in form:
+            check_version(model, _as_int(form.version.data), self.noun)
+        self.check(model, is_created)
+
+    def handle_view_exception(self, exc: Exception) -> bool:
+        if isinstance(exc, ValidationFailed):
+            _attach_errors(g.get("model_form"), exc.errors)
+            flash("Not saved: " + " ".join(exc.errors.values()), "error")
+            return True
+        if isinstance(exc, StaleDataError):
+            flash(
+                f"Not saved: this {self.noun} was changed by someone else while you were saving. "
+                "Reload it and make your changes again.",
+                "error",
+            )
+            return True
+        if isinstance(exc, ConcurrentEditError | DomainError):
+            flash(f"Not saved: {exc}", "error")
+            return True
+        if isinstance(exc, IntegrityError):
+            flash(
+                "Not saved: it would duplicate an existing value or point at a record that "
+                "does not exist. Check the highlighted values and try again.",
+                "error",
+            )
+            return True
+        return super().handle_view_exception(exc)
+
+
+def _as_int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _attach_errors(form, errors: dict[str, str]) -> None:
+    if form is None:
+        return
+    for name, message in errors.items():
+        if name in form:
+            field = form[name]
+            field.errors = [*field.errors, message]
+
+
+class ReadOnlyModelView(SecureModelView):
+    """A trail or log: listed and viewed, never changed through the panel."""
+
+    allow_create = False
+    allow_edit = False
+    allow_delete = False
+
+
+class SecureIndexView(AccessMixin, AdminIndexView):
+    pass
+
+
+class SecureBaseView(AccessMixin, BaseView):
+    pass

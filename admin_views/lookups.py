@@ -1,0 +1,49 @@
+"""AJAX lookups for relationship fields: no form ever renders a whole table as a dropdown."""
+
+from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
+from sqlalchemy import or_
+
+from extensions import db
+from models import Customer, User, WorkAddress
+
+
+def by_name(page_size: int = 10) -> dict:
+    """For lookup lists: a click shows the first entries, typing narrows them."""
+    return {"fields": ("name",), "page_size": page_size, "minimum_input_length": 0,
+            "placeholder": "Type to search…"}
+
+
+def user_lookup() -> dict:
+    return {"fields": (User.name, User.email), "page_size": 10, "minimum_input_length": 0,
+            "placeholder": "Name or email…"}
+
+
+class PrefixLoader(QueryAjaxModelLoader):
+    """Matches the start of a name, postcode or email, case-insensitively, in a stable order
+    (stock loaders CAST every column and match `%term%`, which no index can serve)."""
+
+    def get_list(self, term: str, offset: int = 0, limit: int = 10):
+        query = self.get_query()
+        term = (term or "").strip()
+        if term:
+            query = query.filter(or_(*(field.ilike(f"{term}%") for field in self._cached_fields)))
+        return query.order_by(*self.order_by).offset(offset).limit(limit).all()
+
+
+def customer_loader(name: str) -> PrefixLoader:
+    return PrefixLoader(
+        name, db, Customer,
+        fields=("surname", "company_name", "postcode", "email"),
+        order_by=(Customer.surname, Customer.id),
+        page_size=10, minimum_input_length=1,
+        placeholder="Surname, company, postcode or email…",
+    )
+
+
+def work_address_loader(name: str) -> PrefixLoader:
+    return PrefixLoader(
+        name, db, WorkAddress,
+        fields=("address_line_1", "postcode", "occupier_surname"),
+        order_by=(WorkAddress.address_line_1, WorkAddress.id),
+        page_size=10, minimum_input_length=1, placeholder="Address or postcode…",
+    )

@@ -1,0 +1,84 @@
+"""Admin menu: staff logins, the audit log, portal links."""
+
+from flask_login import current_user
+from markupsafe import Markup, escape
+from wtforms import PasswordField
+from wtforms.validators import DataRequired, Length, Optional
+
+from forms.validators import EmailValid
+from models import ValidationFailed
+
+from .base import ReadOnlyModelView, SecureModelView
+
+MIN_PASSWORD = 10
+
+
+class UserView(SecureModelView):
+    admin_only = True
+    noun = "user"
+    column_list = ("email", "name", "role", "active", "locked_until", "created_at")
+    column_searchable_list = ("email", "name")
+    column_filters = ("role", "active")
+    column_exclude_list = ("password_hash",)
+    column_details_exclude_list = ("password_hash", "preferences")
+    form_columns = ("email", "name", "role", "active", "new_password")
+    form_extra_fields = {
+        "new_password": PasswordField(
+            "New password",
+            validators=[Optional(), Length(min=MIN_PASSWORD,
+                                           message=f"At least {MIN_PASSWORD} characters.")],
+            description="Leave blank to keep the current password.",
+        )
+    }
+    form_args = {"email": {"validators": [DataRequired("Enter the email."), EmailValid()]},
+                 "name": {"validators": [DataRequired("Enter the name.")]}}
+
+    def check(self, model, is_created):
+        if is_created and not model.password_hash:
+            raise ValidationFailed({"new_password": "A new user needs a password."})
+        if model.id == current_user.id and (not model.active or not model.is_admin):
+            raise ValidationFailed({"role": "You cannot remove your own admin access."})
+
+    def on_model_change(self, form, model, is_created):
+        if form.new_password.data:
+            model.set_password(form.new_password.data)
+        model.email = model.email.strip().lower()
+        super().on_model_change(form, model, is_created)
+
+    def delete_model(self, model):
+        if model.id == current_user.id:
+            self.handle_view_exception(ValidationFailed({"id": "You cannot delete yourself."}))
+            return False
+        return super().delete_model(model)
+
+
+def render_changes(view, context, model, name):
+    rows = "".join(
+        f"<tr><th>{escape(field)}</th><td>{escape(old)}</td><td>→ {escape(new)}</td></tr>"
+        for field, (old, new) in sorted((model.changes or {}).items())
+    )
+    # Every value was escaped above.
+    return Markup(f'<table class="table table-sm mb-0">{rows}</table>') if rows else ""  # noqa: S704
+
+
+class AuditLogView(ReadOnlyModelView):
+    admin_only = True
+    name = "Audit log"
+    column_list = ("at", "user", "action", "entity", "entity_id", "summary", "changes")
+    column_labels = {"at": "When", "entity_id": "Id"}
+    column_default_sort = ("at", True)
+    column_filters = ("action", "entity", "entity_id", "at", "user")
+    column_searchable_list = ("summary",)
+    column_formatters = {"changes": render_changes}
+    column_formatters_detail = {"changes": render_changes}
+
+
+class PortalAccessView(ReadOnlyModelView):
+    """Links are created and revoked from the customer record (record actions)."""
+
+    admin_only = True
+    name = "Portal links"
+    column_list = ("customer", "created_at", "expires_at", "revoked_at", "last_used_at",
+                   "can_see_statement", "can_see_works", "can_see_documents", "can_see_assets")
+    column_details_exclude_list = ("token_hash",)
+    column_default_sort = ("created_at", True)

@@ -1,0 +1,104 @@
+"""Contracts, service plans on customers, service reminders, communications, attachments."""
+
+from flask_login import current_user
+from wtforms.validators import DataRequired
+
+from models.service_rules import check_contract, check_customer_service_plan, check_reminder
+
+from .base import SecureModelView
+from .lookups import by_name, customer_loader, work_address_loader
+
+CUSTOMER_REQUIRED = {"validators": [DataRequired("Choose the customer.")]}
+
+
+class ContractView(SecureModelView):
+    noun = "contract"
+    column_list = ("reference", "customer", "status", "start_date", "end_date",
+                   "renewal_reminder_on", "value")
+    column_searchable_list = ("reference",)
+    column_filters = ("status", "start_date", "end_date", "renewal_reminder_on")
+    form_columns = ("customer", "reference", "description", "status", "start_date", "end_date",
+                    "renewal_reminder_on", "value")
+    form_args = {"customer": CUSTOMER_REQUIRED,
+                 "reference": {"validators": [DataRequired("Give the contract a reference.")]},
+                 "start_date": {"validators": [DataRequired("Enter the start date.")]}}
+    form_ajax_refs = {"customer": customer_loader("customer")}
+
+    def check(self, model, is_created):
+        check_contract(model)
+
+
+class CustomerServicePlanView(SecureModelView):
+    noun = "service plan"
+    name = "Customer service plans"
+    column_list = ("customer", "service_plan", "expires_on")
+    column_filters = ("expires_on", "service_plan")
+    form_columns = ("customer", "service_plan", "expires_on", "work_addresses")
+    form_args = {"customer": CUSTOMER_REQUIRED,
+                 "service_plan": {"validators": [DataRequired("Choose the plan.")]},
+                 "expires_on": {"validators": [DataRequired("Enter the expiry date.")]}}
+    form_ajax_refs = {"customer": customer_loader("customer"),
+                      "service_plan": by_name(),
+                      "work_addresses": work_address_loader("work_addresses")}
+
+    def check(self, model, is_created):
+        check_customer_service_plan(model)
+
+
+class ServiceReminderView(SecureModelView):
+    noun = "service reminder"
+    column_list = ("due_on", "description", "customer", "work_address", "asset", "status")
+    column_default_sort = "due_on"
+    column_filters = ("status", "due_on")
+    column_searchable_list = ("description",)
+    form_columns = ("customer", "work_address", "asset", "description", "due_on", "status")
+    form_args = {"customer": CUSTOMER_REQUIRED,
+                 "description": {"validators": [DataRequired("Describe the service.")]},
+                 "due_on": {"validators": [DataRequired("Enter the due date.")]}}
+    form_ajax_refs = {"customer": customer_loader("customer"),
+                      "work_address": work_address_loader("work_address"),
+                      "asset": {"fields": ("technical_reference",), "page_size": 10}}
+
+    def check(self, model, is_created):
+        check_reminder(model)
+
+
+class CommunicationView(SecureModelView):
+    noun = "communication"
+    column_list = ("created_at", "kind", "customer", "author", "subject", "is_important",
+                   "scheduled_for")
+    column_labels = {"created_at": "When", "is_important": "Important",
+                     "scheduled_for": "Activity due"}
+    column_default_sort = ("created_at", True)
+    column_searchable_list = ("subject", "body")
+    column_filters = ("kind", "is_important", "do_not_work_with_again", "scheduled_for",
+                      "created_at")
+    form_columns = ("customer", "work_address", "kind", "subject", "body", "is_important",
+                    "do_not_work_with_again", "scheduled_for")
+    form_args = {"customer": CUSTOMER_REQUIRED,
+                 "body": {"validators": [DataRequired("Write the note.")]}}
+    form_ajax_refs = {"customer": customer_loader("customer"),
+                      "work_address": work_address_loader("work_address")}
+
+    def on_model_change(self, form, model, is_created):
+        if is_created:
+            model.author = current_user
+        super().on_model_change(form, model, is_created)
+
+
+class AttachmentView(SecureModelView):
+    """Files are uploaded from the customer record page; here they are listed and described."""
+
+    noun = "file"
+    allow_create = False
+    allow_delete = False
+    column_list = ("original_name", "description", "customer", "content_type", "size_bytes",
+                   "is_picture", "uploaded_by", "uploaded_at")
+    column_labels = {"original_name": "File", "size_bytes": "Size (bytes)",
+                     "is_picture": "Picture"}
+    column_default_sort = ("uploaded_at", True)
+    column_searchable_list = ("original_name", "description")
+    column_filters = ("is_picture", "content_type", "uploaded_at")
+    column_details_exclude_list = ("stored_name", "thumbnail_name")
+    form_columns = ("description",)
+    form_args = {"description": {"validators": [DataRequired("Describe the file.")]}}

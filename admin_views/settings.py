@@ -1,0 +1,60 @@
+"""Lookup lists under Settings: editable by admins and office staff."""
+
+from wtforms.validators import DataRequired
+
+from .base import SecureModelView
+from .lookups import by_name
+
+NAME_REQUIRED = {"validators": [DataRequired("Enter a name.")]}
+
+
+class LookupView(SecureModelView):
+    """A pick list: name, active flag and whatever the lookup adds."""
+
+    column_searchable_list = ("name",)
+    column_filters = ("active",)
+    column_default_sort = "name"
+    form_args = {"name": NAME_REQUIRED}
+    column_extra: tuple[str, ...] = ()
+
+    def __init__(self, model, session, **kwargs):
+        self.column_list = ("name", *self.column_extra, "active")
+        self.form_columns = ("name", *self.column_extra, "active")
+        super().__init__(model, session, **kwargs)
+
+
+class CustomerTypeView(LookupView):
+    column_extra = ("is_company", "allows_primary_contact", "work_address_label")
+    column_labels = {"is_company": "Company", "allows_primary_contact": "Primary contact"}
+
+
+class PriceBookView(LookupView):
+    column_extra = ("description",)
+
+
+class ProductView(LookupView):
+    column_extra = ("unit_price",)
+
+
+class ResultCodeView(LookupView):
+    column_extra = ("code",)
+
+
+class SlaView(LookupView):
+    column_extra = ("response_hours", "resolution_hours")
+
+
+class ServicePlanView(LookupView):
+    column_extra = ("description", "price", "visits_per_year")
+
+
+class ModelLookupView(SecureModelView):
+    """Appliance models, each of one make."""
+
+    column_list = ("name", "make", "active")
+    column_searchable_list = ("name",)
+    column_filters = ("active", "make")
+    form_columns = ("make", "name", "active")
+    form_args = {"name": NAME_REQUIRED,
+                 "make": {"validators": [DataRequired("Choose the make.")]}}
+    form_ajax_refs = {"make": by_name()}

@@ -1,0 +1,68 @@
+"""create_app(): the Flask application factory. Registers extensions, the panel and the CLI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, redirect, render_template, url_for
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+
+import cli
+import settings
+from admin_views import init_admin
+from admin_views.auth import bp as auth_bp
+from extensions import csrf, db, login_manager, migrate
+from models import User, act_as, phones
+
+ROOT = Path(__file__).resolve().parent
+SECURITY_HEADERS = {
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__, template_folder="admin_views/templates",
+                instance_path=str(ROOT / "instance"))
+    app.config.update(settings.from_environment(Path(app.instance_path), ROOT))
+    app.config.update(config or {})
+    phones.set_default_region(app.config["PHONE_REGION"])
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Log in to open the panel."
+    app.register_blueprint(auth_bp)
+    init_admin(app)
+    cli.register(app)
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        return user if user is not None and user.active else None
+
+    @app.before_request
+    def attribute_changes_to_user() -> None:
+        act_as(db.session, current_user if current_user.is_authenticated else None)
+
+    @app.after_request
+    def security_headers(response):
+        for header, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(header, value)
+        return response
+
+    @app.errorhandler(CSRFError)
+    def csrf_refused(error):
+        return render_template("error.html", title="Form expired",
+                               message="This form has expired or did not come from this site. "
+                                       "Go back, reload the page and try again."), 400
+
+    @app.route("/")
+    def home():
+        return redirect(url_for("admin.index"))
+
+    return app

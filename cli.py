@@ -1,0 +1,45 @@
+"""Command-line tools: `flask --app app create-user …` and `flask --app app seed …`."""
+
+import click
+from flask import Flask
+from sqlalchemy import func, select
+
+from extensions import db
+from models import Role, User
+
+
+@click.command("create-user")
+@click.argument("email")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.office.value)
+@click.option("--name", default=None, help="Display name (defaults to the email's local part).")
+def create_user(email: str, password: str, role: str, name: str | None) -> None:
+    """Create a staff login, or reset the password and role of an existing one."""
+    email = email.strip().lower()
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email))
+    if user is None:
+        user = User(email=email, name=name or email.split("@")[0], active=True)
+        db.session.add(user)
+    elif name:
+        user.name = name
+    user.role = Role(role)
+    user.set_password(password)
+    db.session.commit()
+    click.echo(f"User {email} ({role}) is ready.")
+
+
+@click.command("seed")
+@click.option("--customers", default=50, show_default=True, help="Customers to add.")
+@click.option("--random-seed", type=int, default=None, help="Make the demo data repeatable.")
+def seed_command(customers: int, random_seed: int | None) -> None:
+    """Add default lookups (once) and demo customers with everything they can have."""
+    from seed.demo import seed_demo_data
+
+    counts = seed_demo_data(db.session, customers=customers, random_seed=random_seed)
+    db.session.commit()
+    click.echo("Seeded: " + ", ".join(f"{n} {kind}" for kind, n in counts.items()))
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(create_user)
+    app.cli.add_command(seed_command)

@@ -1,0 +1,1 @@
+"""WTForms forms and validators used by the views."""

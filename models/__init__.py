@@ -1,0 +1,68 @@
+"""The domain: SQLAlchemy models and the operations on them. Nothing here imports Flask."""
+
+from . import numbering  # noqa: F401  (registers the document-numbering flush hook)
+from .assets import Asset
+from .audit import AuditEntry, act_as, record
+from .base import Base
+from .communications import Attachment, Communication
+from .customers import Branch, Contact, Customer, PhoneNumber, WorkAddress
+from .enums import (
+    BreakdownStyle,
+    CommunicationKind,
+    ContractStatus,
+    InvoiceKind,
+    InvoiceStatus,
+    LineCategory,
+    PhoneKind,
+    ReminderStatus,
+    Role,
+    Status,
+    Title,
+    VacantProperty,
+    WorkKind,
+    WorkStatus,
+)
+from .errors import ConcurrentEditError, DomainError, ValidationFailed
+from .lookups import (
+    AdvertisingSource,
+    AssetGroup,
+    BuildingType,
+    CustomerType,
+    FuelType,
+    Location,
+    Make,
+    Model,
+    PaymentMethod,
+    PriceBook,
+    Product,
+    ResultCode,
+    ServicePlan,
+    Sla,
+)
+from .money import (
+    CreditNote,
+    CreditNoteLine,
+    Invoice,
+    InvoiceAddress,
+    InvoiceLine,
+    Payment,
+    PaymentAllocation,
+)
+from .numbering import NumberSequence, next_number
+from .portal import PortalAccess
+from .service import Contract, CustomerServicePlan, ServiceReminder
+from .users import User
+from .works import InventoryItem, Work
+
+__all__ = [
+    "AdvertisingSource", "Asset", "AssetGroup", "Attachment", "AuditEntry", "Base", "Branch",
+    "BreakdownStyle", "BuildingType", "Communication", "CommunicationKind",
+    "ConcurrentEditError", "Contact", "Contract", "ContractStatus", "CreditNote",
+    "CreditNoteLine", "Customer", "CustomerServicePlan", "CustomerType", "DomainError",
+    "FuelType", "InventoryItem", "Invoice", "InvoiceAddress", "InvoiceKind", "InvoiceLine",
+    "InvoiceStatus", "LineCategory", "Location", "Make", "Model", "NumberSequence", "Payment",
+    "PaymentAllocation", "PaymentMethod", "PhoneKind", "PhoneNumber", "PortalAccess", "PriceBook",
+    "Product", "ReminderStatus", "ResultCode", "Role", "ServicePlan", "ServiceReminder", "Sla",
+    "Status", "Title", "User", "VacantProperty", "ValidationFailed", "Work", "WorkAddress",
+    "WorkKind", "WorkStatus", "act_as", "next_number", "record",
+]

@@ -1,0 +1,142 @@
+"""The audit trail: who changed what, when, from which old value to which new one.
+
+Every flush made on behalf of a user (`act_as(session, user)`) records its creates, edits and
+deletes automatically, so no view or operation can forget to.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import JSON, ForeignKey, String, event, insert, inspect
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+
+from .base import Base, Timestamp, utcnow
+
+if TYPE_CHECKING:
+    from .users import User
+
+ACTOR_KEY = "audit_actor_id"
+# Columns whose changes say nothing a reader of the trail needs.
+QUIET_COLUMNS = {"version", "updated_at", "created_at", "digits", "password_hash",
+                 "failed_logins", "locked_until"}
+
+
+class AuditEntry(Base):
+    __tablename__ = "audit_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id", ondelete="SET NULL"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow, index=True)
+    action: Mapped[str] = mapped_column(String(40))
+    entity: Mapped[str] = mapped_column(String(60), index=True)
+    entity_id: Mapped[str] = mapped_column(String(40), index=True)
+    summary: Mapped[str | None] = mapped_column(String(255))
+    changes: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    user: Mapped[User | None] = relationship()
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.entity} #{self.entity_id}"
+
+
+def act_as(session: Session, user: User | None) -> None:
+    """Attribute the session's coming changes to this user (None stops auditing)."""
+    if user is None:
+        session.info.pop(ACTOR_KEY, None)
+    else:
+        session.info[ACTOR_KEY] = user.id
+
+
+def record(session: Session, action: str, obj: Any, changes: dict | None = None) -> None:
+    """An explicit entry for operations that are more than an edit (merge, dormant …)."""
+    session.add(
+        AuditEntry(
+            user_id=session.info.get(ACTOR_KEY),
+            action=action,
+            entity=obj.__tablename__,
+            entity_id=_identity(obj),
+            summary=str(obj)[:255],
+            changes=changes or {},
+        )
+    )
+
+
+def plain(value: Any) -> Any:
+    """A JSON-safe rendering of a column value."""
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, Base):
+        return str(value)
+    return value
+
+
+def _identity(obj: Any) -> str:
+    key = inspect(obj).identity
+    return ",".join(str(part) for part in key) if key else ""
+
+
+def _changed_columns(obj: Any) -> dict[str, list]:
+    changes = {}
+    state = inspect(obj)
+    for attr in state.mapper.column_attrs:
+        if attr.key in QUIET_COLUMNS:
+            continue
+        history = state.attrs[attr.key].history
+        if history.has_changes():
+            old = history.deleted[0] if history.deleted else None
+            new = history.added[0] if history.added else None
+            if old != new:
+                changes[attr.key] = [plain(old), plain(new)]
+    return changes
+
+
+def _all_columns(obj: Any) -> dict[str, list]:
+    state = inspect(obj)
+    return {
+        attr.key: [None, plain(getattr(obj, attr.key))]
+        for attr in state.mapper.column_attrs
+        if attr.key not in QUIET_COLUMNS and getattr(obj, attr.key) is not None
+    }
+
+
+@event.listens_for(Session, "after_flush")
+def _audit_flush(session: Session, _context) -> None:
+    actor_id = session.info.get(ACTOR_KEY)
+    if actor_id is None:
+        return
+    rows = []
+
+    def add(action: str, obj: Any, changes: dict) -> None:
+        rows.append({
+            "user_id": actor_id,
+            "at": utcnow(),
+            "action": action,
+            "entity": obj.__tablename__,
+            "entity_id": _identity(obj),
+            "summary": str(obj)[:255],
+            "changes": changes,
+        })
+
+    for obj in session.new:
+        if isinstance(obj, Base) and not isinstance(obj, AuditEntry):
+            add("create", obj, _all_columns(obj))
+    for obj in session.dirty:
+        if isinstance(obj, Base) and session.is_modified(obj, include_collections=False):
+            changes = _changed_columns(obj)
+            if changes:
+                add("update", obj, changes)
+    for obj in session.deleted:
+        if isinstance(obj, Base):
+            add("delete", obj, {k: [v[1], None] for k, v in _all_columns(obj).items()})
+    if rows:
+        session.connection().execute(insert(AuditEntry.__table__), rows)

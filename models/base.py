@@ -1,0 +1,106 @@
+"""Declarative base, shared column types and mixins. Pure SQLAlchemy: no Flask here."""
+
+from __future__ import annotations
+
+import enum
+import sqlite3
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from sqlalchemy import Boolean, DateTime, MetaData, Numeric, String, event
+from sqlalchemy import Enum as SAEnum
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# Stable constraint names, so Alembic migrations are the same on SQLite and PostgreSQL.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+Money = Numeric(12, 2)
+"""Every amount of money: exact decimals, never float."""
+
+Timestamp = DateTime(timezone=True)
+
+Coordinate = Numeric(9, 6)
+"""Latitude or longitude in degrees: about 10 cm of precision."""
+
+
+def enum_type(enum_class: type[enum.Enum]) -> SAEnum:
+    """A portable enum column: a VARCHAR with a CHECK constraint on both databases.
+
+    Member names equal their values (Flask-Admin coerces members by name).
+    """
+    return SAEnum(
+        enum_class,
+        name=enum_class.__name__.lower(),
+        native_enum=False,
+        create_constraint=True,
+        length=max(len(m.value) for m in enum_class),
+        validate_strings=True,
+    )
+
+
+def zero() -> Decimal:
+    return Decimal("0.00")
+
+
+class TimestampMixin:
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow, onupdate=utcnow)
+
+
+class AddressMixin:
+    """A postal address as the scheduling engines need it: line 1 and postcode matter most."""
+
+    address_line_1: Mapped[str] = mapped_column(String(120))
+    address_line_2: Mapped[str | None] = mapped_column(String(120))
+    address_line_3: Mapped[str | None] = mapped_column(String(120))
+    town: Mapped[str | None] = mapped_column(String(80))
+    county: Mapped[str | None] = mapped_column(String(80))
+    postcode: Mapped[str | None] = mapped_column(String(16), index=True)
+    country: Mapped[str | None] = mapped_column(String(60))
+
+    def address_lines(self) -> list[str]:
+        """The non-blank parts of the address, in order."""
+        parts = (
+            self.address_line_1,
+            self.address_line_2,
+            self.address_line_3,
+            self.town,
+            self.county,
+            self.postcode,
+            self.country,
+        )
+        return [part for part in parts if part and part.strip()]
+
+
+class CommunicationPreferencesMixin:
+    """Which automated communications a person agreed to; manual ones are always possible."""
+
+    comm_email: Mapped[bool] = mapped_column(Boolean, default=True)
+    comm_sms: Mapped[bool] = mapped_column(Boolean, default=False)
+    comm_letter: Mapped[bool] = mapped_column(Boolean, default=True)
+    comm_phone: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_foreign_keys(dbapi_connection, _record) -> None:
+    """SQLite ignores foreign keys unless asked, per connection."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()

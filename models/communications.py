@@ -1,0 +1,88 @@
+"""What was said to or about a customer, and the files kept on the record."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base, Timestamp, enum_type, utcnow
+from .enums import CommunicationKind
+
+if TYPE_CHECKING:
+    from .customers import Customer, WorkAddress
+    from .users import User
+    from .works import Work
+
+
+class Communication(Base):
+    """A note, email, call, SMS or comment. Important ones are pinned to the top in red."""
+
+    __tablename__ = "communication"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(
+        ForeignKey("customer.id", ondelete="CASCADE"), index=True
+    )
+    work_address_id: Mapped[int | None] = mapped_column(
+        ForeignKey("work_address.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id", ondelete="SET NULL"), index=True
+    )
+    kind: Mapped[CommunicationKind] = mapped_column(
+        enum_type(CommunicationKind), default=CommunicationKind.note
+    )
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow, index=True)
+    subject: Mapped[str | None] = mapped_column(String(160))
+    body: Mapped[str] = mapped_column(Text)
+    is_important: Mapped[bool] = mapped_column(Boolean, default=False)
+    do_not_work_with_again: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A scheduled activity (follow-up call, visit) falls due on this date.
+    scheduled_for: Mapped[date | None] = mapped_column(Date, index=True)
+
+    customer: Mapped[Customer] = relationship(back_populates="communications")
+    work_address: Mapped[WorkAddress | None] = relationship()
+    author: Mapped[User | None] = relationship()
+
+    def __str__(self) -> str:
+        return self.subject or (self.body[:60] if self.body else self.kind.value)
+
+
+class Attachment(Base):
+    """A document or picture on the record. Files live under UPLOAD_FOLDER by generated name."""
+
+    __tablename__ = "attachment"
+    __table_args__ = (CheckConstraint("size_bytes >= 0", name="size_not_negative"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(
+        ForeignKey("customer.id", ondelete="CASCADE"), index=True
+    )
+    work_address_id: Mapped[int | None] = mapped_column(
+        ForeignKey("work_address.id", ondelete="SET NULL"), index=True
+    )
+    work_id: Mapped[int | None] = mapped_column(
+        ForeignKey("work.id", ondelete="SET NULL"), index=True
+    )
+    original_name: Mapped[str] = mapped_column(String(255))
+    stored_name: Mapped[str] = mapped_column(String(80), unique=True)
+    thumbnail_name: Mapped[str | None] = mapped_column(String(80))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    description: Mapped[str] = mapped_column(String(255))
+    is_picture: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    uploaded_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id", ondelete="SET NULL"), index=True
+    )
+    uploaded_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+
+    customer: Mapped[Customer] = relationship(back_populates="attachments")
+    work_address: Mapped[WorkAddress | None] = relationship()
+    work: Mapped[Work | None] = relationship()
+    uploaded_by: Mapped[User | None] = relationship()
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -1,0 +1,361 @@
+"""The customer aggregate: customer, phone numbers, contacts, branches and work addresses."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    case,
+    func,
+    text,
+)
+from sqlalchemy.ext.hybrid import hybrid_property
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+
+from . import phones
+from .base import (
+    AddressMixin,
+    Base,
+    CommunicationPreferencesMixin,
+    Coordinate,
+    Money,
+    TimestampMixin,
+    enum_type,
+)
+from .enums import PhoneKind, Status, Title, VacantProperty
+from .lookups import AdvertisingSource, BuildingType, CustomerType, PriceBook, Sla
+
+if TYPE_CHECKING:
+    from .assets import Asset
+    from .communications import Attachment, Communication
+    from .money import CreditNote, Invoice, InvoiceAddress, Payment
+    from .service import Contract, CustomerServicePlan, ServiceReminder
+    from .users import User
+    from .works import Work
+
+CREDITOR_DAYS = (0, 7, 14, 21, 28, 30, 45, 60, 90)
+
+
+def person_name(title: str | None, first_name: str | None, surname: str | None) -> str:
+    return " ".join(part for part in (title, first_name, surname) if part)
+
+
+class Customer(TimestampMixin, AddressMixin, CommunicationPreferencesMixin, Base):
+    """The account and financial owner of everything on the record."""
+
+    __tablename__ = "customer"
+    __table_args__ = (
+        CheckConstraint("kilometres IS NULL OR kilometres >= 0", name="kilometres_not_negative"),
+        CheckConstraint("creditor_days IS NULL OR creditor_days >= 0", name="creditor_days"),
+        Index("ix_customer_name", "surname", "first_name"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_type_id: Mapped[int] = mapped_column(ForeignKey("customer_type.id"), index=True)
+    status: Mapped[Status] = mapped_column(enum_type(Status), default=Status.active, index=True)
+    title: Mapped[Title | None] = mapped_column(enum_type(Title))
+    first_name: Mapped[str | None] = mapped_column(String(80))
+    surname: Mapped[str | None] = mapped_column(String(80))
+    company_name: Mapped[str | None] = mapped_column(String(160), index=True)
+    region: Mapped[str | None] = mapped_column(String(80))
+    latitude: Mapped[Decimal | None] = mapped_column(Coordinate)
+    longitude: Mapped[Decimal | None] = mapped_column(Coordinate)
+    what3words: Mapped[str | None] = mapped_column(String(80))
+    kilometres: Mapped[Decimal | None] = mapped_column(Money)
+    email: Mapped[str | None] = mapped_column(String(254), index=True)
+    alt_email: Mapped[str | None] = mapped_column(String(254))
+    statement_email: Mapped[str | None] = mapped_column(String(254))
+    invalid_email: Mapped[bool] = mapped_column(Boolean, default=False)
+    home_page: Mapped[str | None] = mapped_column(String(254))
+    logo: Mapped[str | None] = mapped_column(String(255))  # stored file name under UPLOAD_FOLDER
+    business_area: Mapped[str | None] = mapped_column(String(160))
+    salesperson_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    representative_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    advertising_source_id: Mapped[int | None] = mapped_column(
+        ForeignKey("advertising_source.id"), index=True
+    )
+    building_type_id: Mapped[int | None] = mapped_column(ForeignKey("building_type.id"), index=True)
+    price_book_id: Mapped[int | None] = mapped_column(ForeignKey("price_book.id"), index=True)
+    sla_id: Mapped[int | None] = mapped_column(ForeignKey("sla.id"), index=True)
+    creditor_days: Mapped[int | None] = mapped_column(Integer, default=30)
+    vacant_property: Mapped[VacantProperty] = mapped_column(
+        enum_type(VacantProperty), default=VacantProperty.unknown
+    )
+    after_sales_communication: Mapped[bool] = mapped_column(Boolean, default=True)
+    third_party_reference: Mapped[str | None] = mapped_column(String(80))
+    technical_reference: Mapped[str | None] = mapped_column(Text)
+    # Address format for invoices and statements, with tags such as [customer_name].
+    invoice_address_format: Mapped[str | None] = mapped_column(String(500))
+    custom_fields: Mapped[dict] = mapped_column(JSON, default=dict)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    customer_type: Mapped[CustomerType] = relationship()
+    salesperson: Mapped[User | None] = relationship(foreign_keys=[salesperson_id])
+    representative: Mapped[User | None] = relationship(foreign_keys=[representative_id])
+    advertising_source: Mapped[AdvertisingSource | None] = relationship()
+    building_type: Mapped[BuildingType | None] = relationship()
+    price_book: Mapped[PriceBook | None] = relationship()
+    sla: Mapped[Sla | None] = relationship()
+
+    phones: Mapped[list[PhoneNumber]] = relationship(
+        back_populates="customer", cascade="all, delete-orphan", order_by="PhoneNumber.id"
+    )
+    contacts: Mapped[list[Contact]] = relationship(
+        back_populates="customer", cascade="all, delete-orphan", order_by="Contact.id"
+    )
+    branches: Mapped[list[Branch]] = relationship(
+        back_populates="customer", cascade="all, delete-orphan", order_by="Branch.name"
+    )
+    work_addresses: Mapped[list[WorkAddress]] = relationship(
+        back_populates="customer",
+        cascade="all, delete-orphan",
+        foreign_keys="WorkAddress.customer_id",
+        order_by="WorkAddress.id",
+    )
+    assets: Mapped[list[Asset]] = relationship(
+        back_populates="customer", cascade="all, delete-orphan"
+    )
+    works: Mapped[list[Work]] = relationship(
+        back_populates="customer", cascade="all, delete-orphan"
+    )
+    invoices: Mapped[list[Invoice]] = relationship(
+        back_populates="customer", cascade="all, delete-orphan"
+    )
+    credit_notes: Mapped[list[CreditNote]] = relationship(
+        back_populates="customer", cascade="all, delete-orphan"
+    )
+    payments: Mapped[list[Payment]] = relationship(
+        back_populates="customer", cascade="all, delete-orphan"
+    )
+    communications: Mapped[list[Communication]] = relationship(
+        back_populates="customer", cascade="all, delete-orphan"
+    )
+    attachments: Mapped[list[Attachment]] = relationship(
+        back_populates="customer", cascade="all, delete-orphan"
+    )
+    contracts: Mapped[list[Contract]] = relationship(
+        back_populates="customer", cascade="all, delete-orphan"
+    )
+    service_plans: Mapped[list[CustomerServicePlan]] = relationship(
+        back_populates="customer", cascade="all, delete-orphan"
+    )
+    service_reminders: Mapped[list[ServiceReminder]] = relationship(
+        back_populates="customer", cascade="all, delete-orphan"
+    )
+    invoice_addresses: Mapped[list[InvoiceAddress]] = relationship(
+        secondary="customer_invoice_address", back_populates="customers"
+    )
+
+    @hybrid_property
+    def display_name(self) -> str:
+        return self.company_name or person_name(self.title, self.first_name, self.surname)
+
+    @display_name.inplace.expression
+    @classmethod
+    def _display_name_expression(cls):
+        return case(
+            (cls.company_name.is_not(None), cls.company_name),
+            else_=func.coalesce(cls.surname, ""),
+        )
+
+    @property
+    def account_number(self) -> str:
+        """The PID staff quote on the phone."""
+        return f"C{self.id:06d}" if self.id else ""
+
+    @property
+    def is_company(self) -> bool:
+        return bool(self.customer_type and self.customer_type.is_company)
+
+    @property
+    def primary_contact(self) -> Contact | None:
+        return next((c for c in self.contacts if c.is_primary), None)
+
+    def __str__(self) -> str:
+        name = self.display_name or "(no name)"
+        return f"{name}, {self.postcode}" if self.postcode else name
+
+
+class PhoneNumber(Base):
+    """A number as typed, plus its normalised digits for duplicate and related matching."""
+
+    __tablename__ = "phone_number"
+    __table_args__ = (
+        CheckConstraint(
+            "(CASE WHEN customer_id IS NULL THEN 0 ELSE 1 END"
+            " + CASE WHEN contact_id IS NULL THEN 0 ELSE 1 END"
+            " + CASE WHEN branch_id IS NULL THEN 0 ELSE 1 END"
+            " + CASE WHEN work_address_id IS NULL THEN 0 ELSE 1 END) = 1",
+            name="one_owner",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("customer.id", ondelete="CASCADE"), index=True
+    )
+    contact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contact.id", ondelete="CASCADE"), index=True
+    )
+    branch_id: Mapped[int | None] = mapped_column(
+        ForeignKey("branch.id", ondelete="CASCADE"), index=True
+    )
+    work_address_id: Mapped[int | None] = mapped_column(
+        ForeignKey("work_address.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[PhoneKind] = mapped_column(enum_type(PhoneKind), default=PhoneKind.mobile)
+    number: Mapped[str] = mapped_column(String(40))
+    digits: Mapped[str] = mapped_column(String(20), index=True)
+
+    customer: Mapped[Customer | None] = relationship(back_populates="phones")
+    contact: Mapped[Contact | None] = relationship(back_populates="phones")
+    branch: Mapped[Branch | None] = relationship(back_populates="phones")
+    work_address: Mapped[WorkAddress | None] = relationship(back_populates="phones")
+
+    @validates("number")
+    def _normalise(self, _key: str, number: str) -> str:
+        number = (number or "").strip()
+        self.digits = phones.normalise(number)
+        return number
+
+    def __str__(self) -> str:
+        return f"{self.kind.value if self.kind else ''} {self.number}".strip()
+
+
+class Contact(CommunicationPreferencesMixin, TimestampMixin, Base):
+    __tablename__ = "contact"
+    __table_args__ = (
+        # At most one primary contact per customer.
+        Index(
+            "uq_contact_primary_per_customer",
+            "customer_id",
+            unique=True,
+            sqlite_where=text("is_primary"),
+            postgresql_where=text("is_primary"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(
+        ForeignKey("customer.id", ondelete="CASCADE"), index=True
+    )
+    branch_id: Mapped[int | None] = mapped_column(
+        ForeignKey("branch.id", ondelete="SET NULL"), index=True
+    )
+    title: Mapped[Title | None] = mapped_column(enum_type(Title))
+    first_name: Mapped[str | None] = mapped_column(String(80))
+    surname: Mapped[str] = mapped_column(String(80), index=True)
+    position: Mapped[str | None] = mapped_column(String(80))
+    email: Mapped[str | None] = mapped_column(String(254), index=True)
+    twitter_url: Mapped[str | None] = mapped_column(String(254))
+    facebook_url: Mapped[str | None] = mapped_column(String(254))
+    linkedin_url: Mapped[str | None] = mapped_column(String(254))
+    is_primary: Mapped[bool] = mapped_column(Boolean, default=False)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    customer: Mapped[Customer] = relationship(back_populates="contacts")
+    branch: Mapped[Branch | None] = relationship(back_populates="contacts")
+    phones: Mapped[list[PhoneNumber]] = relationship(
+        back_populates="contact", cascade="all, delete-orphan", order_by="PhoneNumber.id"
+    )
+
+    @property
+    def name(self) -> str:
+        return person_name(self.title, self.first_name, self.surname)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Branch(TimestampMixin, AddressMixin, Base):
+    """An office of a company customer; work addresses may be managed by one."""
+
+    __tablename__ = "branch"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(
+        ForeignKey("customer.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str | None] = mapped_column(String(254))
+
+    customer: Mapped[Customer] = relationship(back_populates="branches")
+    phones: Mapped[list[PhoneNumber]] = relationship(
+        back_populates="branch", cascade="all, delete-orphan", order_by="PhoneNumber.id"
+    )
+    contacts: Mapped[list[Contact]] = relationship(back_populates="branch")
+    work_addresses: Mapped[list[WorkAddress]] = relationship(back_populates="branch")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+OCCUPIER = "Occupier"
+
+
+class WorkAddress(TimestampMixin, AddressMixin, CommunicationPreferencesMixin, Base):
+    """A property where work happens, owned by a customer, possibly let to an occupier."""
+
+    __tablename__ = "work_address"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(
+        ForeignKey("customer.id", ondelete="CASCADE"), index=True
+    )
+    landlord_id: Mapped[int | None] = mapped_column(
+        ForeignKey("customer.id", ondelete="SET NULL"), index=True
+    )
+    branch_id: Mapped[int | None] = mapped_column(
+        ForeignKey("branch.id", ondelete="SET NULL"), index=True
+    )
+    building_type_id: Mapped[int | None] = mapped_column(ForeignKey("building_type.id"), index=True)
+    status: Mapped[Status] = mapped_column(enum_type(Status), default=Status.active, index=True)
+    occupier_title: Mapped[Title | None] = mapped_column(enum_type(Title))
+    occupier_first_name: Mapped[str | None] = mapped_column(String(80))
+    occupier_surname: Mapped[str] = mapped_column(String(80), default=OCCUPIER)
+    email: Mapped[str | None] = mapped_column(String(254))
+    latitude: Mapped[Decimal | None] = mapped_column(Coordinate)
+    longitude: Mapped[Decimal | None] = mapped_column(Coordinate)
+    vacant_property: Mapped[VacantProperty] = mapped_column(
+        enum_type(VacantProperty), default=VacantProperty.unknown
+    )
+    after_sales_communication: Mapped[bool] = mapped_column(Boolean, default=True)
+    is_invoice_address: Mapped[bool] = mapped_column(Boolean, default=False)
+    notes: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    customer: Mapped[Customer] = relationship(
+        back_populates="work_addresses", foreign_keys=[customer_id]
+    )
+    landlord: Mapped[Customer | None] = relationship(foreign_keys=[landlord_id])
+    branch: Mapped[Branch | None] = relationship(back_populates="work_addresses")
+    building_type: Mapped[BuildingType | None] = relationship()
+    phones: Mapped[list[PhoneNumber]] = relationship(
+        back_populates="work_address", cascade="all, delete-orphan", order_by="PhoneNumber.id"
+    )
+
+    @validates("occupier_surname")
+    def _default_occupier(self, _key: str, surname: str | None) -> str:
+        return (surname or "").strip() or OCCUPIER
+
+    @property
+    def occupier_name(self) -> str:
+        return person_name(self.occupier_title, self.occupier_first_name, self.occupier_surname)
+
+    def __str__(self) -> str:
+        return ", ".join(part for part in (self.address_line_1, self.postcode) if part)

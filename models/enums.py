@@ -1,0 +1,104 @@
+"""Constrained values. Member names equal their stored values."""
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    admin = "admin"
+    office = "office"
+    read_only = "read_only"
+
+
+class Status(StrEnum):
+    """Active or dormant: dormant customers and properties get no automated communication."""
+
+    active = "active"
+    dormant = "dormant"
+
+
+class Title(StrEnum):
+    Mr = "Mr"
+    Mrs = "Mrs"
+    Ms = "Ms"
+    Miss = "Miss"
+    Mx = "Mx"
+    Dr = "Dr"
+    Prof = "Prof"
+
+
+class PhoneKind(StrEnum):
+    home = "home"
+    mobile = "mobile"
+    work = "work"
+    office = "office"
+    fax = "fax"
+
+
+class VacantProperty(StrEnum):
+    unknown = "unknown"
+    yes = "yes"
+    no = "no"
+
+
+class WorkKind(StrEnum):
+    estimate = "estimate"
+    job = "job"
+    opportunity = "opportunity"
+
+
+class WorkStatus(StrEnum):
+    open = "open"
+    in_progress = "in_progress"
+    completed = "completed"
+    aborted = "aborted"
+    free_of_charge = "free_of_charge"
+    cancelled = "cancelled"
+
+
+ONGOING_WORK = (WorkStatus.open, WorkStatus.in_progress)
+
+
+class InvoiceKind(StrEnum):
+    interim = "interim"
+    final = "final"
+    free_of_charge = "free_of_charge"
+
+
+class InvoiceStatus(StrEnum):
+    draft = "draft"
+    issued = "issued"
+    void = "void"
+
+
+class LineCategory(StrEnum):
+    labour = "labour"
+    parts = "parts"
+
+
+class BreakdownStyle(StrEnum):
+    none = "none"
+    by_category = "by_category"
+    full = "full"
+    full_by_category = "full_by_category"
+
+
+class CommunicationKind(StrEnum):
+    note = "note"
+    email = "email"
+    call = "call"
+    sms = "sms"
+    comment = "comment"
+
+
+class ReminderStatus(StrEnum):
+    due = "due"
+    booked = "booked"
+    postponed = "postponed"
+    cancelled = "cancelled"
+
+
+class ContractStatus(StrEnum):
+    draft = "draft"
+    active = "active"
+    expired = "expired"
+    cancelled = "cancelled"

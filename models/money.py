@@ -1,0 +1,249 @@
+"""Invoices, credit notes, payments and their allocations, and alternative invoice addresses."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    Date,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import AddressMixin, Base, Money, TimestampMixin, enum_type, zero
+from .enums import BreakdownStyle, InvoiceKind, InvoiceStatus, LineCategory
+from .lookups import PaymentMethod
+
+if TYPE_CHECKING:
+    from .customers import Customer
+    from .works import Work
+
+customer_invoice_address = Table(
+    "customer_invoice_address",
+    Base.metadata,
+    Column("customer_id", ForeignKey("customer.id", ondelete="CASCADE"), primary_key=True),
+    Column(
+        "invoice_address_id",
+        ForeignKey("invoice_address.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
+)
+
+
+class InvoiceAddress(TimestampMixin, AddressMixin, Base):
+    """An alternative bill-to address (an insurer, a managing agent), shareable by customers."""
+
+    __tablename__ = "invoice_address"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(160))
+    email: Mapped[str | None] = mapped_column(String(254))
+
+    customers: Mapped[list[Customer]] = relationship(
+        secondary=customer_invoice_address, back_populates="invoice_addresses"
+    )
+
+    def __str__(self) -> str:
+        return ", ".join(part for part in (self.name, self.postcode) if part)
+
+
+class LineMixin:
+    """A priced line: quantity × unit price, plus tax at a percentage rate."""
+
+    description: Mapped[str] = mapped_column(String(255))
+    category: Mapped[LineCategory] = mapped_column(
+        enum_type(LineCategory), default=LineCategory.labour
+    )
+    quantity: Mapped[Decimal] = mapped_column(Numeric(12, 2), default=Decimal("1"))
+    unit_price: Mapped[Decimal] = mapped_column(Money)
+    tax_rate: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal("20.00"))
+
+    @property
+    def net(self) -> Decimal:
+        return (self.quantity * self.unit_price).quantize(Decimal("0.01"))
+
+    @property
+    def tax(self) -> Decimal:
+        return (self.net * self.tax_rate / 100).quantize(Decimal("0.01"))
+
+    @property
+    def gross(self) -> Decimal:
+        return self.net + self.tax
+
+
+class Invoice(TimestampMixin, Base):
+    __tablename__ = "invoice"
+    __table_args__ = (
+        CheckConstraint("due_on >= invoice_date", name="due_after_date"),
+        # Issued and void invoices keep the number they were issued under.
+        CheckConstraint("status = 'draft' OR number IS NOT NULL", name="issued_has_number"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str | None] = mapped_column(String(20), unique=True)
+    customer_id: Mapped[int] = mapped_column(
+        ForeignKey("customer.id", ondelete="CASCADE"), index=True
+    )
+    invoice_address_id: Mapped[int | None] = mapped_column(
+        ForeignKey("invoice_address.id", ondelete="RESTRICT"), index=True
+    )
+    description: Mapped[str] = mapped_column(String(255))
+    invoice_date: Mapped[date] = mapped_column(Date, index=True)
+    due_on: Mapped[date] = mapped_column(Date, index=True)
+    kind: Mapped[InvoiceKind] = mapped_column(enum_type(InvoiceKind), default=InvoiceKind.final)
+    status: Mapped[InvoiceStatus] = mapped_column(
+        enum_type(InvoiceStatus), default=InvoiceStatus.draft, index=True
+    )
+    notes: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    customer: Mapped[Customer] = relationship(back_populates="invoices")
+    invoice_address: Mapped[InvoiceAddress | None] = relationship()
+    lines: Mapped[list[InvoiceLine]] = relationship(
+        back_populates="invoice", cascade="all, delete-orphan", order_by="InvoiceLine.id"
+    )
+    allocations: Mapped[list[PaymentAllocation]] = relationship(back_populates="invoice")
+    credit_notes: Mapped[list[CreditNote]] = relationship(back_populates="invoice")
+
+    @property
+    def total(self) -> Decimal:
+        return sum((line.gross for line in self.lines), zero())
+
+    def __str__(self) -> str:
+        return self.number or f"Draft invoice #{self.id}"
+
+
+class InvoiceLine(LineMixin, Base):
+    __tablename__ = "invoice_line"
+    __table_args__ = (
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        CheckConstraint("unit_price >= 0", name="unit_price_not_negative"),
+        CheckConstraint("tax_rate >= 0 AND tax_rate <= 100", name="tax_rate_percent"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(
+        ForeignKey("invoice.id", ondelete="CASCADE"), index=True
+    )
+    # The job a line bills; a consolidated invoice has lines for several works.
+    work_id: Mapped[int | None] = mapped_column(
+        ForeignKey("work.id", ondelete="SET NULL"), index=True
+    )
+
+    invoice: Mapped[Invoice] = relationship(back_populates="lines")
+    work: Mapped[Work | None] = relationship()
+
+
+class CreditNote(TimestampMixin, Base):
+    __tablename__ = "credit_note"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    customer_id: Mapped[int] = mapped_column(
+        ForeignKey("customer.id", ondelete="CASCADE"), index=True
+    )
+    invoice_id: Mapped[int | None] = mapped_column(
+        ForeignKey("invoice.id", ondelete="SET NULL"), index=True
+    )
+    description: Mapped[str] = mapped_column(String(255))
+    credit_date: Mapped[date] = mapped_column(Date, index=True)
+    breakdown: Mapped[BreakdownStyle] = mapped_column(
+        enum_type(BreakdownStyle), default=BreakdownStyle.none
+    )
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    customer: Mapped[Customer] = relationship(back_populates="credit_notes")
+    invoice: Mapped[Invoice | None] = relationship(back_populates="credit_notes")
+    lines: Mapped[list[CreditNoteLine]] = relationship(
+        back_populates="credit_note", cascade="all, delete-orphan", order_by="CreditNoteLine.id"
+    )
+
+    @property
+    def total(self) -> Decimal:
+        return sum((line.gross for line in self.lines), zero())
+
+    def __str__(self) -> str:
+        return self.number or "New credit note"
+
+
+class CreditNoteLine(LineMixin, Base):
+    __tablename__ = "credit_note_line"
+    __table_args__ = (
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        CheckConstraint("unit_price >= 0", name="unit_price_not_negative"),
+        CheckConstraint("tax_rate >= 0 AND tax_rate <= 100", name="tax_rate_percent"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    credit_note_id: Mapped[int] = mapped_column(
+        ForeignKey("credit_note.id", ondelete="CASCADE"), index=True
+    )
+
+    credit_note: Mapped[CreditNote] = relationship(back_populates="lines")
+
+
+class Payment(TimestampMixin, Base):
+    """Money received. What is not allocated to invoices is the customer's account credit."""
+
+    __tablename__ = "payment"
+    __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(
+        ForeignKey("customer.id", ondelete="CASCADE"), index=True
+    )
+    paid_on: Mapped[date] = mapped_column(Date, index=True)
+    payment_method_id: Mapped[int] = mapped_column(ForeignKey("payment_method.id"), index=True)
+    reference: Mapped[str | None] = mapped_column(String(80))
+    amount: Mapped[Decimal] = mapped_column(Money)
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    customer: Mapped[Customer] = relationship(back_populates="payments")
+    payment_method: Mapped[PaymentMethod] = relationship()
+    allocations: Mapped[list[PaymentAllocation]] = relationship(
+        back_populates="payment", cascade="all, delete-orphan"
+    )
+
+    @property
+    def unallocated(self) -> Decimal:
+        return self.amount - sum((a.amount for a in self.allocations), zero())
+
+    def __str__(self) -> str:
+        return f"{self.paid_on:%d %b %Y} {self.amount}"
+
+
+class PaymentAllocation(Base):
+    __tablename__ = "payment_allocation"
+    __table_args__ = (
+        CheckConstraint("amount > 0", name="amount_positive"),
+        UniqueConstraint("payment_id", "invoice_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    payment_id: Mapped[int] = mapped_column(
+        ForeignKey("payment.id", ondelete="CASCADE"), index=True
+    )
+    invoice_id: Mapped[int] = mapped_column(
+        ForeignKey("invoice.id", ondelete="CASCADE"), index=True
+    )
+    amount: Mapped[Decimal] = mapped_column(Money)
+    allocated_on: Mapped[date] = mapped_column(Date)
+
+    payment: Mapped[Payment] = relationship(back_populates="allocations")
+    invoice: Mapped[Invoice] = relationship(back_populates="allocations")
+
+    def __str__(self) -> str:
+        return f"{self.amount} to {self.invoice}"

@@ -1,0 +1,83 @@
+"""Staff who log in to the panel."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import JSON, Boolean, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .base import Base, Timestamp, TimestampMixin, enum_type, utcnow
+from .enums import Role
+
+MAX_FAILED_LOGINS = 5
+LOCKOUT = timedelta(minutes=15)
+
+
+class User(TimestampMixin, Base):
+    __tablename__ = "user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(enum_type(Role), default=Role.office)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Per-user record-page layout: order and visibility of side-panel blocks.
+    preferences: Mapped[dict] = mapped_column(JSON, default=dict)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(Timestamp)
+
+    def __str__(self) -> str:
+        return self.name or self.email
+
+    # Flask-Login protocol, written out so models/ does not import Flask.
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)  # scrypt, salted
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def can_write(self) -> bool:
+        return self.role in (Role.admin, Role.office)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.admin
+
+    def is_locked(self, now: datetime | None = None) -> bool:
+        if self.locked_until is None:
+            return False
+        now = now or utcnow()
+        locked_until = self.locked_until
+        if locked_until.tzinfo is None:  # SQLite hands timestamps back naive (they are UTC)
+            now = now.replace(tzinfo=None)
+        return locked_until > now
+
+    def record_login(self, succeeded: bool) -> None:
+        """Count failures; five in a row lock the account for fifteen minutes."""
+        if succeeded:
+            self.failed_logins = 0
+            self.locked_until = None
+            return
+        self.failed_logins = (self.failed_logins or 0) + 1
+        if self.failed_logins >= MAX_FAILED_LOGINS:
+            self.locked_until = utcnow() + LOCKOUT
+            self.failed_logins = 0

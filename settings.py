@@ -1,0 +1,41 @@
+"""Configuration from the environment, with defaults that work on a laptop."""
+
+import os
+import secrets
+from pathlib import Path
+
+MEGABYTE = 1024 * 1024
+
+
+def _secret_key(instance_path: Path) -> str:
+    """SECRET_KEY from the environment, else one generated once and kept in instance/."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def from_environment(instance_path: Path, root_path: Path) -> dict:
+    instance_path.mkdir(parents=True, exist_ok=True)
+    return {
+        "SECRET_KEY": _secret_key(instance_path),
+        "SQLALCHEMY_DATABASE_URI": os.environ.get(
+            "DATABASE_URL", f"sqlite:///{instance_path / 'customer_record.db'}"
+        ),
+        "UPLOAD_FOLDER": os.environ.get("UPLOAD_FOLDER", str(root_path / "uploads")),
+        "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", 20 * MEGABYTE)),
+        "PHONE_REGION": os.environ.get("PHONE_REGION", "GB"),
+        "MAP_TILE_URL": os.environ.get(
+            "MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+        ),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "") == "1",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the login session
+        "FLASK_ADMIN_SWATCH": "default",
+    }

@@ -1,0 +1,139 @@
+"""Fixtures: a fresh app and database per test, logged-in clients per role, CSRF left on.
+
+TEST_DATABASE_URL chooses the database: unset means SQLite (a new file per test); a
+postgresql+psycopg:// URL means PostgreSQL, where the suite creates its own database, empties
+it between tests and drops it at the end.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from app import create_app
+from extensions import db
+from models import Base, Role, User
+from seed.lookups import ensure_lookups
+
+PASSWORD = "correct horse battery"
+TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def _postgres_database(url: str):
+    """Create a throwaway database on the server named in `url`; yield its URL; drop it."""
+    server = make_url(url)
+    name = f"cr_test_{secrets.token_hex(4)}"
+    admin_engine = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin_engine.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin_engine.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin_engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url():
+    url = os.environ.get("TEST_DATABASE_URL", "")
+    if url.startswith("postgresql"):
+        yield from _postgres_database(url)
+    else:
+        yield None  # SQLite: one file per test, see `app`
+
+
+@pytest.fixture(scope="session")
+def is_postgres(database_url) -> bool:
+    return database_url is not None
+
+
+@pytest.fixture(scope="session")
+def _postgres_schema(database_url):
+    """On PostgreSQL the schema is built once; tests empty the tables instead."""
+    if database_url is None:
+        return
+    engine = create_engine(database_url)
+    Base.metadata.create_all(engine)
+    engine.dispose()
+
+
+def _empty_postgres_tables() -> None:
+    names = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
+    db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    db.session.commit()
+
+
+@pytest.fixture
+def app(database_url, _postgres_schema, tmp_path):
+    uri = database_url or f"sqlite:///{tmp_path / 'test.db'}"
+    app = create_app({
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": uri,
+        "SECRET_KEY": "test-secret",
+        "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+    })
+    with app.app_context():
+        if database_url is None:
+            Base.metadata.create_all(db.engine)
+        else:
+            _empty_postgres_tables()
+        ensure_lookups(db.session)
+        db.session.commit()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+class PanelClient(FlaskClient):
+    """A test client that knows how to get a CSRF token, as a browser would from a page."""
+
+    def csrf(self, page: str = "/admin/") -> dict[str, str]:
+        html = self.get(page).get_data(as_text=True)
+        match = TOKEN.search(html)
+        assert match, f"no CSRF token on {page}"
+        return {"csrf_token": match.group(1)}
+
+    def login(self, email: str, password: str = PASSWORD):
+        token = self.csrf("/login")
+        return self.post("/login", data={"email": email, "password": password, **token})
+
+
+def make_user(role: Role, email: str | None = None) -> User:
+    user = User(email=email or f"{role.value}@example.com", name=f"{role.value.title()} User",
+                role=role, active=True)
+    user.set_password(PASSWORD)
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+@pytest.fixture
+def users(app) -> dict[str, User]:
+    return {role.value: make_user(role) for role in Role}
+
+
+@pytest.fixture
+def client_as(app, users):
+    """client_as("office") is a client logged in as the office user."""
+    app.test_client_class = PanelClient
+
+    def login_as(role: str) -> PanelClient:
+        client = app.test_client()
+        response = client.login(users[role].email)
+        assert response.status_code == 302, "login failed"
+        return client
+
+    return login_as
+
+
+@pytest.fixture
+def anonymous(app) -> PanelClient:
+    app.test_client_class = PanelClient
+    return app.test_client()

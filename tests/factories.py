@@ -1,0 +1,79 @@
+"""Valid records built the way the app builds them, for tests to change one thing at a time."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from extensions import db
+from models import (
+    Contact,
+    Customer,
+    CustomerType,
+    Invoice,
+    InvoiceLine,
+    InvoiceStatus,
+    PhoneNumber,
+    Work,
+    WorkAddress,
+)
+from models.customer_rules import check_customer
+
+
+def customer_type(name: str = "Private") -> CustomerType:
+    return db.session.scalar(select(CustomerType).where(CustomerType.name == name))
+
+
+def make_customer(**fields) -> Customer:
+    values = {
+        "customer_type": customer_type(fields.pop("type_name", "Private")),
+        "title": "Mrs",
+        "first_name": "Ada",
+        "surname": "Lovelace",
+        "address_line_1": "12 Analytical Row",
+        "town": "Manchester",
+        "postcode": "M1 1AA",
+        "email": "ada@example.com",
+        "phones": [PhoneNumber(kind="mobile", number="07700 900123")],
+        **fields,
+    }
+    customer = Customer(**values)
+    if customer.is_company and not customer.contacts:
+        customer.contacts = [Contact(surname="Babbage", first_name="Charles",
+                                     phones=[PhoneNumber(number="0161 496 0000")])]
+    check_customer(customer)
+    db.session.add(customer)
+    db.session.commit()
+    return customer
+
+
+def make_work(customer: Customer, **fields) -> Work:
+    work = Work(customer=customer, description=fields.pop("description", "Annual service"),
+                **fields)
+    db.session.add(work)
+    db.session.commit()
+    return work
+
+
+def make_work_address(customer: Customer, **fields) -> WorkAddress:
+    address = WorkAddress(customer=customer, address_line_1=fields.pop("address_line_1",
+                                                                       "3 Tenant Street"),
+                          postcode=fields.pop("postcode", "M2 2BB"), **fields)
+    db.session.add(address)
+    db.session.commit()
+    return address
+
+
+def make_invoice(customer: Customer, amount: str = "100.00", **fields) -> Invoice:
+    invoice = Invoice(
+        customer=customer, description="Service", invoice_date=date(2026, 1, 1),
+        due_on=date(2026, 1, 31), status=fields.pop("status", InvoiceStatus.draft),
+        lines=[InvoiceLine(description="Labour", unit_price=Decimal(amount),
+                           quantity=Decimal("1"), tax_rate=Decimal("0"))],
+        **fields,
+    )
+    db.session.add(invoice)
+    db.session.commit()
+    return invoice
