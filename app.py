@@ -24,8 +24,9 @@ SECURITY_HEADERS = {
 
 
 def create_app(config: dict | None = None) -> Flask:
-    app = Flask(__name__, template_folder="admin_views/templates",
-                instance_path=str(ROOT / "instance"))
+    app = Flask(
+        __name__, template_folder="admin_views/templates", instance_path=str(ROOT / "instance")
+    )
     app.config.update(settings.from_environment(Path(app.instance_path), ROOT))
     app.config.update(config or {})
     phones.set_default_region(app.config["PHONE_REGION"])
@@ -57,9 +58,12 @@ def create_app(config: dict | None = None) -> Flask:
 
     @app.errorhandler(CSRFError)
     def csrf_refused(error):
-        return render_template("error.html", title="Form expired",
-                               message="This form has expired or did not come from this site. "
-                                       "Go back, reload the page and try again."), 400
+        return render_template(
+            "error.html",
+            title="Form expired",
+            message="This form has expired or did not come from this site. "
+            "Go back, reload the page and try again.",
+        ), 400
 
     @app.route("/")
     def home():

@@ -21,11 +21,22 @@ REQUIRED_SURNAME = {"validators": [DataRequired("Surname is required.")]}
 REQUIRED_LINE_1 = {"validators": [DataRequired("Address line 1 is required.")]}
 VALID_EMAIL = {"validators": [EmailValid()]}
 PHONE_NUMBER = {"validators": [DataRequired("Enter the number."), PhoneNumberValid()]}
-ADDRESS_FIELDS = ("address_line_1", "address_line_2", "address_line_3", "town", "county",
-                  "postcode", "country")
+ADDRESS_FIELDS = (
+    "address_line_1",
+    "address_line_2",
+    "address_line_3",
+    "town",
+    "county",
+    "postcode",
+    "country",
+)
 COMMUNICATION_FIELDS = ("comm_email", "comm_sms", "comm_letter", "comm_phone")
-COMMUNICATION_LABELS = {"comm_email": "Email", "comm_sms": "SMS", "comm_letter": "Letter",
-                        "comm_phone": "Phone"}
+COMMUNICATION_LABELS = {
+    "comm_email": "Email",
+    "comm_sms": "SMS",
+    "comm_letter": "Letter",
+    "comm_phone": "Phone",
+}
 
 
 def account_number(view, context, model, name):
@@ -44,8 +55,15 @@ class ContactInline(InlineFormAdmin):
 
 
 class WorkAddressInline(InlineFormAdmin):
-    form_columns = ("id", "occupier_first_name", "occupier_surname", "address_line_1", "town",
-                    "postcode", "status")
+    form_columns = (
+        "id",
+        "occupier_first_name",
+        "occupier_surname",
+        "address_line_1",
+        "town",
+        "postcode",
+        "status",
+    )
     form_args = {"address_line_1": REQUIRED_LINE_1}
     form_label = "Work address"
     relation = ("work_addresses", "customer")  # not the landlord link
@@ -53,39 +71,112 @@ class WorkAddressInline(InlineFormAdmin):
 
 class CustomerView(SecureModelView):
     noun = "customer"
-    column_list = ("id", "display_name", "customer_type", "address_line_1", "town", "postcode",
-                   "email", "status", "created_at")
-    column_labels = {"id": "PID", "display_name": "Name", "address_line_1": "Address",
-                     "created_at": "Added", **COMMUNICATION_LABELS}
+    column_list = (
+        "id",
+        "display_name",
+        "customer_type",
+        "address_line_1",
+        "town",
+        "postcode",
+        "email",
+        "status",
+        "created_at",
+    )
+    column_labels = {
+        "id": "PID",
+        "display_name": "Name",
+        "address_line_1": "Address",
+        "created_at": "Added",
+        **COMMUNICATION_LABELS,
+    }
     column_formatters = {"id": account_number}
-    column_sortable_list = ("id", "display_name", "postcode", "town", "status", "created_at",
-                            ("customer_type", "customer_type.name"))
+    column_sortable_list = (
+        "id",
+        "display_name",
+        "postcode",
+        "town",
+        "status",
+        "created_at",
+        ("customer_type", "customer_type.name"),
+    )
     column_default_sort = ("id", True)
     column_searchable_list = ("surname", "first_name", "company_name", "postcode", "email")
-    column_filters = ("status", "customer_type", "advertising_source", "salesperson", "town",
-                      "postcode", "invalid_email", "created_at")
+    column_filters = (
+        "status",
+        "customer_type",
+        "advertising_source",
+        "salesperson",
+        "town",
+        "postcode",
+        "invalid_email",
+        "created_at",
+    )
     column_details_exclude_list = ("version", "custom_fields")
     form_columns = (
-        "customer_type", "status", "title", "first_name", "surname", "company_name",
-        *ADDRESS_FIELDS, "region", "latitude", "longitude", "what3words", "kilometres",
-        "email", "alt_email", "statement_email", "invalid_email", "home_page",
-        "salesperson", "representative", "advertising_source", "business_area",
-        "building_type", "price_book", "creditor_days", "vacant_property",
-        "after_sales_communication", "third_party_reference", "technical_reference", "sla",
-        *COMMUNICATION_FIELDS, "phones", "contacts", "work_addresses",
+        "customer_type",
+        "status",
+        "title",
+        "first_name",
+        "surname",
+        "company_name",
+        *ADDRESS_FIELDS,
+        "region",
+        "latitude",
+        "longitude",
+        "what3words",
+        "kilometres",
+        "email",
+        "alt_email",
+        "statement_email",
+        "invalid_email",
+        "home_page",
+        "salesperson",
+        "representative",
+        "advertising_source",
+        "business_area",
+        "building_type",
+        "price_book",
+        "creditor_days",
+        "vacant_property",
+        "after_sales_communication",
+        "third_party_reference",
+        "technical_reference",
+        "sla",
+        *COMMUNICATION_FIELDS,
+        "phones",
+        "contacts",
+        "work_addresses",
     )
     form_rules = (
-        rules.FieldSet(("customer_type", "status", "title", "first_name", "surname",
-                        "company_name"), "Customer details"),
-        rules.FieldSet((*ADDRESS_FIELDS, "region", "latitude", "longitude", "what3words",
-                        "kilometres"), "Address and location"),
-        rules.FieldSet(("email", "alt_email", "statement_email", "invalid_email", "home_page"),
-                       "Email and web"),
+        rules.FieldSet(
+            ("customer_type", "status", "title", "first_name", "surname", "company_name"),
+            "Customer details",
+        ),
+        rules.FieldSet(
+            (*ADDRESS_FIELDS, "region", "latitude", "longitude", "what3words", "kilometres"),
+            "Address and location",
+        ),
+        rules.FieldSet(
+            ("email", "alt_email", "statement_email", "invalid_email", "home_page"), "Email and web"
+        ),
         rules.FieldSet(("phones",), "Phone numbers"),
-        rules.FieldSet(("salesperson", "representative", "advertising_source", "business_area",
-                        "building_type", "price_book", "creditor_days", "vacant_property",
-                        "after_sales_communication", "third_party_reference",
-                        "technical_reference", "sla"), "Other details"),
+        rules.FieldSet(
+            (
+                "salesperson",
+                "representative",
+                "advertising_source",
+                "business_area",
+                "building_type",
+                "price_book",
+                "creditor_days",
+                "vacant_property",
+                "after_sales_communication",
+                "third_party_reference",
+                "technical_reference",
+                "sla",
+            ),
+            "Other details",
+        ),
         rules.FieldSet(COMMUNICATION_FIELDS, "Communication preferences"),
         rules.FieldSet(("contacts",), "Contacts"),
         rules.FieldSet(("work_addresses",), "Work addresses"),
@@ -109,8 +200,11 @@ class CustomerView(SecureModelView):
         "price_book": by_name(),
         "sla": by_name(),
     }
-    inline_models = (PhoneInline(PhoneNumber), ContactInline(Contact),
-                     WorkAddressInline(WorkAddress))
+    inline_models = (
+        PhoneInline(PhoneNumber),
+        ContactInline(Contact),
+        WorkAddressInline(WorkAddress),
+    )
 
     def check(self, model, is_created):
         apply_customer_defaults(model)
@@ -126,13 +220,30 @@ class ContactView(SecureModelView):
     column_searchable_list = ("surname", "first_name", "email")
     column_filters = ("is_primary", "position")
     column_sortable_list = ("surname", "first_name", "position", "email", "is_primary")
-    form_columns = ("customer", "branch", "title", "first_name", "surname", "position", "email",
-                    "twitter_url", "facebook_url", "linkedin_url", "is_primary",
-                    *COMMUNICATION_FIELDS, "phones")
-    form_args = {"surname": REQUIRED_SURNAME, "email": VALID_EMAIL,
-                 "customer": {"validators": [DataRequired("Choose the customer.")]}}
-    form_ajax_refs = {"customer": customer_loader("customer"),
-                      "branch": {"fields": ("name",), "page_size": 10}}
+    form_columns = (
+        "customer",
+        "branch",
+        "title",
+        "first_name",
+        "surname",
+        "position",
+        "email",
+        "twitter_url",
+        "facebook_url",
+        "linkedin_url",
+        "is_primary",
+        *COMMUNICATION_FIELDS,
+        "phones",
+    )
+    form_args = {
+        "surname": REQUIRED_SURNAME,
+        "email": VALID_EMAIL,
+        "customer": {"validators": [DataRequired("Choose the customer.")]},
+    }
+    form_ajax_refs = {
+        "customer": customer_loader("customer"),
+        "branch": {"fields": ("name",), "page_size": 10},
+    }
     inline_models = (PhoneInline(PhoneNumber),)
 
     def check(self, model, is_created):
@@ -145,34 +256,69 @@ class BranchView(SecureModelView):
     column_searchable_list = ("name", "postcode")
     column_sortable_list = ("name", "town", "postcode")
     form_columns = ("customer", "name", *ADDRESS_FIELDS, "email", "phones")
-    form_args = {"name": {"validators": [DataRequired("Name the branch.")]},
-                 "address_line_1": REQUIRED_LINE_1, "email": VALID_EMAIL,
-                 "customer": {"validators": [DataRequired("Choose the customer.")]}}
+    form_args = {
+        "name": {"validators": [DataRequired("Name the branch.")]},
+        "address_line_1": REQUIRED_LINE_1,
+        "email": VALID_EMAIL,
+        "customer": {"validators": [DataRequired("Choose the customer.")]},
+    }
     form_ajax_refs = {"customer": customer_loader("customer")}
     inline_models = (PhoneInline(PhoneNumber),)
 
 
 class WorkAddressView(SecureModelView):
     noun = "work address"
-    column_list = ("address_line_1", "town", "postcode", "occupier_surname", "customer",
-                   "landlord", "branch", "status")
-    column_labels = {"address_line_1": "Address", "occupier_surname": "Occupier",
-                     "customer": "Owner", **COMMUNICATION_LABELS}
+    column_list = (
+        "address_line_1",
+        "town",
+        "postcode",
+        "occupier_surname",
+        "customer",
+        "landlord",
+        "branch",
+        "status",
+    )
+    column_labels = {
+        "address_line_1": "Address",
+        "occupier_surname": "Occupier",
+        "customer": "Owner",
+        **COMMUNICATION_LABELS,
+    }
     column_searchable_list = ("address_line_1", "postcode", "occupier_surname")
     column_filters = ("status", "vacant_property", "is_invoice_address", "town")
     column_sortable_list = ("address_line_1", "town", "postcode", "occupier_surname", "status")
-    form_columns = ("customer", "landlord", "branch", "status", "occupier_title",
-                    "occupier_first_name", "occupier_surname", *ADDRESS_FIELDS, "email",
-                    "latitude", "longitude", "building_type", "vacant_property",
-                    "after_sales_communication", "is_invoice_address", "notes",
-                    *COMMUNICATION_FIELDS, "phones")
-    form_args = {"address_line_1": REQUIRED_LINE_1, "email": VALID_EMAIL,
-                 "customer": {"validators": [DataRequired("Choose the owner.")]},
-                 "occupier_surname": {"description": "Left blank, it reads “Occupier”."}}
-    form_ajax_refs = {"customer": customer_loader("customer"),
-                      "landlord": customer_loader("landlord"),
-                      "branch": {"fields": ("name",), "page_size": 10},
-                      "building_type": by_name()}
+    form_columns = (
+        "customer",
+        "landlord",
+        "branch",
+        "status",
+        "occupier_title",
+        "occupier_first_name",
+        "occupier_surname",
+        *ADDRESS_FIELDS,
+        "email",
+        "latitude",
+        "longitude",
+        "building_type",
+        "vacant_property",
+        "after_sales_communication",
+        "is_invoice_address",
+        "notes",
+        *COMMUNICATION_FIELDS,
+        "phones",
+    )
+    form_args = {
+        "address_line_1": REQUIRED_LINE_1,
+        "email": VALID_EMAIL,
+        "customer": {"validators": [DataRequired("Choose the owner.")]},
+        "occupier_surname": {"description": "Left blank, it reads “Occupier”."},
+    }
+    form_ajax_refs = {
+        "customer": customer_loader("customer"),
+        "landlord": customer_loader("landlord"),
+        "branch": {"fields": ("name",), "page_size": 10},
+        "building_type": by_name(),
+    }
     inline_models = (PhoneInline(PhoneNumber),)
 
     def check(self, model, is_created):

@@ -9,13 +9,21 @@ from models import Customer, User, WorkAddress
 
 def by_name(page_size: int = 10) -> dict:
     """For lookup lists: a click shows the first entries, typing narrows them."""
-    return {"fields": ("name",), "page_size": page_size, "minimum_input_length": 0,
-            "placeholder": "Type to search…"}
+    return {
+        "fields": ("name",),
+        "page_size": page_size,
+        "minimum_input_length": 0,
+        "placeholder": "Type to search…",
+    }
 
 
 def user_lookup() -> dict:
-    return {"fields": (User.name, User.email), "page_size": 10, "minimum_input_length": 0,
-            "placeholder": "Name or email…"}
+    return {
+        "fields": (User.name, User.email),
+        "page_size": 10,
+        "minimum_input_length": 0,
+        "placeholder": "Name or email…",
+    }
 
 
 class PrefixLoader(QueryAjaxModelLoader):
@@ -32,18 +40,25 @@ class PrefixLoader(QueryAjaxModelLoader):
 
 def customer_loader(name: str) -> PrefixLoader:
     return PrefixLoader(
-        name, db, Customer,
+        name,
+        db,
+        Customer,
         fields=("surname", "company_name", "postcode", "email"),
         order_by=(Customer.surname, Customer.id),
-        page_size=10, minimum_input_length=1,
+        page_size=10,
+        minimum_input_length=1,
         placeholder="Surname, company, postcode or email…",
     )
 
 
 def work_address_loader(name: str) -> PrefixLoader:
     return PrefixLoader(
-        name, db, WorkAddress,
+        name,
+        db,
+        WorkAddress,
         fields=("address_line_1", "postcode", "occupier_surname"),
         order_by=(WorkAddress.address_line_1, WorkAddress.id),
-        page_size=10, minimum_input_length=1, placeholder="Address or postcode…",
+        page_size=10,
+        minimum_input_length=1,
+        placeholder="Address or postcode…",
     )

@@ -12,13 +12,21 @@ from .base import SecureModelView
 from .customers import ADDRESS_FIELDS, REQUIRED_LINE_1, VALID_EMAIL
 from .lookups import by_name, customer_loader
 
-POSITIVE = {"validators": [DataRequired("Enter an amount."),
-                           NumberRange(min=0.01, message="Must be more than zero.")]}
+POSITIVE = {
+    "validators": [
+        DataRequired("Enter an amount."),
+        NumberRange(min=0.01, message="Must be more than zero."),
+    ]
+}
 LINE_ARGS = {
     "description": {"validators": [DataRequired("Describe the line.")]},
     "quantity": POSITIVE,
-    "unit_price": {"validators": [DataRequired("Enter the unit price."),
-                                  NumberRange(min=0, message="Cannot be negative.")]},
+    "unit_price": {
+        "validators": [
+            DataRequired("Enter the unit price."),
+            NumberRange(min=0, message="Cannot be negative."),
+        ]
+    },
     "tax_rate": {"validators": [NumberRange(min=0, max=100, message="A percentage, 0 to 100.")]},
 }
 CUSTOMER_REQUIRED = {"validators": [DataRequired("Choose the customer.")]}
@@ -29,8 +37,7 @@ def money_total(view, context, model, name):
 
 
 class InvoiceLineInline(InlineFormAdmin):
-    form_columns = ("id", "work", "category", "description", "quantity", "unit_price",
-                    "tax_rate")
+    form_columns = ("id", "work", "category", "description", "quantity", "unit_price", "tax_rate")
     form_args = LINE_ARGS
     form_ajax_refs = {"work": {"fields": ("number",), "page_size": 10}}
 
@@ -49,22 +56,40 @@ class WithLinesView(SecureModelView):
 
 class InvoiceView(WithLinesView):
     noun = "invoice"
-    column_list = ("number", "customer", "description", "invoice_date", "due_on", "kind",
-                   "status", "total")
+    column_list = (
+        "number",
+        "customer",
+        "description",
+        "invoice_date",
+        "due_on",
+        "kind",
+        "status",
+        "total",
+    )
     column_formatters = {"total": money_total}
     column_default_sort = ("invoice_date", True)
     column_searchable_list = ("number", "description")
     column_filters = ("status", "kind", "invoice_date", "due_on")
     column_sortable_list = ("number", "invoice_date", "due_on", "status", "kind")
     column_details_exclude_list = ("version",)
-    form_columns = ("customer", "description", "invoice_date", "due_on", "kind", "status",
-                    "invoice_address", "notes", "lines")
-    form_args = {"customer": CUSTOMER_REQUIRED,
-                 "description": {"validators": [DataRequired("Describe the invoice.")]},
-                 "invoice_date": {"validators": [DataRequired("Enter the invoice date.")]},
-                 "due_on": {"validators": [DataRequired("Enter the due date.")]}}
-    form_ajax_refs = {"customer": customer_loader("customer"),
-                      "invoice_address": by_name()}
+    form_columns = (
+        "customer",
+        "description",
+        "invoice_date",
+        "due_on",
+        "kind",
+        "status",
+        "invoice_address",
+        "notes",
+        "lines",
+    )
+    form_args = {
+        "customer": CUSTOMER_REQUIRED,
+        "description": {"validators": [DataRequired("Describe the invoice.")]},
+        "invoice_date": {"validators": [DataRequired("Enter the invoice date.")]},
+        "due_on": {"validators": [DataRequired("Enter the due date.")]},
+    }
+    form_ajax_refs = {"customer": customer_loader("customer"), "invoice_address": by_name()}
     inline_models = (InvoiceLineInline(InvoiceLine),)
 
     def check(self, model, is_created):
@@ -73,19 +98,37 @@ class InvoiceView(WithLinesView):
 
 class CreditNoteView(WithLinesView):
     noun = "credit note"
-    column_list = ("number", "customer", "invoice", "description", "credit_date", "breakdown",
-                   "total")
+    column_list = (
+        "number",
+        "customer",
+        "invoice",
+        "description",
+        "credit_date",
+        "breakdown",
+        "total",
+    )
     column_formatters = {"total": money_total}
     column_default_sort = ("credit_date", True)
     column_searchable_list = ("number", "description")
     column_filters = ("credit_date", "breakdown")
-    form_columns = ("customer", "invoice", "description", "credit_date", "breakdown", "notes",
-                    "lines")
-    form_args = {"customer": CUSTOMER_REQUIRED,
-                 "description": {"validators": [DataRequired("Describe the credit.")]},
-                 "credit_date": {"validators": [DataRequired("Enter the credit date.")]}}
-    form_ajax_refs = {"customer": customer_loader("customer"),
-                      "invoice": {"fields": ("number",), "page_size": 10}}
+    form_columns = (
+        "customer",
+        "invoice",
+        "description",
+        "credit_date",
+        "breakdown",
+        "notes",
+        "lines",
+    )
+    form_args = {
+        "customer": CUSTOMER_REQUIRED,
+        "description": {"validators": [DataRequired("Describe the credit.")]},
+        "credit_date": {"validators": [DataRequired("Enter the credit date.")]},
+    }
+    form_ajax_refs = {
+        "customer": customer_loader("customer"),
+        "invoice": {"fields": ("number",), "page_size": 10},
+    }
     inline_models = (CreditNoteLineInline(CreditNoteLine),)
 
     def check(self, model, is_created):
@@ -94,8 +137,10 @@ class CreditNoteView(WithLinesView):
 
 class AllocationInline(InlineFormAdmin):
     form_columns = ("id", "invoice", "amount", "allocated_on")
-    form_args = {"amount": POSITIVE,
-                 "allocated_on": {"validators": [DataRequired("Enter the date.")]}}
+    form_args = {
+        "amount": POSITIVE,
+        "allocated_on": {"validators": [DataRequired("Enter the date.")]},
+    }
     form_ajax_refs = {"invoice": {"fields": ("number",), "page_size": 10}}
 
 
@@ -105,11 +150,21 @@ class PaymentView(SecureModelView):
     column_default_sort = ("paid_on", True)
     column_searchable_list = ("reference",)
     column_filters = ("paid_on", "payment_method", "amount")
-    form_columns = ("customer", "paid_on", "payment_method", "reference", "amount", "notes",
-                    "allocations")
-    form_args = {"customer": CUSTOMER_REQUIRED, "amount": POSITIVE,
-                 "paid_on": {"validators": [DataRequired("Enter the payment date.")]},
-                 "payment_method": {"validators": [DataRequired("Choose how it was paid.")]}}
+    form_columns = (
+        "customer",
+        "paid_on",
+        "payment_method",
+        "reference",
+        "amount",
+        "notes",
+        "allocations",
+    )
+    form_args = {
+        "customer": CUSTOMER_REQUIRED,
+        "amount": POSITIVE,
+        "paid_on": {"validators": [DataRequired("Enter the payment date.")]},
+        "payment_method": {"validators": [DataRequired("Choose how it was paid.")]},
+    }
     form_ajax_refs = {"customer": customer_loader("customer"), "payment_method": by_name()}
     inline_models = (AllocationInline(PaymentAllocation),)
 
@@ -122,7 +177,9 @@ class InvoiceAddressView(SecureModelView):
     column_list = ("name", "address_line_1", "town", "postcode", "email")
     column_searchable_list = ("name", "postcode")
     form_columns = ("name", *ADDRESS_FIELDS, "email", "customers")
-    form_args = {"name": {"validators": [DataRequired("Name the addressee.")]},
-                 "address_line_1": REQUIRED_LINE_1, "email": VALID_EMAIL}
+    form_args = {
+        "name": {"validators": [DataRequired("Name the addressee.")]},
+        "address_line_1": REQUIRED_LINE_1,
+        "email": VALID_EMAIL,
+    }
     form_ajax_refs = {"customers": customer_loader("customers")}
-

@@ -25,13 +25,17 @@ class UserView(SecureModelView):
     form_extra_fields = {
         "new_password": PasswordField(
             "New password",
-            validators=[Optional(), Length(min=MIN_PASSWORD,
-                                           message=f"At least {MIN_PASSWORD} characters.")],
+            validators=[
+                Optional(),
+                Length(min=MIN_PASSWORD, message=f"At least {MIN_PASSWORD} characters."),
+            ],
             description="Leave blank to keep the current password.",
         )
     }
-    form_args = {"email": {"validators": [DataRequired("Enter the email."), EmailValid()]},
-                 "name": {"validators": [DataRequired("Enter the name.")]}}
+    form_args = {
+        "email": {"validators": [DataRequired("Enter the email."), EmailValid()]},
+        "name": {"validators": [DataRequired("Enter the name.")]},
+    }
 
     def check(self, model, is_created):
         if is_created and not model.password_hash:
@@ -78,7 +82,16 @@ class PortalAccessView(ReadOnlyModelView):
 
     admin_only = True
     name = "Portal links"
-    column_list = ("customer", "created_at", "expires_at", "revoked_at", "last_used_at",
-                   "can_see_statement", "can_see_works", "can_see_documents", "can_see_assets")
+    column_list = (
+        "customer",
+        "created_at",
+        "expires_at",
+        "revoked_at",
+        "last_used_at",
+        "can_see_statement",
+        "can_see_works",
+        "can_see_documents",
+        "can_see_assets",
+    )
     column_details_exclude_list = ("token_hash",)
     column_default_sort = ("created_at", True)

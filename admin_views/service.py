@@ -13,15 +13,32 @@ CUSTOMER_REQUIRED = {"validators": [DataRequired("Choose the customer.")]}
 
 class ContractView(SecureModelView):
     noun = "contract"
-    column_list = ("reference", "customer", "status", "start_date", "end_date",
-                   "renewal_reminder_on", "value")
+    column_list = (
+        "reference",
+        "customer",
+        "status",
+        "start_date",
+        "end_date",
+        "renewal_reminder_on",
+        "value",
+    )
     column_searchable_list = ("reference",)
     column_filters = ("status", "start_date", "end_date", "renewal_reminder_on")
-    form_columns = ("customer", "reference", "description", "status", "start_date", "end_date",
-                    "renewal_reminder_on", "value")
-    form_args = {"customer": CUSTOMER_REQUIRED,
-                 "reference": {"validators": [DataRequired("Give the contract a reference.")]},
-                 "start_date": {"validators": [DataRequired("Enter the start date.")]}}
+    form_columns = (
+        "customer",
+        "reference",
+        "description",
+        "status",
+        "start_date",
+        "end_date",
+        "renewal_reminder_on",
+        "value",
+    )
+    form_args = {
+        "customer": CUSTOMER_REQUIRED,
+        "reference": {"validators": [DataRequired("Give the contract a reference.")]},
+        "start_date": {"validators": [DataRequired("Enter the start date.")]},
+    }
     form_ajax_refs = {"customer": customer_loader("customer")}
 
     def check(self, model, is_created):
@@ -34,12 +51,16 @@ class CustomerServicePlanView(SecureModelView):
     column_list = ("customer", "service_plan", "expires_on")
     column_filters = ("expires_on", "service_plan")
     form_columns = ("customer", "service_plan", "expires_on", "work_addresses")
-    form_args = {"customer": CUSTOMER_REQUIRED,
-                 "service_plan": {"validators": [DataRequired("Choose the plan.")]},
-                 "expires_on": {"validators": [DataRequired("Enter the expiry date.")]}}
-    form_ajax_refs = {"customer": customer_loader("customer"),
-                      "service_plan": by_name(),
-                      "work_addresses": work_address_loader("work_addresses")}
+    form_args = {
+        "customer": CUSTOMER_REQUIRED,
+        "service_plan": {"validators": [DataRequired("Choose the plan.")]},
+        "expires_on": {"validators": [DataRequired("Enter the expiry date.")]},
+    }
+    form_ajax_refs = {
+        "customer": customer_loader("customer"),
+        "service_plan": by_name(),
+        "work_addresses": work_address_loader("work_addresses"),
+    }
 
     def check(self, model, is_created):
         check_customer_service_plan(model)
@@ -52,12 +73,16 @@ class ServiceReminderView(SecureModelView):
     column_filters = ("status", "due_on")
     column_searchable_list = ("description",)
     form_columns = ("customer", "work_address", "asset", "description", "due_on", "status")
-    form_args = {"customer": CUSTOMER_REQUIRED,
-                 "description": {"validators": [DataRequired("Describe the service.")]},
-                 "due_on": {"validators": [DataRequired("Enter the due date.")]}}
-    form_ajax_refs = {"customer": customer_loader("customer"),
-                      "work_address": work_address_loader("work_address"),
-                      "asset": {"fields": ("technical_reference",), "page_size": 10}}
+    form_args = {
+        "customer": CUSTOMER_REQUIRED,
+        "description": {"validators": [DataRequired("Describe the service.")]},
+        "due_on": {"validators": [DataRequired("Enter the due date.")]},
+    }
+    form_ajax_refs = {
+        "customer": customer_loader("customer"),
+        "work_address": work_address_loader("work_address"),
+        "asset": {"fields": ("technical_reference",), "page_size": 10},
+    }
 
     def check(self, model, is_created):
         check_reminder(model)
@@ -65,20 +90,47 @@ class ServiceReminderView(SecureModelView):
 
 class CommunicationView(SecureModelView):
     noun = "communication"
-    column_list = ("created_at", "kind", "customer", "author", "subject", "is_important",
-                   "scheduled_for")
-    column_labels = {"created_at": "When", "is_important": "Important",
-                     "scheduled_for": "Activity due"}
+    column_list = (
+        "created_at",
+        "kind",
+        "customer",
+        "author",
+        "subject",
+        "is_important",
+        "scheduled_for",
+    )
+    column_labels = {
+        "created_at": "When",
+        "is_important": "Important",
+        "scheduled_for": "Activity due",
+    }
     column_default_sort = ("created_at", True)
     column_searchable_list = ("subject", "body")
-    column_filters = ("kind", "is_important", "do_not_work_with_again", "scheduled_for",
-                      "created_at")
-    form_columns = ("customer", "work_address", "kind", "subject", "body", "is_important",
-                    "do_not_work_with_again", "scheduled_for")
-    form_args = {"customer": CUSTOMER_REQUIRED,
-                 "body": {"validators": [DataRequired("Write the note.")]}}
-    form_ajax_refs = {"customer": customer_loader("customer"),
-                      "work_address": work_address_loader("work_address")}
+    column_filters = (
+        "kind",
+        "is_important",
+        "do_not_work_with_again",
+        "scheduled_for",
+        "created_at",
+    )
+    form_columns = (
+        "customer",
+        "work_address",
+        "kind",
+        "subject",
+        "body",
+        "is_important",
+        "do_not_work_with_again",
+        "scheduled_for",
+    )
+    form_args = {
+        "customer": CUSTOMER_REQUIRED,
+        "body": {"validators": [DataRequired("Write the note.")]},
+    }
+    form_ajax_refs = {
+        "customer": customer_loader("customer"),
+        "work_address": work_address_loader("work_address"),
+    }
 
     def on_model_change(self, form, model, is_created):
         if is_created:
@@ -92,10 +144,17 @@ class AttachmentView(SecureModelView):
     noun = "file"
     allow_create = False
     allow_delete = False
-    column_list = ("original_name", "description", "customer", "content_type", "size_bytes",
-                   "is_picture", "uploaded_by", "uploaded_at")
-    column_labels = {"original_name": "File", "size_bytes": "Size (bytes)",
-                     "is_picture": "Picture"}
+    column_list = (
+        "original_name",
+        "description",
+        "customer",
+        "content_type",
+        "size_bytes",
+        "is_picture",
+        "uploaded_by",
+        "uploaded_at",
+    )
+    column_labels = {"original_name": "File", "size_bytes": "Size (bytes)", "is_picture": "Picture"}
     column_default_sort = ("uploaded_at", True)
     column_searchable_list = ("original_name", "description")
     column_filters = ("is_picture", "content_type", "uploaded_at")

@@ -55,6 +55,5 @@ class ModelLookupView(SecureModelView):
     column_searchable_list = ("name",)
     column_filters = ("active", "make")
     form_columns = ("make", "name", "active")
-    form_args = {"name": NAME_REQUIRED,
-                 "make": {"validators": [DataRequired("Choose the make.")]}}
+    form_args = {"name": NAME_REQUIRED, "make": {"validators": [DataRequired("Choose the make.")]}}
     form_ajax_refs = {"make": by_name()}

@@ -15,49 +15,126 @@ NOT_NEGATIVE = {"validators": [NumberRange(min=0, message="Cannot be negative.")
 
 class InventoryInline(InlineFormAdmin):
     form_columns = ("id", "name", "quantity", "room", "volume_m3")
-    form_args = {"name": {"validators": [DataRequired("Name the item.")]},
-                 "quantity": {"validators": [NumberRange(min=1, message="At least one.")]}}
+    form_args = {
+        "name": {"validators": [DataRequired("Name the item.")]},
+        "quantity": {"validators": [NumberRange(min=1, message="At least one.")]},
+    }
 
 
 class WorkView(SecureModelView):
     noun = "work"
-    column_list = ("number", "kind", "status", "description", "customer", "work_address",
-                   "appointment_on", "sale_amount", "created_at")
+    column_list = (
+        "number",
+        "kind",
+        "status",
+        "description",
+        "customer",
+        "work_address",
+        "appointment_on",
+        "sale_amount",
+        "created_at",
+    )
     column_labels = {"appointment_on": "Appointment", "rto_on": "RTO", "created_at": "Added"}
     column_default_sort = ("id", True)
     column_searchable_list = ("number", "description")
-    column_filters = ("kind", "status", "product", "result_code", "appointment_on",
-                      "completed_on")
-    column_sortable_list = ("number", "kind", "status", "appointment_on", "sale_amount",
-                            "created_at")
+    column_filters = ("kind", "status", "product", "result_code", "appointment_on", "completed_on")
+    column_sortable_list = (
+        "number",
+        "kind",
+        "status",
+        "appointment_on",
+        "sale_amount",
+        "created_at",
+    )
     column_details_exclude_list = ("version",)
     form_columns = (
-        "kind", "status", "customer", "work_address", "description", "product", "result_code",
-        "units_total", "units_sold", "sale_amount", "contract_amount", "payment_method",
-        "commission_total", "commission_paid", "account_notes", "requested_services",
-        "pickup_address", "delivery_address", "estimated_amount", "final_amount",
-        "received_on", "appointment_on", "appointment_time", "sold_on", "rto_on", "ordered_on",
-        "scheduled_on", "completed_on", "inventory_items",
+        "kind",
+        "status",
+        "customer",
+        "work_address",
+        "description",
+        "product",
+        "result_code",
+        "units_total",
+        "units_sold",
+        "sale_amount",
+        "contract_amount",
+        "payment_method",
+        "commission_total",
+        "commission_paid",
+        "account_notes",
+        "requested_services",
+        "pickup_address",
+        "delivery_address",
+        "estimated_amount",
+        "final_amount",
+        "received_on",
+        "appointment_on",
+        "appointment_time",
+        "sold_on",
+        "rto_on",
+        "ordered_on",
+        "scheduled_on",
+        "completed_on",
+        "inventory_items",
     )
     form_rules = (
         rules.FieldSet(("kind", "status", "customer", "work_address", "description"), "Work"),
-        rules.FieldSet(("product", "result_code", "units_total", "units_sold", "sale_amount"),
-                       "Result, product and sale"),
-        rules.FieldSet(("contract_amount", "payment_method", "commission_total",
-                        "commission_paid", "account_notes"), "Pay"),
-        rules.FieldSet(("requested_services", "pickup_address", "delivery_address",
-                        "estimated_amount", "final_amount"), "Services, addresses and estimate"),
-        rules.FieldSet(("received_on", "appointment_on", "appointment_time", "sold_on", "rto_on",
-                        "ordered_on", "scheduled_on", "completed_on"), "Dates"),
+        rules.FieldSet(
+            ("product", "result_code", "units_total", "units_sold", "sale_amount"),
+            "Result, product and sale",
+        ),
+        rules.FieldSet(
+            (
+                "contract_amount",
+                "payment_method",
+                "commission_total",
+                "commission_paid",
+                "account_notes",
+            ),
+            "Pay",
+        ),
+        rules.FieldSet(
+            (
+                "requested_services",
+                "pickup_address",
+                "delivery_address",
+                "estimated_amount",
+                "final_amount",
+            ),
+            "Services, addresses and estimate",
+        ),
+        rules.FieldSet(
+            (
+                "received_on",
+                "appointment_on",
+                "appointment_time",
+                "sold_on",
+                "rto_on",
+                "ordered_on",
+                "scheduled_on",
+                "completed_on",
+            ),
+            "Dates",
+        ),
         rules.FieldSet(("inventory_items",), "Inventory"),
     )
     form_args = {
         "customer": {"validators": [DataRequired("Choose the customer.")]},
         "description": {"validators": [DataRequired("Describe the work.")]},
-        **{name: NOT_NEGATIVE for name in ("units_total", "units_sold", "sale_amount",
-                                           "contract_amount", "commission_total",
-                                           "commission_paid", "estimated_amount",
-                                           "final_amount")},
+        **{
+            name: NOT_NEGATIVE
+            for name in (
+                "units_total",
+                "units_sold",
+                "sale_amount",
+                "contract_amount",
+                "commission_total",
+                "commission_paid",
+                "estimated_amount",
+                "final_amount",
+            )
+        },
     }
     form_ajax_refs = {
         "customer": customer_loader("customer"),
@@ -74,14 +151,35 @@ class WorkView(SecureModelView):
 
 class AssetView(SecureModelView):
     noun = "asset"
-    column_list = ("technical_reference", "asset_group", "make", "model", "fuel_type",
-                   "location", "customer", "work_address", "next_service_due_on")
+    column_list = (
+        "technical_reference",
+        "asset_group",
+        "make",
+        "model",
+        "fuel_type",
+        "location",
+        "customer",
+        "work_address",
+        "next_service_due_on",
+    )
     column_searchable_list = ("technical_reference", "serial_number")
     column_filters = ("asset_group", "fuel_type", "location", "make", "next_service_due_on")
     column_sortable_list = ("technical_reference", "next_service_due_on")
-    form_columns = ("customer", "work_address", "technical_reference", "asset_group", "make",
-                    "model", "fuel_type", "location", "serial_number", "installed_on",
-                    "last_serviced_on", "next_service_due_on", "notes")
+    form_columns = (
+        "customer",
+        "work_address",
+        "technical_reference",
+        "asset_group",
+        "make",
+        "model",
+        "fuel_type",
+        "location",
+        "serial_number",
+        "installed_on",
+        "last_serviced_on",
+        "next_service_due_on",
+        "notes",
+    )
     form_args = {
         "customer": {"validators": [DataRequired("Choose the customer.")]},
         "technical_reference": {"validators": [DataRequired("Give the asset a reference.")]},
@@ -90,8 +188,11 @@ class AssetView(SecureModelView):
     form_ajax_refs = {
         "customer": customer_loader("customer"),
         "work_address": work_address_loader("work_address"),
-        "asset_group": by_name(), "make": by_name(), "model": by_name(),
-        "fuel_type": by_name(), "location": by_name(),
+        "asset_group": by_name(),
+        "make": by_name(),
+        "model": by_name(),
+        "fuel_type": by_name(),
+        "location": by_name(),
     }
 
     def check(self, model, is_created):

@@ -21,8 +21,15 @@ if TYPE_CHECKING:
 
 ACTOR_KEY = "audit_actor_id"
 # Columns whose changes say nothing a reader of the trail needs.
-QUIET_COLUMNS = {"version", "updated_at", "created_at", "digits", "password_hash",
-                 "failed_logins", "locked_until"}
+QUIET_COLUMNS = {
+    "version",
+    "updated_at",
+    "created_at",
+    "digits",
+    "password_hash",
+    "failed_logins",
+    "locked_until",
+}
 
 
 class AuditEntry(Base):
@@ -117,15 +124,17 @@ def _audit_flush(session: Session, _context) -> None:
     rows = []
 
     def add(action: str, obj: Any, changes: dict) -> None:
-        rows.append({
-            "user_id": actor_id,
-            "at": utcnow(),
-            "action": action,
-            "entity": obj.__tablename__,
-            "entity_id": _identity(obj),
-            "summary": str(obj)[:255],
-            "changes": changes,
-        })
+        rows.append(
+            {
+                "user_id": actor_id,
+                "at": utcnow(),
+                "action": action,
+                "entity": obj.__tablename__,
+                "entity_id": _identity(obj),
+                "summary": str(obj)[:255],
+                "changes": changes,
+            }
+        )
 
     for obj in session.new:
         if isinstance(obj, Base) and not isinstance(obj, AuditEntry):

@@ -53,4 +53,3 @@ def _assign_numbers(session: Session, _context, _instances) -> None:
         series = kinds.get(type(obj))
         if series and not obj.number:
             obj.number = next_number(session, series)
-

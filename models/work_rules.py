@@ -12,8 +12,11 @@ def check_work(work: Work) -> None:
     errors: dict[str, str] = {}
     if work.work_address is not None and work.work_address.customer is not work.customer:
         errors["work_address"] = OTHER_CUSTOMERS_ADDRESS
-    if work.units_total is not None and work.units_sold is not None \
-            and work.units_sold > work.units_total:
+    if (
+        work.units_total is not None
+        and work.units_sold is not None
+        and work.units_sold > work.units_total
+    ):
         errors["units_sold"] = "Units sold cannot exceed the total number of units."
     dates = (("received_on", work.received_on), ("completed_on", work.completed_on))
     if all(value for _, value in dates) and work.completed_on < work.received_on:

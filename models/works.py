@@ -20,8 +20,10 @@ if TYPE_CHECKING:
 class Work(TimestampMixin, Base):
     __tablename__ = "work"
     __table_args__ = (
-        CheckConstraint("units_sold IS NULL OR units_total IS NULL OR units_sold <= units_total",
-                        name="units_sold_within_total"),
+        CheckConstraint(
+            "units_sold IS NULL OR units_total IS NULL OR units_sold <= units_total",
+            name="units_sold_within_total",
+        ),
         CheckConstraint("sale_amount IS NULL OR sale_amount >= 0", name="sale_amount"),
         CheckConstraint("contract_amount IS NULL OR contract_amount >= 0", name="contract_amount"),
         CheckConstraint("commission_paid IS NULL OR commission_paid >= 0", name="commission_paid"),

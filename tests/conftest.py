@@ -73,12 +73,14 @@ def _empty_postgres_tables() -> None:
 @pytest.fixture
 def app(database_url, _postgres_schema, tmp_path):
     uri = database_url or f"sqlite:///{tmp_path / 'test.db'}"
-    app = create_app({
-        "TESTING": True,
-        "SQLALCHEMY_DATABASE_URI": uri,
-        "SECRET_KEY": "test-secret",
-        "UPLOAD_FOLDER": str(tmp_path / "uploads"),
-    })
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": uri,
+            "SECRET_KEY": "test-secret",
+            "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+        }
+    )
     with app.app_context():
         if database_url is None:
             Base.metadata.create_all(db.engine)
@@ -106,8 +108,12 @@ class PanelClient(FlaskClient):
 
 
 def make_user(role: Role, email: str | None = None) -> User:
-    user = User(email=email or f"{role.value}@example.com", name=f"{role.value.title()} User",
-                role=role, active=True)
+    user = User(
+        email=email or f"{role.value}@example.com",
+        name=f"{role.value.title()} User",
+        role=role,
+        active=True,
+    )
     user.set_password(PASSWORD)
     db.session.add(user)
     db.session.commit()

@@ -41,8 +41,13 @@ def make_customer(**fields) -> Customer:
     }
     customer = Customer(**values)
     if customer.is_company and not customer.contacts:
-        customer.contacts = [Contact(surname="Babbage", first_name="Charles",
-                                     phones=[PhoneNumber(number="0161 496 0000")])]
+        customer.contacts = [
+            Contact(
+                surname="Babbage",
+                first_name="Charles",
+                phones=[PhoneNumber(number="0161 496 0000")],
+            )
+        ]
     check_customer(customer)
     db.session.add(customer)
     db.session.commit()
@@ -50,17 +55,21 @@ def make_customer(**fields) -> Customer:
 
 
 def make_work(customer: Customer, **fields) -> Work:
-    work = Work(customer=customer, description=fields.pop("description", "Annual service"),
-                **fields)
+    work = Work(
+        customer=customer, description=fields.pop("description", "Annual service"), **fields
+    )
     db.session.add(work)
     db.session.commit()
     return work
 
 
 def make_work_address(customer: Customer, **fields) -> WorkAddress:
-    address = WorkAddress(customer=customer, address_line_1=fields.pop("address_line_1",
-                                                                       "3 Tenant Street"),
-                          postcode=fields.pop("postcode", "M2 2BB"), **fields)
+    address = WorkAddress(
+        customer=customer,
+        address_line_1=fields.pop("address_line_1", "3 Tenant Street"),
+        postcode=fields.pop("postcode", "M2 2BB"),
+        **fields,
+    )
     db.session.add(address)
     db.session.commit()
     return address
@@ -68,10 +77,19 @@ def make_work_address(customer: Customer, **fields) -> WorkAddress:
 
 def make_invoice(customer: Customer, amount: str = "100.00", **fields) -> Invoice:
     invoice = Invoice(
-        customer=customer, description="Service", invoice_date=date(2026, 1, 1),
-        due_on=date(2026, 1, 31), status=fields.pop("status", InvoiceStatus.draft),
-        lines=[InvoiceLine(description="Labour", unit_price=Decimal(amount),
-                           quantity=Decimal("1"), tax_rate=Decimal("0"))],
+        customer=customer,
+        description="Service",
+        invoice_date=date(2026, 1, 1),
+        due_on=date(2026, 1, 31),
+        status=fields.pop("status", InvoiceStatus.draft),
+        lines=[
+            InvoiceLine(
+                description="Labour",
+                unit_price=Decimal(amount),
+                quantity=Decimal("1"),
+                tax_rate=Decimal("0"),
+            )
+        ],
         **fields,
     )
     db.session.add(invoice)

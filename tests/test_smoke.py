@@ -15,8 +15,13 @@ def populated(app):
 
 
 def model_endpoints(app):
-    return sorted({rule.endpoint.split(".")[0] for rule in app.url_map.iter_rules()
-                   if rule.endpoint.endswith(".index_view") and rule.endpoint != "admin.index"})
+    return sorted(
+        {
+            rule.endpoint.split(".")[0]
+            for rule in app.url_map.iter_rules()
+            if rule.endpoint.endswith(".index_view") and rule.endpoint != "admin.index"
+        }
+    )
 
 
 def test_every_list_and_create_page_renders(app, client_as, populated):
