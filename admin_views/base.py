@@ -6,11 +6,13 @@ from flask import abort, flash, g, redirect, request, url_for
 from flask_admin import AdminIndexView, BaseView
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.form import InlineModelConverter
+from flask_admin.form import rules
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import HiddenField
 
+from extensions import db
 from models import ConcurrentEditError, DomainError, ValidationFailed
 from models.customer_rules import check_version
 
@@ -62,6 +64,13 @@ class ExplicitInlineConverter(InlineModelConverter):
         return super()._calculate_mapping_key_pair(model, info)
 
 
+class HiddenRule(rules.Field):
+    """Keeps a hidden field in a ruled form; Flask-Admin already renders hidden fields."""
+
+    def __call__(self, form, form_opts=None, field_args=None):
+        return ""
+
+
 class SecureModelView(AccessMixin, ModelView):
     """Base for every model view: declare columns, forms and filters; this does the rest."""
 
@@ -84,6 +93,8 @@ class SecureModelView(AccessMixin, ModelView):
             self.form_extra_fields = {**(self.form_extra_fields or {}), "version": VersionField()}
             if self.form_columns:
                 self.form_columns = (*self.form_columns, "version")
+            if self.form_rules:
+                self.form_rules = (*self.form_rules, HiddenRule("version"))
         super().__init__(model, session, **kwargs)
 
     # Role-aware buttons: read_only users do not see what they cannot use.
@@ -110,7 +121,8 @@ class SecureModelView(AccessMixin, ModelView):
         g.model_form = form  # so a refused rule can be shown next to its field
         if not is_created and "version" in form:
             check_version(model, _as_int(form.version.data), self.noun)
-        self.check(model, is_created)
+        with db.session.no_autoflush:  # judge the unsaved state, not half of it in the DB
+            self.check(model, is_created)
 
     def handle_view_exception(self, exc: Exception) -> bool:
         if isinstance(exc, ValidationFailed):

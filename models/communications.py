@@ -48,7 +48,7 @@ class Communication(Base):
     author: Mapped[User | None] = relationship()
 
     def __str__(self) -> str:
-        return self.subject or (self.body[:60] if self.body else self.kind.value)
+        return self.subject or (self.body[:60] if self.body else str(self.kind))
 
 
 class Attachment(Base):

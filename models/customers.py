@@ -230,7 +230,7 @@ class PhoneNumber(Base):
         return number
 
     def __str__(self) -> str:
-        return f"{self.kind.value if self.kind else ''} {self.number}".strip()
+        return f"{self.kind or ''} {self.number}".strip()
 
 
 class Contact(CommunicationPreferencesMixin, TimestampMixin, Base):

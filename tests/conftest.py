@@ -7,14 +7,17 @@ it between tests and drops it at the end.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import secrets
+import shutil
 
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from werkzeug.security import generate_password_hash
 
 from app import create_app
 from extensions import db
@@ -55,13 +58,18 @@ def is_postgres(database_url) -> bool:
 
 
 @pytest.fixture(scope="session")
-def _postgres_schema(database_url):
-    """On PostgreSQL the schema is built once; tests empty the tables instead."""
+def _schema(database_url, tmp_path_factory):
+    """The schema is built once: on SQLite into a template file each test copies, on
+    PostgreSQL into the suite's database, which each test empties instead."""
     if database_url is None:
-        return
-    engine = create_engine(database_url)
+        template = tmp_path_factory.mktemp("schema") / "template.db"
+        engine = create_engine(f"sqlite:///{template}")
+    else:
+        template = None
+        engine = create_engine(database_url)
     Base.metadata.create_all(engine)
     engine.dispose()
+    return template
 
 
 def _empty_postgres_tables() -> None:
@@ -71,7 +79,9 @@ def _empty_postgres_tables() -> None:
 
 
 @pytest.fixture
-def app(database_url, _postgres_schema, tmp_path):
+def app(database_url, _schema, tmp_path):
+    if database_url is None:
+        shutil.copyfile(_schema, tmp_path / "test.db")
     uri = database_url or f"sqlite:///{tmp_path / 'test.db'}"
     app = create_app(
         {
@@ -82,9 +92,7 @@ def app(database_url, _postgres_schema, tmp_path):
         }
     )
     with app.app_context():
-        if database_url is None:
-            Base.metadata.create_all(db.engine)
-        else:
+        if database_url is not None:
             _empty_postgres_tables()
         ensure_lookups(db.session)
         db.session.commit()
@@ -94,7 +102,18 @@ def app(database_url, _postgres_schema, tmp_path):
 
 
 class PanelClient(FlaskClient):
-    """A test client that knows how to get a CSRF token, as a browser would from a page."""
+    """A test client that knows how to get a CSRF token, as a browser would from a page.
+
+    Each request runs in its own app context, as on a real server: otherwise Flask reuses the
+    test's context and `g` (the cached login, the CSRF token) and the database session would
+    leak from one client, or one request, to the next.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        db.session.rollback()  # the test's own session sees what the request committed
+        return response
 
     def csrf(self, page: str = "/admin/") -> dict[str, str]:
         html = self.get(page).get_data(as_text=True)
@@ -107,14 +126,20 @@ class PanelClient(FlaskClient):
         return self.post("/login", data={"email": email, "password": password, **token})
 
 
+@functools.cache
+def password_hash() -> str:
+    """scrypt is slow on purpose; the tests hash their one password once."""
+    return generate_password_hash(PASSWORD)
+
+
 def make_user(role: Role, email: str | None = None) -> User:
     user = User(
         email=email or f"{role.value}@example.com",
         name=f"{role.value.title()} User",
         role=role,
         active=True,
+        password_hash=password_hash(),
     )
-    user.set_password(PASSWORD)
     db.session.add(user)
     db.session.commit()
     return user

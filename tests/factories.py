@@ -95,3 +95,23 @@ def make_invoice(customer: Customer, amount: str = "100.00", **fields) -> Invoic
     db.session.add(invoice)
     db.session.commit()
     return invoice
+
+
+def customer_form(**overrides) -> dict[str, str]:
+    """What the create-customer form posts for a valid private customer with one phone."""
+    return {
+        "customer_type": str(customer_type().id),
+        "status": "active",
+        "title": "Mr",
+        "first_name": "Alan",
+        "surname": "Turing",
+        "address_line_1": "1 Bletchley Lane",
+        "town": "Milton Keynes",
+        "postcode": "MK3 6EB",
+        "email": "alan@example.com",
+        "creditor_days": "30",
+        "vacant_property": "unknown",
+        "phones-0-kind": "mobile",
+        "phones-0-number": "07700 900456",
+        **overrides,
+    }
