@@ -188,6 +188,7 @@ class CustomerView(SecureModelView):
         "alt_email": VALID_EMAIL,
         "statement_email": VALID_EMAIL,
         "customer_type": {"validators": [DataRequired("Choose a customer type.")]},
+        "creditor_days": {"coerce": int},
     }
     form_choices = {"creditor_days": [(str(d), f"{d} days") for d in CREDITOR_DAYS]}
     form_widget_args = {"technical_reference": {"rows": 3}}

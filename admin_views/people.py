@@ -67,7 +67,6 @@ def render_changes(view, context, model, name):
 
 class AuditLogView(ReadOnlyModelView):
     admin_only = True
-    name = "Audit log"
     column_list = ("at", "user", "action", "entity", "entity_id", "summary", "changes")
     column_labels = {"at": "When", "entity_id": "Id"}
     column_default_sort = ("at", True)
@@ -81,7 +80,6 @@ class PortalAccessView(ReadOnlyModelView):
     """Links are created and revoked from the customer record (record actions)."""
 
     admin_only = True
-    name = "Portal links"
     column_list = (
         "customer",
         "created_at",

@@ -47,7 +47,6 @@ class ContractView(SecureModelView):
 
 class CustomerServicePlanView(SecureModelView):
     noun = "service plan"
-    name = "Customer service plans"
     column_list = ("customer", "service_plan", "expires_on")
     column_filters = ("expires_on", "service_plan")
     form_columns = ("customer", "service_plan", "expires_on", "work_addresses")

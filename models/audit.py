@@ -88,8 +88,9 @@ def plain(value: Any) -> Any:
 
 
 def _identity(obj: Any) -> str:
-    key = inspect(obj).identity
-    return ",".join(str(part) for part in key) if key else ""
+    # The identity key of a new row is only set after the flush; its primary key already is.
+    key = inspect(obj).mapper.primary_key_from_instance(obj)
+    return ",".join(str(part) for part in key)
 
 
 def _changed_columns(obj: Any) -> dict[str, list]:

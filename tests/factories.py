@@ -113,5 +113,10 @@ def customer_form(**overrides) -> dict[str, str]:
         "vacant_property": "unknown",
         "phones-0-kind": "mobile",
         "phones-0-number": "07700 900456",
+        # Ticked by default on the form, so a browser posts them.
+        "after_sales_communication": "y",
+        "comm_email": "y",
+        "comm_letter": "y",
+        "comm_phone": "y",
         **overrides,
     }

@@ -1,6 +1,6 @@
-"""Initial schema: customers, works, money, service, communications, audit
+"""Initial schema: customers, contacts, work addresses, works, money, service, audit
 
-Revision ID: de6a7564f7c3
+Revision ID: a36afc19a6b9
 Revises: 
 
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'de6a7564f7c3'
+revision = 'a36afc19a6b9'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -186,8 +186,8 @@ def upgrade():
     sa.Column('surname', sa.String(length=80), nullable=True),
     sa.Column('company_name', sa.String(length=160), nullable=True),
     sa.Column('region', sa.String(length=80), nullable=True),
-    sa.Column('latitude', sa.Float(), nullable=True),
-    sa.Column('longitude', sa.Float(), nullable=True),
+    sa.Column('latitude', sa.Numeric(precision=9, scale=6), nullable=True),
+    sa.Column('longitude', sa.Numeric(precision=9, scale=6), nullable=True),
     sa.Column('what3words', sa.String(length=80), nullable=True),
     sa.Column('kilometres', sa.Numeric(precision=12, scale=2), nullable=True),
     sa.Column('email', sa.String(length=254), nullable=True),
@@ -478,8 +478,8 @@ def upgrade():
     sa.Column('occupier_first_name', sa.String(length=80), nullable=True),
     sa.Column('occupier_surname', sa.String(length=80), nullable=False),
     sa.Column('email', sa.String(length=254), nullable=True),
-    sa.Column('latitude', sa.Float(), nullable=True),
-    sa.Column('longitude', sa.Float(), nullable=True),
+    sa.Column('latitude', sa.Numeric(precision=9, scale=6), nullable=True),
+    sa.Column('longitude', sa.Numeric(precision=9, scale=6), nullable=True),
     sa.Column('vacant_property', sa.Enum('unknown', 'yes', 'no', name='vacantproperty', native_enum=False, create_constraint=True), nullable=False),
     sa.Column('after_sales_communication', sa.Boolean(), nullable=False),
     sa.Column('is_invoice_address', sa.Boolean(), nullable=False),
