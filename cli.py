@@ -5,7 +5,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from extensions import db
-from models import Role, User
+from models import Customer, Role, User
 
 
 @click.command("create-user")
@@ -31,10 +31,14 @@ def create_user(email: str, password: str, role: str, name: str | None) -> None:
 @click.command("seed")
 @click.option("--customers", default=50, show_default=True, help="Customers to add.")
 @click.option("--random-seed", type=int, default=None, help="Make the demo data repeatable.")
-def seed_command(customers: int, random_seed: int | None) -> None:
+@click.option("--if-empty", is_flag=True, help="Only when there are no customers yet.")
+def seed_command(customers: int, random_seed: int | None, if_empty: bool) -> None:
     """Add default lookups (once) and demo customers with everything they can have."""
     from seed.demo import seed_demo_data
 
+    if if_empty and db.session.scalar(select(func.count()).select_from(Customer)):
+        click.echo("Customers exist already: no demo data added.")
+        return
     counts = seed_demo_data(db.session, customers=customers, random_seed=random_seed)
     db.session.commit()
     click.echo("Seeded: " + ", ".join(f"{n} {kind}" for kind, n in counts.items()))

@@ -18,9 +18,16 @@ from .base import SecureModelView
 from .lookups import by_name, customer_loader, user_lookup
 
 REQUIRED_SURNAME = {"validators": [DataRequired("Surname is required.")]}
-REQUIRED_LINE_1 = {"validators": [DataRequired("Address line 1 is required.")]}
+REQUIRED_LINE_1 = {
+    "label": "Address line 1",
+    "validators": [DataRequired("Address line 1 is required.")],
+}
 VALID_EMAIL = {"validators": [EmailValid()]}
 PHONE_NUMBER = {"validators": [DataRequired("Enter the number."), PhoneNumberValid()]}
+ADDRESS_ROWS = (
+    rules.Row("address_line_1", "address_line_2", "address_line_3"),
+    rules.Row("town", "county", "postcode", "country"),
+)
 ADDRESS_FIELDS = (
     "address_line_1",
     "address_line_2",
@@ -46,6 +53,7 @@ def account_number(view, context, model, name):
 class PhoneInline(InlineFormAdmin):
     form_columns = ("id", "kind", "number")
     form_args = {"number": PHONE_NUMBER}
+    form_label = "Phone number"
 
 
 class ContactInline(InlineFormAdmin):
@@ -87,6 +95,10 @@ class CustomerView(SecureModelView):
         "display_name": "Name",
         "address_line_1": "Address",
         "created_at": "Added",
+        "what3words": "what3words",
+        "sla": "SLA",
+        "alt_email": "Alternative email",
+        "invalid_email": "Email is invalid (bounces)",
         **COMMUNICATION_LABELS,
     }
     column_formatters = {"id": account_number}
@@ -149,35 +161,42 @@ class CustomerView(SecureModelView):
     )
     form_rules = (
         rules.FieldSet(
-            ("customer_type", "status", "title", "first_name", "surname", "company_name"),
+            (
+                rules.Row("customer_type", "status"),
+                rules.Row("title", "first_name", "surname"),
+                "company_name",
+            ),
             "Customer details",
         ),
         rules.FieldSet(
-            (*ADDRESS_FIELDS, "region", "latitude", "longitude", "what3words", "kilometres"),
+            (
+                *ADDRESS_ROWS,
+                rules.Row("region", "what3words", "kilometres"),
+                rules.Row("latitude", "longitude"),
+            ),
             "Address and location",
         ),
         rules.FieldSet(
-            ("email", "alt_email", "statement_email", "invalid_email", "home_page"), "Email and web"
+            (
+                rules.Row("email", "alt_email"),
+                rules.Row("statement_email", "home_page"),
+                "invalid_email",
+            ),
+            "Email and web",
         ),
         rules.FieldSet(("phones",), "Phone numbers"),
         rules.FieldSet(
             (
-                "salesperson",
-                "representative",
-                "advertising_source",
-                "business_area",
-                "building_type",
-                "price_book",
-                "creditor_days",
-                "vacant_property",
+                rules.Row("salesperson", "representative"),
+                rules.Row("advertising_source", "business_area"),
+                rules.Row("building_type", "price_book", "sla"),
+                rules.Row("creditor_days", "vacant_property", "third_party_reference"),
                 "after_sales_communication",
-                "third_party_reference",
                 "technical_reference",
-                "sla",
             ),
             "Other details",
         ),
-        rules.FieldSet(COMMUNICATION_FIELDS, "Communication preferences"),
+        rules.FieldSet((rules.Row(*COMMUNICATION_FIELDS),), "Communication preferences"),
         rules.FieldSet(("contacts",), "Contacts"),
         rules.FieldSet(("work_addresses",), "Work addresses"),
     )

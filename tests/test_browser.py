@@ -1,0 +1,121 @@
+"""In a real browser: log in, find customers, add one through the form's lookups and inlines.
+
+Runs Debian's Chromium (/usr/bin/chromium) through Playwright; screenshots land in
+test-artifacts/ for people to look at.
+"""
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from werkzeug.serving import make_server
+
+from extensions import db
+from models import Customer
+from tests.conftest import PASSWORD
+from tests.factories import make_customer
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture
+def live_server(app):
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
+
+
+@pytest.fixture
+def page(live_server):
+    if not Path(CHROMIUM).exists():
+        message = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        page = browser.new_page(viewport={"width": 1366, "height": 900}, base_url=live_server)
+        page.set_default_timeout(10_000)
+        yield page
+        browser.close()
+
+
+def log_in(page, email):
+    page.goto("/login")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/admin/")
+
+
+def test_office_user_logs_in_and_finds_customers(page, users):
+    make_customer()
+    make_customer(surname="Hopper", first_name="Grace", postcode="NY1 1AA")
+    page.goto("/login")
+    page.screenshot(path=ARTIFACTS / "login.png")
+    log_in(page, users["office"].email)
+    page.click("text=Customers >> nth=0")
+    page.click("a.dropdown-item:has-text('Customers')")
+    page.wait_for_url("**/admin/customer/")
+    assert page.locator("td:has-text('Lovelace')").count() == 1
+    assert page.locator("td:has-text('Hopper')").count() == 1
+    page.screenshot(path=ARTIFACTS / "customer-list.png", full_page=True)
+    page.fill("input[name=search]", "Hopp")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**search=Hopp**")
+    assert page.locator("td:has-text('Hopper')").count() == 1
+    assert page.locator("td:has-text('Lovelace')").count() == 0
+
+
+def choose(page, field, typed, option):
+    """Pick a value in a Select2 AJAX lookup the way a person does: click, type, choose."""
+    page.click(f"#s2id_{field}")
+    page.keyboard.type(typed)
+    page.click(f".select2-drop-active .select2-result-label:has-text('{option}')")
+
+
+def test_adding_a_customer_with_a_looked_up_type_and_a_phone(page, users):
+    log_in(page, users["office"].email)
+    page.goto("/admin/customer/new/")
+    choose(page, "customer_type", "Priv", "Private")
+    page.fill("#first_name", "Katherine")
+    page.fill("#surname", "Johnson")
+    page.fill("#address_line_1", "1 Langley Way")
+    page.fill("#postcode", "HU1 1AA")
+    page.fill("#email", "katherine@example.com")
+    page.click("#phones-button")
+    page.fill("#phones-0-number", "07700 900789")
+    page.screenshot(path=ARTIFACTS / "customer-form.png", full_page=True)
+    page.click("input[type=submit][value=Save]")
+    page.wait_for_url("**/admin/customer/")
+    assert page.locator(".alert-success").count() == 1
+    customer = db.session.scalar(select(Customer).where(Customer.surname == "Johnson"))
+    assert customer.customer_type.name == "Private"
+    assert [p.digits for p in customer.phones] == ["447700900789"]
+
+
+def test_a_refused_form_shows_the_message_by_the_field(page, users):
+    log_in(page, users["office"].email)
+    page.goto("/admin/customer/new/")
+    choose(page, "customer_type", "Priv", "Private")
+    page.fill("#surname", "Vaughan")
+    page.fill("#address_line_1", "2 Langley Way")
+    page.fill("#postcode", "HU1 1AB")
+    page.click("input[type=submit][value=Save]")
+    page.wait_for_load_state()
+    assert "Add at least one phone number." in page.inner_text(".alert-danger")
+    page.screenshot(path=ARTIFACTS / "customer-form-refused.png", full_page=True)
+    assert db.session.scalar(select(Customer).where(Customer.surname == "Vaughan")) is None
