@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import enum
+from datetime import datetime
+
 from flask import abort, flash, g, redirect, request, url_for
 from flask_admin import AdminIndexView, BaseView
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.form import InlineModelConverter
+from flask_admin.contrib.sqla.typefmt import DEFAULT_FORMATTERS
 from flask_admin.form import rules
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
@@ -13,12 +17,34 @@ from sqlalchemy.orm.exc import StaleDataError
 from wtforms import HiddenField
 
 from extensions import db
-from models import ConcurrentEditError, DomainError, ValidationFailed
+from models import ConcurrentEditError, DomainError, ValidationFailed, enums
 from models.customer_rules import check_version
 
 # Flask-Admin view methods that change data; read_only users are refused them outright.
 WRITE_VIEWS = {"create_view", "edit_view", "delete_view", "action_view", "ajax_update"}
 PAGE_SIZES = (10, 25, 50, 100)
+
+
+def _readable_choice(view, value, name) -> str:
+    return str(value).replace("_", " ")
+
+
+def _minutes(view, value, name) -> str:
+    return value.strftime("%Y-%m-%d %H:%M")
+
+
+# "in progress", not "in_progress"; timestamps to the minute.
+TYPE_FORMATTERS = {
+    **DEFAULT_FORMATTERS,
+    datetime: _minutes,
+    **{
+        member: _readable_choice
+        for member in vars(enums).values()
+        if isinstance(member, type)
+        and issubclass(member, enum.Enum)
+        and member.__module__ == enums.__name__
+    },
+}
 
 
 class AccessMixin:
@@ -84,6 +110,8 @@ class SecureModelView(AccessMixin, ModelView):
     column_display_actions = True
     # Relationship columns are loaded with the page, not one query per row.
     column_auto_select_related = True
+    column_type_formatters = TYPE_FORMATTERS
+    column_type_formatters_detail = TYPE_FORMATTERS
     inline_model_form_converter = ExplicitInlineConverter
     # The noun used in messages ("This customer was changed …").
     noun = "record"
