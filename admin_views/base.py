@@ -10,7 +10,7 @@ from flask_admin import AdminIndexView, BaseView
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.form import InlineModelConverter
 from flask_admin.contrib.sqla.typefmt import DEFAULT_FORMATTERS
-from flask_admin.form import rules
+from flask_admin.form import BaseForm, rules
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -199,6 +199,10 @@ class ReadOnlyModelView(SecureModelView):
     allow_create = False
     allow_edit = False
     allow_delete = False
+
+    def scaffold_form(self):
+        """Never rendered: build no fields (and so no dropdowns) for it."""
+        return type(f"{self.model.__name__}ReadOnlyForm", (BaseForm,), {})
 
 
 class SecureIndexView(AccessMixin, AdminIndexView):

@@ -49,7 +49,9 @@ class Work(TimestampMixin, Base):
     units_sold: Mapped[int | None] = mapped_column(Integer)
     sale_amount: Mapped[Decimal | None] = mapped_column(Money)
     contract_amount: Mapped[Decimal | None] = mapped_column(Money)
-    payment_method_id: Mapped[int | None] = mapped_column(ForeignKey("payment_method.id"))
+    payment_method_id: Mapped[int | None] = mapped_column(
+        ForeignKey("payment_method.id"), index=True
+    )
     commission_total: Mapped[Decimal | None] = mapped_column(Money)
     commission_paid: Mapped[Decimal | None] = mapped_column(Money)
     account_notes: Mapped[str | None] = mapped_column(Text)

@@ -1,6 +1,6 @@
 """Initial schema: customers, contacts, work addresses, works, money, service, audit
 
-Revision ID: a36afc19a6b9
+Revision ID: 2c26c2484f74
 Revises: 
 
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'a36afc19a6b9'
+revision = '2c26c2484f74'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -673,6 +673,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_work_appointment_on'), ['appointment_on'], unique=False)
         batch_op.create_index(batch_op.f('ix_work_customer_id'), ['customer_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_work_kind'), ['kind'], unique=False)
+        batch_op.create_index(batch_op.f('ix_work_payment_method_id'), ['payment_method_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_work_product_id'), ['product_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_work_result_code_id'), ['result_code_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_work_status'), ['status'], unique=False)
@@ -798,6 +799,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_work_status'))
         batch_op.drop_index(batch_op.f('ix_work_result_code_id'))
         batch_op.drop_index(batch_op.f('ix_work_product_id'))
+        batch_op.drop_index(batch_op.f('ix_work_payment_method_id'))
         batch_op.drop_index(batch_op.f('ix_work_kind'))
         batch_op.drop_index(batch_op.f('ix_work_customer_id'))
         batch_op.drop_index(batch_op.f('ix_work_appointment_on'))
