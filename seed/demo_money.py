@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 from random import Random
-from typing import TYPE_CHECKING
 
 from models import (
     BreakdownStyle,
@@ -29,9 +28,7 @@ from models import (
     next_number,
 )
 from models.money_rules import check_credit_note, check_invoice, check_payment
-
-if TYPE_CHECKING:
-    from seed.demo import Demo
+from seed.demo_run import Demo
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
