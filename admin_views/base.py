@@ -90,6 +90,17 @@ class ExplicitInlineConverter(InlineModelConverter):
         return super()._calculate_mapping_key_pair(model, info)
 
 
+def ruled_fields(form_rules):
+    """The field names a form's layout rules mention, in order: the layout is the field list."""
+    for rule in form_rules:
+        if isinstance(rule, str):
+            yield rule
+        elif isinstance(rule, rules.Field):
+            yield rule.field_name
+        elif isinstance(rule, rules.NestedRule):
+            yield from ruled_fields(rule.rules)
+
+
 class HiddenRule(rules.Field):
     """Keeps a hidden field in a ruled form; Flask-Admin already renders hidden fields."""
 
@@ -117,6 +128,8 @@ class SecureModelView(AccessMixin, ModelView):
     noun = "record"
 
     def __init__(self, model, session, **kwargs):
+        if self.form_rules and not self.form_columns:
+            self.form_columns = tuple(ruled_fields(self.form_rules))
         if hasattr(model, "version"):  # optimistic locking: the form carries what was seen
             self.form_extra_fields = {**(self.form_extra_fields or {}), "version": VersionField()}
             if self.form_columns:

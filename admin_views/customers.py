@@ -124,41 +124,6 @@ class CustomerView(SecureModelView):
         "created_at",
     )
     column_details_exclude_list = ("version", "custom_fields")
-    form_columns = (
-        "customer_type",
-        "status",
-        "title",
-        "first_name",
-        "surname",
-        "company_name",
-        *ADDRESS_FIELDS,
-        "region",
-        "latitude",
-        "longitude",
-        "what3words",
-        "kilometres",
-        "email",
-        "alt_email",
-        "statement_email",
-        "invalid_email",
-        "home_page",
-        "salesperson",
-        "representative",
-        "advertising_source",
-        "business_area",
-        "building_type",
-        "price_book",
-        "creditor_days",
-        "vacant_property",
-        "after_sales_communication",
-        "third_party_reference",
-        "technical_reference",
-        "sla",
-        *COMMUNICATION_FIELDS,
-        "phones",
-        "contacts",
-        "work_addresses",
-    )
     form_rules = (
         rules.FieldSet(
             (

@@ -47,37 +47,6 @@ class WorkView(SecureModelView):
         "created_at",
     )
     column_details_exclude_list = ("version",)
-    form_columns = (
-        "kind",
-        "status",
-        "customer",
-        "work_address",
-        "description",
-        "product",
-        "result_code",
-        "units_total",
-        "units_sold",
-        "sale_amount",
-        "contract_amount",
-        "payment_method",
-        "commission_total",
-        "commission_paid",
-        "account_notes",
-        "requested_services",
-        "pickup_address",
-        "delivery_address",
-        "estimated_amount",
-        "final_amount",
-        "received_on",
-        "appointment_on",
-        "appointment_time",
-        "sold_on",
-        "rto_on",
-        "ordered_on",
-        "scheduled_on",
-        "completed_on",
-        "inventory_items",
-    )
     form_rules = (
         rules.FieldSet(("kind", "status", "customer", "work_address", "description"), "Work"),
         rules.FieldSet(

@@ -23,6 +23,12 @@ def email_problem(value: str | None) -> str | None:
     return None
 
 
+def email_errors(record, *fields: str) -> dict[str, str]:
+    """Messages for those of the record's email fields that are filled in but not valid."""
+    problems = {field: email_problem(getattr(record, field)) for field in fields}
+    return {field: problem for field, problem in problems.items() if problem}
+
+
 def apply_customer_defaults(customer: Customer) -> None:
     """The salesperson is also the representative unless someone else was named (seed 003)."""
     if customer.representative is None and customer.salesperson is not None:
@@ -45,10 +51,7 @@ def check_customer(customer: Customer) -> None:
         errors["address_line_1"] = "Address line 1 is required."
     if _blank(customer.postcode):
         errors["postcode"] = "Postcode is required."
-    for field in ("email", "alt_email", "statement_email"):
-        problem = email_problem(getattr(customer, field))
-        if problem:
-            errors[field] = problem
+    errors.update(email_errors(customer, "email", "alt_email", "statement_email"))
     if not _has_phone(customer):
         errors["phones"] = (
             "Add at least one phone number, on the customer or on a contact."
@@ -72,9 +75,7 @@ def check_contact(contact: Contact) -> None:
     errors: dict[str, str] = {}
     if _blank(contact.surname):
         errors["surname"] = "Surname is required."
-    problem = email_problem(contact.email)
-    if problem:
-        errors["email"] = problem
+    errors.update(email_errors(contact, "email"))
     if contact.is_primary and contact.customer is not None:
         if not contact.customer.customer_type.allows_primary_contact:
             errors["is_primary"] = "Only private customer types have a primary contact."
@@ -88,9 +89,7 @@ def check_work_address(address: WorkAddress) -> None:
     errors: dict[str, str] = {}
     if _blank(address.address_line_1):
         errors["address_line_1"] = "Address line 1 is required."
-    problem = email_problem(address.email)
-    if problem:
-        errors["email"] = problem
+    errors.update(email_errors(address, "email"))
     if address.landlord is not None and address.landlord is address.customer:
         errors["landlord"] = "A customer cannot be the landlord of its own work address."
     if errors:

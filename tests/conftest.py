@@ -168,3 +168,15 @@ def client_as(app, users):
 def anonymous(app) -> PanelClient:
     app.test_client_class = PanelClient
     return app.test_client()
+
+
+@pytest.fixture
+def populated(app):
+    """A customer with a work, a work address and an invoice: rows for every main page."""
+    from tests.factories import make_customer, make_invoice, make_work, make_work_address
+
+    customer = make_customer()
+    make_work(customer)
+    make_work_address(customer)
+    make_invoice(customer)
+    return customer

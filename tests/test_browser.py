@@ -21,8 +21,14 @@ pytestmark = pytest.mark.browser
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @pytest.fixture
@@ -87,14 +93,18 @@ def choose(page, field, typed, option):
     page.click(f".select2-drop-active .select2-result-label:has-text('{option}')")
 
 
-def test_adding_a_customer_with_a_looked_up_type_and_a_phone(page, users):
-    log_in(page, users["office"].email)
+def start_private_customer(page, surname, line_1, postcode):
     page.goto("/admin/customer/new/")
     choose(page, "customer_type", "Priv", "Private")
+    page.fill("#surname", surname)
+    page.fill("#address_line_1", line_1)
+    page.fill("#postcode", postcode)
+
+
+def test_adding_a_customer_with_a_looked_up_type_and_a_phone(page, users):
+    log_in(page, users["office"].email)
+    start_private_customer(page, "Johnson", "1 Langley Way", "HU1 1AA")
     page.fill("#first_name", "Katherine")
-    page.fill("#surname", "Johnson")
-    page.fill("#address_line_1", "1 Langley Way")
-    page.fill("#postcode", "HU1 1AA")
     page.fill("#email", "katherine@example.com")
     page.click("#phones-button")
     page.fill("#phones-0-number", "07700 900789")
@@ -109,11 +119,7 @@ def test_adding_a_customer_with_a_looked_up_type_and_a_phone(page, users):
 
 def test_a_refused_form_shows_the_message_by_the_field(page, users):
     log_in(page, users["office"].email)
-    page.goto("/admin/customer/new/")
-    choose(page, "customer_type", "Priv", "Private")
-    page.fill("#surname", "Vaughan")
-    page.fill("#address_line_1", "2 Langley Way")
-    page.fill("#postcode", "HU1 1AB")
+    start_private_customer(page, "Vaughan", "2 Langley Way", "HU1 1AB")
     page.click("input[type=submit][value=Save]")
     page.wait_for_load_state()
     assert "Add at least one phone number." in page.inner_text(".alert-danger")

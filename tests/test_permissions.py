@@ -8,23 +8,10 @@ from extensions import db
 from models import Customer, User
 from tests.factories import (
     customer_form,
-    make_customer,
-    make_invoice,
-    make_work,
-    make_work_address,
 )
 
 ADMIN_ONLY = {"user", "auditentry", "portalaccess"}
 STATIC = ("static",)
-
-
-@pytest.fixture
-def populated(app):
-    customer = make_customer()
-    make_work(customer)
-    make_work_address(customer)
-    make_invoice(customer)
-    return customer
 
 
 def model_views(app) -> list[SecureModelView]:

@@ -1,18 +1,5 @@
 """Every list, create and details page renders for an admin (a page that errors is found here)."""
 
-import pytest
-
-from tests.factories import make_customer, make_invoice, make_work, make_work_address
-
-
-@pytest.fixture
-def populated(app):
-    customer = make_customer()
-    make_work(customer)
-    make_work_address(customer)
-    make_invoice(customer)
-    return customer
-
 
 def model_endpoints(app):
     return sorted(
