@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 
 from flask import abort, flash, g, redirect, request, url_for
-from flask_admin import AdminIndexView, BaseView
+from flask_admin import AdminIndexView
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.form import InlineModelConverter
 from flask_admin.contrib.sqla.typefmt import DEFAULT_FORMATTERS
@@ -219,8 +219,4 @@ class ReadOnlyModelView(SecureModelView):
 
 
 class SecureIndexView(AccessMixin, AdminIndexView):
-    pass
-
-
-class SecureBaseView(AccessMixin, BaseView):
     pass

@@ -2,7 +2,7 @@
 
 from . import numbering  # noqa: F401  (registers the document-numbering flush hook)
 from .assets import Asset
-from .audit import AuditEntry, act_as, record
+from .audit import AuditEntry, act_as
 from .base import Base
 from .communications import Attachment, Communication
 from .customers import Branch, Contact, Customer, PhoneNumber, WorkAddress
@@ -113,5 +113,4 @@ __all__ = [
     "WorkStatus",
     "act_as",
     "next_number",
-    "record",
 ]

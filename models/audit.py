@@ -60,20 +60,6 @@ def act_as(session: Session, user: User | None) -> None:
         session.info[ACTOR_KEY] = user.id
 
 
-def record(session: Session, action: str, obj: Any, changes: dict | None = None) -> None:
-    """An explicit entry for operations that are more than an edit (merge, dormant …)."""
-    session.add(
-        AuditEntry(
-            user_id=session.info.get(ACTOR_KEY),
-            action=action,
-            entity=obj.__tablename__,
-            entity_id=_identity(obj),
-            summary=str(obj)[:255],
-            changes=changes or {},
-        )
-    )
-
-
 def plain(value: Any) -> Any:
     """A JSON-safe rendering of a column value."""
     if isinstance(value, enum.Enum):

@@ -353,9 +353,5 @@ class WorkAddress(TimestampMixin, AddressMixin, CommunicationPreferencesMixin, B
     def _default_occupier(self, _key: str, surname: str | None) -> str:
         return (surname or "").strip() or OCCUPIER
 
-    @property
-    def occupier_name(self) -> str:
-        return person_name(self.occupier_title, self.occupier_first_name, self.occupier_surname)
-
     def __str__(self) -> str:
         return ", ".join(part for part in (self.address_line_1, self.postcode) if part)
