@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 from typing import TYPE_CHECKING
 
 from sqlalchemy import (
@@ -27,6 +27,8 @@ from .lookups import PaymentMethod
 if TYPE_CHECKING:
     from .customers import Customer
     from .works import Work
+
+CENT = Decimal("0.01")
 
 customer_invoice_address = Table(
     "customer_invoice_address",
@@ -69,13 +71,14 @@ class LineMixin:
     unit_price: Mapped[Decimal] = mapped_column(Money)
     tax_rate: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal("20.00"))
 
+    # Half to even, said out loud: models/balances.py rounds the same way in SQL.
     @property
     def net(self) -> Decimal:
-        return (self.quantity * self.unit_price).quantize(Decimal("0.01"))
+        return (self.quantity * self.unit_price).quantize(CENT, rounding=ROUND_HALF_EVEN)
 
     @property
     def tax(self) -> Decimal:
-        return (self.net * self.tax_rate / 100).quantize(Decimal("0.01"))
+        return (self.net * self.tax_rate / 100).quantize(CENT, rounding=ROUND_HALF_EVEN)
 
     @property
     def gross(self) -> Decimal:

@@ -1,0 +1,210 @@
+"""What a customer owes and holds: the one place every money total is computed.
+
+The record page, statements, the portal and the dashboard all read these figures, so they are
+aggregated in SQL (a fixed number of statements whatever the number of invoices) and must equal
+what the Python properties (`InvoiceLine.gross`, `Invoice.total`) say for the same rows.
+
+Rounding: a line's net is quantity × unit price rounded to the cent, its tax is net × rate / 100
+rounded to the cent, both half-to-even (Python's default `quantize`). SQL's ROUND rounds half away
+from zero, and on SQLite works on floats, so here every amount is first turned into an exact
+integer (cents; basis points for the tax rate) and rounded half-to-even with integer division.
+Sums come back as integer cents and become Decimal in Python: no float ever reaches a figure.
+The integers are BIGINT: exact while a line's net stays under 9 × 10^12.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy import BigInteger, Subquery, and_, case, cast, func, literal, or_, select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import ColumnElement
+
+from .enums import InvoiceStatus
+from .money import CreditNote, CreditNoteLine, Invoice, InvoiceLine, Payment, PaymentAllocation
+
+BUCKETS = ("current", "1-30", "31-60", "61-90", "90+")
+
+# The most days past due each bucket holds; anything later is "90+".
+_BUCKET_LIMITS = ((0, "current"), (30, "1-30"), (60, "31-60"), (90, "61-90"))
+
+
+@dataclass(frozen=True)
+class Balance:
+    invoiced: Decimal  # issued invoice totals
+    credited: Decimal  # every credit note, against an invoice or standalone
+    allocated: Decimal  # payments allocated to issued invoices
+    received: Decimal  # every payment
+    balance: Decimal  # invoiced - credited - allocated
+    account_credit: Decimal  # received - allocated
+    overdue: Decimal
+    ageing: dict[str, Decimal]  # outstanding per bucket, every bucket present
+    debt_age: str | None  # bucket of the oldest overdue invoice, None if nothing overdue
+
+
+def bucket_for(days_past_due: int) -> str:
+    for limit, bucket in _BUCKET_LIMITS:
+        if days_past_due <= limit:
+            return bucket
+    return "90+"
+
+
+def customer_balance(session: Session, customer_id: int, as_of: date | None = None) -> Balance:
+    """One SQL statement: the customer's issued invoices, each with its total, allocations and
+    credit notes, summed per ageing bucket; credit notes and payments summed beside them."""
+    as_of = as_of or date.today()
+    invoices = _invoice_figures(
+        Invoice.customer_id == customer_id, Invoice.status == InvoiceStatus.issued
+    )
+    outstanding = invoices.c.total - invoices.c.allocated - invoices.c.credited
+    owed = case((outstanding > 0, outstanding), else_=0)  # overpaid invoices age as nothing
+    bucket = _bucket_of(invoices.c.due_on, as_of)
+    credit_lines = _credit_lines()
+    credited = (
+        select(_sum(credit_lines.c.gross))
+        .join(CreditNote, CreditNote.id == credit_lines.c.parent_id)
+        .where(CreditNote.customer_id == customer_id)
+    )
+    received = select(_sum(_cents(Payment.amount))).where(Payment.customer_id == customer_id)
+    oldest_overdue = case((and_(outstanding > 0, invoices.c.due_on < as_of), invoices.c.due_on))
+    row = session.execute(
+        select(
+            _sum(invoices.c.total),
+            _sum(invoices.c.allocated),
+            credited.scalar_subquery(),
+            received.scalar_subquery(),
+            func.min(oldest_overdue),
+            *(_sum(case((bucket == name, owed), else_=0)) for name in BUCKETS),
+        ).select_from(invoices)
+    ).one()
+    invoiced, allocated, credited_total, received_total = map(_money, row[:4])
+    oldest_due = row[4]
+    ageing = {name: _money(cents) for name, cents in zip(BUCKETS, row[5:], strict=True)}
+    return Balance(
+        invoiced=invoiced,
+        credited=credited_total,
+        allocated=allocated,
+        received=received_total,
+        balance=invoiced - credited_total - allocated,
+        account_credit=received_total - allocated,
+        overdue=sum((ageing[name] for name in BUCKETS[1:]), Decimal("0.00")),
+        ageing=ageing,
+        debt_age=bucket_for((as_of - oldest_due).days) if oldest_due else None,
+    )
+
+
+def invoice_outstanding(session: Session, invoice_ids: Sequence[int]) -> dict[int, Decimal]:
+    """What is still owed on each invoice, in one statement for any number of ids.
+
+    Drafts and void invoices owe nothing (0.00). An over-credited or overpaid invoice shows a
+    negative figure here, so a list can flag it; ageing counts it as nothing.
+    """
+    if not invoice_ids:
+        return {}
+    invoices = _invoice_figures(Invoice.id.in_(list(invoice_ids)))
+    outstanding = invoices.c.total - invoices.c.allocated - invoices.c.credited
+    rows = session.execute(
+        select(
+            invoices.c.id,
+            case((invoices.c.status == InvoiceStatus.issued, outstanding), else_=0),
+        )
+    )
+    return {invoice_id: _money(cents) for invoice_id, cents in rows}
+
+
+def _invoice_figures(*criteria) -> Subquery:
+    """The invoices matching `criteria`, each with its total, allocated and credited cents.
+
+    Grouped subqueries joined once, not correlated ones: both databases inline a subquery's
+    columns where they are used, and would re-run a correlated one at every use.
+    """
+    lines = _invoice_lines()
+    totals = (
+        select(Invoice.id, Invoice.status, Invoice.due_on, _sum(lines.c.gross).label("total"))
+        .outerjoin(lines, lines.c.parent_id == Invoice.id)
+        .where(*criteria)
+        .group_by(Invoice.id, Invoice.status, Invoice.due_on)
+        .subquery()
+    )
+    allocated = (
+        select(PaymentAllocation.invoice_id, _sum(_cents(PaymentAllocation.amount)).label("cents"))
+        .join(Invoice, Invoice.id == PaymentAllocation.invoice_id)
+        .where(*criteria)
+        .group_by(PaymentAllocation.invoice_id)
+        .subquery()
+    )
+    credit_lines = _credit_lines()
+    credited = (
+        select(CreditNote.invoice_id, _sum(credit_lines.c.gross).label("cents"))
+        .join(credit_lines, credit_lines.c.parent_id == CreditNote.id)
+        .join(Invoice, Invoice.id == CreditNote.invoice_id)
+        .where(*criteria)
+        .group_by(CreditNote.invoice_id)
+        .subquery()
+    )
+    return (
+        select(
+            totals.c.id,
+            totals.c.status,
+            totals.c.due_on,
+            totals.c.total,
+            func.coalesce(allocated.c.cents, 0).label("allocated"),
+            func.coalesce(credited.c.cents, 0).label("credited"),
+        )
+        .outerjoin(allocated, allocated.c.invoice_id == totals.c.id)
+        .outerjoin(credited, credited.c.invoice_id == totals.c.id)
+        .subquery()
+    )
+
+
+def _invoice_lines() -> Subquery:
+    return _priced_lines(InvoiceLine, InvoiceLine.invoice_id)
+
+
+def _credit_lines() -> Subquery:
+    return _priced_lines(CreditNoteLine, CreditNoteLine.credit_note_id)
+
+
+def _priced_lines(line, parent_id) -> Subquery:
+    """Each line's gross in cents, rounded exactly as `LineMixin.gross` rounds."""
+    net = _divide_half_even(_cents(line.quantity) * _cents(line.unit_price), 100)
+    per_line = select(
+        parent_id.label("parent_id"), net.label("net"), _cents(line.tax_rate).label("rate")
+    ).subquery()
+    # cents × hundredths of a percent = the tax in ten-thousandths of a cent.
+    tax = _divide_half_even(per_line.c.net * per_line.c.rate, 10_000)
+    return select(per_line.c.parent_id, (per_line.c.net + tax).label("gross")).subquery()
+
+
+def _cents(amount) -> ColumnElement[int]:
+    """A two-decimal amount as an exact integer number of hundredths (also for tax rates)."""
+    return cast(func.round(amount * 100), BigInteger)
+
+
+def _divide_half_even(value, divisor: int) -> ColumnElement[int]:
+    """value / divisor rounded half to even, for non-negative integers, in integer SQL."""
+    quotient = value // divisor
+    remainder = value % divisor
+    half = divisor // 2
+    rounds_up = or_(remainder > half, and_(remainder == half, quotient % 2 == 1))
+    return quotient + case((rounds_up, 1), else_=0)
+
+
+def _bucket_of(due_on, as_of: date) -> ColumnElement[str]:
+    """The ageing bucket as a CASE over cut-off dates: no date arithmetic in SQL, so the same
+    on SQLite and PostgreSQL (and an index on due_on stays usable)."""
+    return case(
+        *((due_on >= as_of - timedelta(days=limit), bucket) for limit, bucket in _BUCKET_LIMITS),
+        else_=literal("90+"),
+    )
+
+
+def _sum(cents) -> ColumnElement[int]:
+    return func.coalesce(func.sum(cents), 0)
+
+
+def _money(cents) -> Decimal:
+    return Decimal(int(cents or 0)).scaleb(-2)
