@@ -25,10 +25,13 @@ QUIET_COLUMNS = {
     "version",
     "updated_at",
     "created_at",
-    "digits",
     "password_hash",
     "failed_logins",
     "locked_until",
+    # derived from other columns, for matching: their change is the other column's change
+    "digits",
+    "name_key",
+    "address_key",
 }
 
 

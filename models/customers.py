@@ -33,6 +33,7 @@ from .base import (
 )
 from .enums import PhoneKind, Status, Title, VacantProperty
 from .lookups import AdvertisingSource, BuildingType, CustomerType, PriceBook, Sla
+from .related import KEY_LENGTH, address_key, name_key
 
 if TYPE_CHECKING:
     from .assets import Asset
@@ -96,6 +97,9 @@ class Customer(TimestampMixin, AddressMixin, CommunicationPreferencesMixin, Base
     # Address format for invoices and statements, with tags such as [customer_name].
     invoice_address_format: Mapped[str | None] = mapped_column(String(500))
     custom_fields: Mapped[dict] = mapped_column(JSON, default=dict)
+    # Normalised copies of name and address for the Related tab; kept by `_refresh_keys`.
+    name_key: Mapped[str | None] = mapped_column(String(KEY_LENGTH), index=True)
+    address_key: Mapped[str | None] = mapped_column(String(KEY_LENGTH), index=True)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
 
     __mapper_args__ = {"version_id_col": version}
@@ -156,6 +160,17 @@ class Customer(TimestampMixin, AddressMixin, CommunicationPreferencesMixin, Base
     invoice_addresses: Mapped[list[InvoiceAddress]] = relationship(
         secondary="customer_invoice_address", back_populates="customers"
     )
+
+    @validates("first_name", "surname", "address_line_1", "postcode")
+    def _refresh_keys(self, field: str, value: str | None) -> str | None:
+        """Keep the match keys in step with every way a field is set: constructor, form, code."""
+        source = {
+            name: value if name == field else getattr(self, name)
+            for name in ("first_name", "surname", "address_line_1", "postcode")
+        }
+        self.name_key = name_key(source["first_name"], source["surname"])
+        self.address_key = address_key(source["address_line_1"], source["postcode"])
+        return value
 
     @hybrid_property
     def display_name(self) -> str:

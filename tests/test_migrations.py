@@ -7,11 +7,14 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import create_engine, inspect, select
 
 from app import create_app
-from models import Base
+from extensions import db
+from models import Base, Customer, PhoneNumber
+from seed.lookups import ensure_lookups
 from tests.conftest import _postgres_database
+from tests.factories import make_customer
 
 
 @pytest.fixture
@@ -57,3 +60,23 @@ def test_downgrade_to_base_removes_the_schema(empty_database_url):
     left = set(inspect(engine).get_table_names()) - {"alembic_version"}
     engine.dispose()
     assert left == set()
+
+
+def test_migrating_down_and_up_keeps_the_data(empty_database_url):
+    """A table SQLite rebuilds to alter must not take its children with it."""
+    app = migrated_app(empty_database_url)
+    with app.app_context():
+        upgrade()
+        ensure_lookups(db.session)
+        customer_id = make_customer().id
+        db.session.remove()
+        downgrade(revision="-1")
+        upgrade()
+        phones = db.session.scalars(
+            select(PhoneNumber.number).where(PhoneNumber.customer_id == customer_id)
+        ).all()
+        keys = db.session.execute(select(Customer.name_key, Customer.address_key)).one()
+        db.session.remove()
+        db.engine.dispose()
+    assert phones == ["07700 900123"]
+    assert keys == ("ada|lovelace", "12 analytical row|M11AA")
