@@ -14,6 +14,7 @@ from admin_views import init_admin
 from admin_views.auth import bp as auth_bp
 from extensions import csrf, db, login_manager, migrate
 from models import User, act_as, phones
+from settings import MEGABYTE
 
 ROOT = Path(__file__).resolve().parent
 SECURITY_HEADERS = {
@@ -25,7 +26,10 @@ SECURITY_HEADERS = {
 
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(
-        __name__, template_folder="admin_views/templates", instance_path=str(ROOT / "instance")
+        __name__,
+        template_folder="admin_views/templates",
+        static_folder="admin_views/static",
+        instance_path=str(ROOT / "instance"),
     )
     app.config.update(settings.from_environment(Path(app.instance_path), ROOT))
     app.config.update(config or {})
@@ -64,6 +68,16 @@ def create_app(config: dict | None = None) -> Flask:
             message="This form has expired or did not come from this site. "
             "Go back, reload the page and try again.",
         ), 400
+
+    @app.errorhandler(413)
+    def too_large(error):
+        limit = app.config["MAX_CONTENT_LENGTH"] / MEGABYTE
+        return render_template(
+            "error.html",
+            title="File too large",
+            message=f"That upload is larger than the {limit:g} MB limit: "
+            "nothing was stored. Go back and choose a smaller file.",
+        ), 413
 
     @app.route("/")
     def home():

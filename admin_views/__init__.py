@@ -41,8 +41,13 @@ from models import (
     WorkAddress,
 )
 
-from . import customers, money, people, service, settings, works
+from . import customers, money, people, record_tabs, service, settings, works  # noqa: F401
 from .dashboard import DashboardView
+
+
+def money_text(amount) -> str:
+    """1234.5 -> "1,234.50"; blank for no amount."""
+    return "" if amount is None else f"{amount:,.2f}"
 
 
 def init_admin(app: Flask) -> Admin:
@@ -87,6 +92,7 @@ def init_admin(app: Flask) -> Admin:
         ("Admin", "Audit log", people.AuditLogView, AuditEntry),
         ("Admin", "Portal links", people.PortalAccessView, PortalAccess),
     ]
+    app.add_template_filter(money_text, "money")
     for category, name, view_class, model in views:
         admin.add_view(view_class(model, db, name=name, category=category))
     return admin

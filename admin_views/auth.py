@@ -1,7 +1,5 @@
 """The login and logout pages."""
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
@@ -10,15 +8,13 @@ from extensions import db
 from forms.auth import LoginForm
 from models import User
 
+from .base import safe_next
+
 bp = Blueprint("auth", __name__)
 
 
 def _safe_next(target: str | None) -> str:
-    """Only same-site paths: never bounce a fresh login to another host."""
-    parts = urlsplit(target or "")
-    if target and not parts.scheme and not parts.netloc and target.startswith("/"):
-        return target
-    return url_for("admin.index")
+    return safe_next(target, url_for("admin.index"))
 
 
 @bp.route("/login", methods=["GET", "POST"])

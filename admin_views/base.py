@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from flask import abort, flash, g, redirect, request, url_for
 from flask_admin import AdminIndexView
@@ -47,6 +48,20 @@ TYPE_FORMATTERS = {
 }
 
 
+def changes_data(view_method):
+    """Marks an extra endpoint as a write: read_only users are refused it (403)."""
+    view_method.changes_data = True
+    return view_method
+
+
+def safe_next(target: str | None, fallback: str) -> str:
+    """Only same-site paths: never bounce a user to another host after a form."""
+    parts = urlsplit(target or "")
+    if target and not parts.scheme and not parts.netloc and target.startswith("/"):
+        return target
+    return fallback
+
+
 class AccessMixin:
     """Login for everyone; writes for admin and office; some views for admins only."""
 
@@ -66,7 +81,8 @@ class AccessMixin:
             return refused
         if self.admin_only and not current_user.is_admin:
             abort(403)
-        if name in WRITE_VIEWS and not current_user.can_write:
+        writes = name in WRITE_VIEWS or getattr(getattr(self, name, None), "changes_data", False)
+        if writes and not current_user.can_write:
             abort(403)
         return None
 
@@ -154,6 +170,22 @@ class SecureModelView(AccessMixin, ModelView):
     allow_create = True
     allow_edit = True
     allow_delete = True
+
+    # Fields a link may fill in on the create form (?customer=12&kind=job), e.g. from a record.
+    prefill_fields: tuple[str, ...] = ("customer",)
+
+    def create_form(self, obj=None):
+        form = super().create_form(obj)
+        if request.method == "GET":
+            for name in self.prefill_fields:
+                if request.args.get(name) and name in form:
+                    self.prefill(form[name], request.args[name])
+        return form
+
+    @staticmethod
+    def prefill(field, value: str) -> None:
+        loader = getattr(field, "loader", None)  # an AJAX lookup wants the record itself
+        field.data = loader.get_one(value) if loader else value
 
     def check(self, model, is_created: bool) -> None:
         """Domain rules for this model; raise ValidationFailed. Overridden per view."""

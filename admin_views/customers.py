@@ -14,8 +14,10 @@ from models.customer_rules import (
 )
 from models.customers import CREDITOR_DAYS
 
+from .address_page import WorkAddressRecordMixin
 from .base import SecureModelView
 from .lookups import by_name, customer_loader, user_lookup
+from .record_page import CustomerRecordMixin
 
 REQUIRED_SURNAME = {"validators": [DataRequired("Surname is required.")]}
 REQUIRED_LINE_1 = {
@@ -77,7 +79,7 @@ class WorkAddressInline(InlineFormAdmin):
     relation = ("work_addresses", "customer")  # not the landlord link
 
 
-class CustomerView(SecureModelView):
+class CustomerView(CustomerRecordMixin, SecureModelView):
     noun = "customer"
     column_list = (
         "id",
@@ -251,8 +253,9 @@ class BranchView(SecureModelView):
     inline_models = (PhoneInline(PhoneNumber),)
 
 
-class WorkAddressView(SecureModelView):
+class WorkAddressView(WorkAddressRecordMixin, SecureModelView):
     noun = "work address"
+    prefill_fields = ("customer", "landlord")
     column_list = (
         "address_line_1",
         "town",

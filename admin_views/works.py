@@ -1,5 +1,6 @@
 """Works (estimates, jobs, opportunities) and assets."""
 
+from flask import request
 from flask_admin.form import rules
 from flask_admin.model.form import InlineFormAdmin
 from wtforms.validators import DataRequired, NumberRange
@@ -8,6 +9,7 @@ from models import InventoryItem
 from models.work_rules import check_asset, check_work
 
 from .base import SecureModelView
+from .job_page import JobPageMixin
 from .lookups import by_name, customer_loader, work_address_loader
 
 NOT_NEGATIVE = {"validators": [NumberRange(min=0, message="Cannot be negative.")]}
@@ -21,7 +23,7 @@ class InventoryInline(InlineFormAdmin):
     }
 
 
-class WorkView(SecureModelView):
+class WorkView(JobPageMixin, SecureModelView):
     noun = "work"
     column_list = (
         "number",
@@ -114,12 +116,23 @@ class WorkView(SecureModelView):
     }
     inline_models = (InventoryInline(InventoryItem),)
 
+    prefill_fields = ("customer", "kind", "work_address")
+
+    def create_form(self, obj=None):
+        """A new work for a customer reuses its address (seed 002 "Reusable Contact Info")."""
+        form = super().create_form(obj)
+        customer = form.customer.data
+        if request.method == "GET" and customer is not None and not form.pickup_address.data:
+            form.pickup_address.data = ", ".join(customer.address_lines())
+        return form
+
     def check(self, model, is_created):
         check_work(model)
 
 
 class AssetView(SecureModelView):
     noun = "asset"
+    prefill_fields = ("customer", "work_address")
     column_list = (
         "technical_reference",
         "asset_group",

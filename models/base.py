@@ -96,6 +96,17 @@ class CommunicationPreferencesMixin:
     comm_letter: Mapped[bool] = mapped_column(Boolean, default=True)
     comm_phone: Mapped[bool] = mapped_column(Boolean, default=True)
 
+    @property
+    def agreed_channels(self) -> list[str]:
+        """The channels automated communications may use."""
+        channels = (
+            ("email", self.comm_email),
+            ("SMS", self.comm_sms),
+            ("letter", self.comm_letter),
+            ("phone", self.comm_phone),
+        )
+        return [name for name, agreed in channels if agreed]
+
 
 @event.listens_for(Engine, "connect")
 def _sqlite_foreign_keys(dbapi_connection, _record) -> None:

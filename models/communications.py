@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, Timestamp, enum_type, utcnow
 from .enums import CommunicationKind
+from .errors import ValidationFailed
 
 if TYPE_CHECKING:
     from .customers import Customer, WorkAddress
@@ -86,3 +87,18 @@ class Attachment(Base):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+def add_communication(session, customer: Customer, author: User | None, **fields) -> Communication:
+    """A new note, call, email, SMS or comment on the record, by the user who wrote it."""
+    if not (fields.get("body") or "").strip():
+        raise ValidationFailed({"body": "Write the note."})
+    communication = Communication(customer=customer, author=author, **fields)
+    session.add(communication)
+    return communication
+
+
+def toggle_pin(communication: Communication) -> bool:
+    """Star or unstar: important notes are pinned to the top of the record, in red."""
+    communication.is_important = not communication.is_important
+    return communication.is_important

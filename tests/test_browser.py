@@ -9,6 +9,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
@@ -125,3 +126,37 @@ def test_a_refused_form_shows_the_message_by_the_field(page, users):
     assert "Add at least one phone number." in page.inner_text(".alert-danger")
     page.screenshot(path=ARTIFACTS / "customer-form-refused.png", full_page=True)
     assert db.session.scalar(select(Customer).where(Customer.surname == "Vaughan")) is None
+
+
+def test_working_a_customer_record_in_the_browser(page, users, tmp_path):
+    customer = make_customer()
+    picture = tmp_path / "boiler.png"
+    Image.new("RGB", (800, 600), (30, 120, 200)).save(picture)
+    log_in(page, users["office"].email)
+    page.goto(f"/admin/customer/details/?id={customer.id}")
+    assert page.locator("h1").inner_text() == "Mrs Ada Lovelace"
+
+    page.click("a[href='#communications']")
+    page.wait_for_url("**#communications")
+    page.click("button:has-text('Add record')")
+    page.fill("#note #subject", "Access")
+    page.fill("#note #body", "Key is with the neighbour at number 14.")
+    page.check("#note #is_important")
+    page.click("#note button[type=submit]")
+    page.wait_for_url("**#communications")
+    note = page.locator("#communications article").first
+    assert "Key is with the neighbour" in note.inner_text()
+    assert "Important" in note.inner_text()
+
+    page.click("button:has-text('Upload files') >> nth=0")
+    page.set_input_files("#upload input[type=file]", str(picture))
+    page.fill("#upload #description", "Boiler in the kitchen")
+    page.click("#upload button[type=submit]")
+    page.wait_for_url("**#pictures")
+    thumbnail = page.locator("#pictures img.img-thumbnail")
+    thumbnail.wait_for()
+    assert page.evaluate("img => img.naturalWidth", thumbnail.element_handle()) == 320
+    page.screenshot(path=ARTIFACTS / "record-pictures.png", full_page=True)
+
+    page.click("a[href='#works']")
+    page.screenshot(path=ARTIFACTS / "record-page.png", full_page=True)

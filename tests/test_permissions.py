@@ -1,5 +1,7 @@
 """Who may do what: login everywhere, read_only reads, office writes, admins manage people."""
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -12,6 +14,7 @@ from tests.factories import (
 
 ADMIN_ONLY = {"user", "auditentry", "portalaccess"}
 STATIC = ("static",)
+SAMPLE_ARGUMENTS = {"export_type": "csv", "kind": "contact"}
 
 
 def model_views(app) -> list[SecureModelView]:
@@ -33,7 +36,7 @@ def test_every_endpoint_but_login_needs_a_login(app, anonymous):
     for rule in app.url_map.iter_rules():
         if rule.endpoint.endswith(STATIC) or rule.endpoint == "auth.login":
             continue
-        url = rule.rule.replace("<export_type>", "csv")
+        url = re.sub(r"<(?:int:)?(\w+)>", lambda m: SAMPLE_ARGUMENTS.get(m[1], "1"), rule.rule)
         if "GET" in rule.methods:
             response = anonymous.get(url, follow_redirects=True)
         else:

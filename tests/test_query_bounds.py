@@ -1,33 +1,16 @@
 """No N+1: a list page costs the same number of SQL statements for 4 rows as for 25."""
 
-from contextlib import contextmanager
-
-from sqlalchemy import event
-
 from admin_views.base import SecureModelView
 from extensions import db
 from seed.demo import seed_demo_data
-
-
-@contextmanager
-def counting_statements(engine):
-    statements = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
+from tests.sql import counting_statements
 
 
 def statements_per_list_page(app, client) -> dict[str, int]:
     counts = {}
     for view in app.extensions["admin"][0]._views:
         if isinstance(view, SecureModelView):
-            with counting_statements(db.engine) as statements:
+            with counting_statements() as statements:
                 assert client.get(f"/admin/{view.endpoint}/").status_code == 200
             counts[view.endpoint] = len(statements)
     return counts

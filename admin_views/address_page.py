@@ -1,0 +1,99 @@
+"""A work address's own record page: its works history (no money: the owner pays) and the
+communications and assets of that property only (seed 004 "Work Address")."""
+
+from __future__ import annotations
+
+from flask import abort, redirect, request, url_for
+from flask_admin import expose
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from extensions import db
+from forms.record import CommunicationForm
+from models import Asset, Communication, Work, WorkAddress
+
+from .record import PER_PAGE_CHOICES, ListTab, Pager, Tab, tab_counts
+from .record_tabs import ASSET_LOADS, notes_pinned_first
+
+
+class AddressWorksTab(ListTab):
+    key = "works"
+    title = "Works history"
+    template = "admin/record/address/works.html"
+
+    def query(self, address):
+        return (
+            select(Work)
+            .where(Work.work_address_id == address.id)
+            .order_by(Work.received_on.desc().nulls_last(), Work.id.desc())
+        )
+
+
+class AddressCommunicationsTab(ListTab):
+    key = "communications"
+    title = "Communications"
+    template = "admin/record/tabs/communications.html"
+    loads = (Communication.author,)
+
+    def query(self, address):
+        return notes_pinned_first(Communication.work_address_id == address.id)
+
+    def rows(self, address, pager):
+        pager, notes = super().rows(address, pager)
+        return pager, {"notes": notes, "scheduled": []}
+
+
+class AddressAssetsTab(ListTab):
+    key = "assets"
+    title = "Assets"
+    template = "admin/record/tabs/assets.html"
+    loads = ASSET_LOADS
+
+    def query(self, address):
+        return (
+            select(Asset)
+            .where(Asset.work_address_id == address.id)
+            .order_by(Asset.technical_reference)
+        )
+
+    def rows(self, address, pager):
+        pager, assets = super().rows(address, pager)
+        return pager, {"assets": assets, "choices": {}, "chosen": {}}  # no filters here
+
+
+ADDRESS_TABS: list[Tab] = [AddressWorksTab(), AddressCommunicationsTab(), AddressAssetsTab()]
+
+
+class WorkAddressRecordMixin:
+    @expose("/details/")
+    def details_view(self):
+        address = db.session.scalar(
+            select(WorkAddress)
+            .where(WorkAddress.id == request.args.get("id", type=int))
+            .options(
+                joinedload(WorkAddress.customer),
+                joinedload(WorkAddress.landlord),
+                joinedload(WorkAddress.branch),
+                joinedload(WorkAddress.building_type),
+                selectinload(WorkAddress.phones),
+            )
+        )
+        if address is None:
+            if request.args.get("id") is None:
+                return redirect(url_for(".index_view"))
+            abort(404)
+        counts = tab_counts(address, ADDRESS_TABS)
+        tabs = []
+        for tab in ADDRESS_TABS:
+            pager, rows = tab.rows(address, Pager.from_request(tab.key, counts[tab.key]))
+            tabs.append((tab, counts[tab.key], pager, rows))
+        return self.render(
+            "admin/record/work_address.html",
+            address=address,
+            customer=address.customer,
+            tabs=tabs,
+            per_page_choices=PER_PAGE_CHOICES,
+            note_form=CommunicationForm(formdata=None, work_address_id=address.id),
+            can_write=current_user.can_write,
+        )

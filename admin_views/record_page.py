@@ -1,0 +1,248 @@
+"""The customer record page (`/admin/customer/details/?id=`) and the changes made from it."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, request, send_file, url_for
+from flask_admin import expose
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from extensions import db
+from forms.record import CommunicationForm, ConfirmDeleteForm, UploadForm
+from models import (
+    Attachment,
+    Branch,
+    Communication,
+    Contact,
+    Customer,
+    DomainError,
+    WorkAddress,
+)
+from models.communications import add_communication, toggle_pin
+from models.customer_ops import delete_branch, delete_contact, set_primary_contact
+from models.uploads import UploadRefused, attachment_path, delete_attachment, store_upload
+
+from .base import changes_data, safe_next
+from .record import PER_PAGE_CHOICES, TABS, Pager, tab_counts
+from .record_panel import arranged_blocks, panel_layout
+
+# What the typed-confirmation delete may remove from a record, and how.
+DELETABLE = {
+    "contact": (Contact, delete_contact),
+    "branch": (Branch, delete_branch),
+    "attachment": (Attachment, None),  # files too: see delete_child
+}
+
+
+def int_or_404(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        abort(404)
+
+
+class CustomerRecordMixin:
+    """Adds the record page and its actions to the customer model view."""
+
+    def load_customer(self, customer_id) -> Customer:
+        customer = db.session.scalar(
+            select(Customer)
+            .where(Customer.id == customer_id)
+            .options(
+                *(
+                    joinedload(getattr(Customer, name))
+                    for name in (
+                        "customer_type",
+                        "salesperson",
+                        "representative",
+                        "advertising_source",
+                        "building_type",
+                        "price_book",
+                        "sla",
+                    )
+                ),
+                selectinload(Customer.phones),
+            )
+        )
+        if customer is None:
+            abort(404)
+        return customer
+
+    def child(self, model, child_id: int, customer: Customer):
+        """A row of this customer's, or 404: ids of other customers' rows are not reachable."""
+        row = db.session.scalar(
+            select(model).where(model.id == child_id, model.customer_id == customer.id)
+        )
+        if row is None:
+            abort(404)
+        return row
+
+    def record_url(self, customer: Customer, tab: str = "") -> str:
+        return url_for(".details_view", id=customer.id) + (f"#{tab}" if tab else "")
+
+    @expose("/details/")
+    def details_view(self):
+        customer_id = request.args.get("id", type=int)
+        if customer_id is None:
+            return redirect(url_for(".index_view"))
+        return self.render_record(self.load_customer(customer_id))
+
+    def render_record(self, customer: Customer, status: int = 200, **forms):
+        counts = tab_counts(customer, TABS)
+        tabs = []
+        for tab in TABS:
+            pager, rows = tab.rows(customer, Pager.from_request(tab.key, counts[tab.key]))
+            tabs.append((tab, counts[tab.key], pager, rows))
+        blocks = [
+            (block, visible, block.load(customer))
+            for block, visible in arranged_blocks(current_user.preferences)
+        ]
+        primary = db.session.scalar(
+            select(Contact)
+            .where(Contact.customer_id == customer.id, Contact.is_primary)
+            .options(selectinload(Contact.phones))
+        )
+        return self.render(
+            "admin/record/customer.html",
+            customer=customer,
+            primary_contact=primary,
+            tabs=tabs,
+            blocks=blocks,
+            per_page_choices=PER_PAGE_CHOICES,
+            note_form=forms.get("note_form") or CommunicationForm(formdata=None),
+            upload_form=forms.get("upload_form") or UploadForm(formdata=None),
+            confirm_form=ConfirmDeleteForm(formdata=None),
+            open_modal=forms.get("open_modal"),
+            can_write=current_user.can_write,
+        ), status
+
+    @expose("/<int:customer_id>/communications/", methods=("POST",))
+    @changes_data
+    def add_note(self, customer_id: int):
+        customer = self.load_customer(customer_id)
+        form = CommunicationForm()
+        if not form.validate():
+            return self.render_record(customer, 400, note_form=form, open_modal="note")
+        address = None
+        if form.work_address_id.data:
+            address = self.child(WorkAddress, int_or_404(form.work_address_id.data), customer)
+        add_communication(
+            db.session,
+            customer,
+            current_user._get_current_object(),
+            work_address=address,
+            kind=form.kind.data,
+            subject=form.subject.data or None,
+            body=form.body.data,
+            is_important=form.is_important.data,
+            do_not_work_with_again=form.do_not_work_with_again.data,
+            scheduled_for=form.scheduled_for.data,
+        )
+        db.session.commit()
+        flash("Note added.", "success")
+        if address is not None:
+            return redirect(url_for("workaddress.details_view", id=address.id) + "#communications")
+        return redirect(self.record_url(customer, "communications"))
+
+    @expose("/<int:customer_id>/communications/<int:note_id>/pin/", methods=("POST",))
+    @changes_data
+    def pin_note(self, customer_id: int, note_id: int):
+        customer = self.load_customer(customer_id)
+        pinned = toggle_pin(self.child(Communication, note_id, customer))
+        db.session.commit()
+        flash("Pinned as important." if pinned else "Unpinned.", "success")
+        return redirect(self.record_url(customer, "communications"))
+
+    @expose("/<int:customer_id>/contacts/<int:contact_id>/primary/", methods=("POST",))
+    @changes_data
+    def make_primary(self, customer_id: int, contact_id: int):
+        customer = self.load_customer(customer_id)
+        contact = self.child(Contact, contact_id, customer)
+        try:
+            set_primary_contact(db.session, contact)
+            db.session.commit()
+            flash(f"{contact.name} is now the primary contact.", "success")
+        except DomainError as error:
+            db.session.rollback()
+            flash(f"Not changed: {error}", "error")
+        return redirect(self.record_url(customer, "contacts"))
+
+    @expose("/<int:customer_id>/<kind>/<int:child_id>/delete/", methods=("POST",))
+    @changes_data
+    def delete_child(self, customer_id: int, kind: str, child_id: int):
+        if kind not in DELETABLE:
+            abort(404)
+        customer = self.load_customer(customer_id)
+        model, operation = DELETABLE[kind]
+        row = self.child(model, child_id, customer)
+        tab = {"contact": "contacts", "branch": "branches"}.get(
+            kind, "pictures" if getattr(row, "is_picture", False) else "files"
+        )
+        form = ConfirmDeleteForm()
+        if not form.confirmed():
+            flash('Not deleted: type "delete" to confirm.', "error")
+            return redirect(self.record_url(customer, tab))
+        if model is Attachment:
+            delete_attachment(db.session, row, current_app.config["UPLOAD_FOLDER"])
+        else:
+            operation(db.session, row)
+        db.session.commit()
+        flash(f"Deleted {row}.", "success")
+        return redirect(self.record_url(customer, tab))
+
+    @expose("/<int:customer_id>/files/", methods=("POST",))
+    @changes_data
+    def upload(self, customer_id: int):
+        customer = self.load_customer(customer_id)
+        form = UploadForm()
+        if form.validate():
+            try:
+                attachment = store_upload(
+                    db.session,
+                    customer,
+                    form.file.data.stream,
+                    form.file.data.filename or "",
+                    form.description.data,
+                    current_app.config["UPLOAD_FOLDER"],
+                    uploaded_by=current_user._get_current_object(),
+                    max_bytes=current_app.config["MAX_CONTENT_LENGTH"],
+                )
+                db.session.commit()
+                flash(f"Uploaded {attachment.original_name}.", "success")
+                return redirect(
+                    self.record_url(customer, "pictures" if attachment.is_picture else "files")
+                )
+            except UploadRefused as error:
+                db.session.rollback()
+                form.file.errors = [*form.file.errors, str(error)]
+        return self.render_record(customer, 400, upload_form=form, open_modal="upload")
+
+    @expose("/<int:customer_id>/files/<int:attachment_id>/")
+    def download(self, customer_id: int, attachment_id: int):
+        customer = self.load_customer(customer_id)
+        attachment = self.child(Attachment, attachment_id, customer)
+        thumbnail = request.args.get("thumbnail") == "1" and attachment.thumbnail_name
+        path = attachment_path(attachment, current_app.config["UPLOAD_FOLDER"], bool(thumbnail))
+        if not path.is_file():
+            abort(404)
+        response = send_file(
+            path,
+            mimetype="image/jpeg" if thumbnail else attachment.content_type,
+            as_attachment=not attachment.is_picture,  # only re-encoded pictures open inline
+            download_name=attachment.original_name,
+            max_age=0,
+        )
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Cache-Control"] = "private, no-store"
+        return response
+
+    @expose("/panel/", methods=("POST",))
+    def save_panel(self):
+        """Each user's side-panel order and hidden blocks; applies to every record."""
+        user = current_user._get_current_object()
+        layout = panel_layout(request.form.getlist("order"), request.form.getlist("hidden"))
+        user.preferences = {**(user.preferences or {}), "panel": layout}
+        db.session.commit()
+        flash("Side panel saved: it applies to every customer record.", "success")
+        return redirect(safe_next(request.form.get("next"), url_for(".index_view")))

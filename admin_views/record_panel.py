@@ -1,0 +1,168 @@
+"""The record page's side panel blocks (seed 004 "Left Side Panel")."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import current_app, g
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from extensions import db
+from models import Contract, ContractStatus, CustomerServicePlan, ReminderStatus, ServiceReminder
+from models.balances import customer_balance
+from models.service import service_plan_work_address
+
+from .record import PANEL_BLOCKS, PanelBlock, register_panel_block
+
+SHOWN = 5  # rows a block lists before pointing at its tab or list
+
+
+def page_balance(customer):
+    """The customer's balance, computed once per request (the icons and the Money tab)."""
+    if g.get("balance_for") != customer.id:
+        g.balance_for, g.balance = customer.id, customer_balance(db.session, customer.id)
+    return g.balance
+
+
+@register_panel_block
+class CustomerDetailsBlock(PanelBlock):
+    key = "details"
+    title = "Customer details"
+    template = "admin/record/panel/details.html"
+    locked = True
+
+
+@register_panel_block
+class MiniMapBlock(PanelBlock):
+    key = "map"
+    title = "Map"
+    template = "admin/record/panel/map.html"
+
+    def load(self, customer):
+        return {"tile_url": current_app.config["MAP_TILE_URL"]}
+
+
+@register_panel_block
+class IconsBlock(PanelBlock):
+    """Status, debt and debt age, account credit at a glance."""
+
+    key = "icons"
+    title = "Status, debt and credit"
+    template = "admin/record/panel/icons.html"
+
+    def load(self, customer):
+        return page_balance(customer)
+
+
+@register_panel_block
+class ServiceRemindersBlock(PanelBlock):
+    key = "reminders"
+    title = "Service reminders"
+    template = "admin/record/panel/reminders.html"
+
+    def load(self, customer):
+        return db.session.scalars(
+            select(ServiceReminder)
+            .where(
+                ServiceReminder.customer_id == customer.id,
+                ServiceReminder.status.in_((ReminderStatus.due, ReminderStatus.postponed)),
+            )
+            .order_by(ServiceReminder.due_on)
+            .limit(SHOWN)
+            .options(
+                selectinload(ServiceReminder.work_address), selectinload(ServiceReminder.asset)
+            )
+        ).all()
+
+
+@register_panel_block
+class OtherDetailsBlock(PanelBlock):
+    key = "other"
+    title = "Other details"
+    template = "admin/record/panel/other.html"
+
+
+@register_panel_block
+class TechnicalReferencesBlock(PanelBlock):
+    key = "technical"
+    title = "Technical references"
+    template = "admin/record/panel/technical.html"
+
+
+@register_panel_block
+class ContractsBlock(PanelBlock):
+    key = "contracts"
+    title = "Contracts"
+    template = "admin/record/panel/contracts.html"
+
+    def load(self, customer):
+        return db.session.scalars(
+            select(Contract)
+            .where(
+                Contract.customer_id == customer.id,
+                Contract.status.in_((ContractStatus.active, ContractStatus.draft)),
+            )
+            .order_by(Contract.start_date.desc())
+            .limit(SHOWN)
+        ).all()
+
+
+@register_panel_block
+class ServicePlanBlock(PanelBlock):
+    key = "service_plan"
+    title = "Service plan"
+    template = "admin/record/panel/service_plan.html"
+
+    def load(self, customer):
+        plans = db.session.scalars(
+            select(CustomerServicePlan)
+            .where(CustomerServicePlan.customer_id == customer.id)
+            .order_by(CustomerServicePlan.expires_on.desc())
+            .limit(SHOWN)
+            .options(selectinload(CustomerServicePlan.service_plan))
+        ).all()
+        covered = (
+            dict(
+                db.session.execute(
+                    select(service_plan_work_address.c.customer_service_plan_id, func.count())
+                    .where(
+                        service_plan_work_address.c.customer_service_plan_id.in_(
+                            [plan.id for plan in plans]
+                        )
+                    )
+                    .group_by(service_plan_work_address.c.customer_service_plan_id)
+                ).all()
+            )
+            if plans
+            else {}
+        )
+        return {"plans": plans, "covered": covered, "today": date.today()}
+
+
+@register_panel_block
+class What3WordsBlock(PanelBlock):
+    key = "what3words"
+    title = "what3words"
+    template = "admin/record/panel/what3words.html"
+
+
+def arranged_blocks(preferences: dict) -> list[tuple[PanelBlock, bool]]:
+    """The user's order and visibility of blocks; locked blocks first, new blocks at the end."""
+    layout = (preferences or {}).get("panel", {})
+    order = {key: i for i, key in enumerate(layout.get("order", []))}
+    hidden = set(layout.get("hidden", []))
+    blocks = sorted(
+        PANEL_BLOCKS,
+        key=lambda b: (not b.locked, order.get(b.key, len(order) + PANEL_BLOCKS.index(b))),
+    )
+    return [(block, block.locked or block.key not in hidden) for block in blocks]
+
+
+def panel_layout(order: list[str], hidden: list[str]) -> dict:
+    """A layout to store on the user, keeping only blocks that exist and can be hidden."""
+    known = {b.key for b in PANEL_BLOCKS if not b.locked}
+    return {
+        "order": [key for key in dict.fromkeys(order) if key in known],
+        "hidden": sorted(set(hidden) & known),
+    }

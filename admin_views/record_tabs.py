@@ -1,0 +1,367 @@
+"""The record page's built-in tabs (seed 004 "Customer Record Tabs", seed 001 tabs)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import request
+from sqlalchemy import Select, func, literal, select, union_all
+from sqlalchemy.orm import selectinload
+
+from extensions import db
+from models import (
+    Asset,
+    Attachment,
+    Branch,
+    Communication,
+    Contact,
+    CreditNote,
+    Customer,
+    Invoice,
+    InvoiceStatus,
+    Payment,
+    Work,
+    WorkAddress,
+)
+from models.balances import customer_balance, invoice_outstanding
+from models.enums import ONGOING_WORK
+from models.lookups import AssetGroup, FuelType, Location
+from models.related import related_customers, related_ids
+
+from .record import ListTab, Pager, Tab, counted, register_tab
+
+BRANCH_ADDRESSES_SHOWN = 10
+SHOWN_RELATED = 50  # the closest matches; the tab's count says how many there are in all
+
+
+def _ongoing(customer: Customer) -> Select:
+    return (
+        select(Work)
+        .where(Work.customer_id == customer.id, Work.status.in_(ONGOING_WORK))
+        .order_by(Work.appointment_on.desc().nulls_last(), Work.id.desc())
+    )
+
+
+def _history_union(customer: Customer, parent_only: bool) -> Select:
+    """Past works, invoices and credit notes as one dated list: (kind, id, on)."""
+    works = select(
+        literal("work").label("kind"),
+        Work.id.label("id"),
+        Work.completed_on.label("on"),
+    ).where(Work.customer_id == customer.id, Work.status.not_in(ONGOING_WORK))
+    if parent_only:
+        works = works.where(Work.work_address_id.is_(None))
+    invoices = select(literal("invoice"), Invoice.id, Invoice.invoice_date).where(
+        Invoice.customer_id == customer.id
+    )
+    credit_notes = select(literal("credit_note"), CreditNote.id, CreditNote.credit_date).where(
+        CreditNote.customer_id == customer.id
+    )
+    return union_all(works, invoices, credit_notes)
+
+
+@dataclass
+class Works:
+    ongoing: list[Work]
+    history: list[tuple[str, object]]
+    ongoing_pager: Pager
+    parent_only: bool
+    outstanding: dict[int, object]
+
+
+@register_tab
+class AllWorksTab(Tab):
+    key = "works"
+    title = "All works"
+    template = "admin/record/tabs/works.html"
+
+    def count_query(self, customer):
+        return counted(select(Work.id).where(Work.customer_id == customer.id))
+
+    def rows(self, customer, pager):
+        parent_only = request.args.get("parent_only") == "1"
+        ongoing_pager = Pager.from_request(
+            "ongoing", db.session.scalar(counted(_ongoing(customer)))
+        )
+        ongoing = db.session.scalars(
+            ongoing_pager.apply(_ongoing(customer).options(selectinload(Work.work_address)))
+        ).all()
+        history = _history_union(customer, parent_only).subquery()
+        pager = Pager.from_request(self.key, db.session.scalar(counted(select(history))))
+        page = db.session.execute(
+            pager.apply(
+                select(history.c.kind, history.c.id).order_by(
+                    history.c.on.desc().nulls_last(), history.c.id.desc()
+                )
+            )
+        ).all()
+        loaded = _load_history(page)
+        invoice_ids = [id_ for kind, id_ in page if kind == "invoice"]
+        return pager, Works(
+            ongoing=list(ongoing),
+            history=[(kind, loaded[kind, id_]) for kind, id_ in page],
+            ongoing_pager=ongoing_pager,
+            parent_only=parent_only,
+            outstanding=invoice_outstanding(db.session, invoice_ids),
+        )
+
+
+def _load_history(page) -> dict[tuple[str, int], object]:
+    """The page's works, invoices and credit notes: one query per kind."""
+    kinds = {
+        "work": select(Work).options(selectinload(Work.work_address)),
+        "invoice": select(Invoice).options(selectinload(Invoice.lines)),
+        "credit_note": select(CreditNote).options(selectinload(CreditNote.lines)),
+    }
+    loaded = {}
+    for kind, query in kinds.items():
+        ids = [id_ for k, id_ in page if k == kind]
+        if ids:
+            model = query.column_descriptions[0]["entity"]
+            for obj in db.session.scalars(query.where(model.id.in_(ids))):
+                loaded[kind, obj.id] = obj
+    return loaded
+
+
+@register_tab
+class CommunicationsTab(ListTab):
+    key = "communications"
+    title = "Communications"
+    template = "admin/record/tabs/communications.html"
+    loads = (Communication.author, Communication.work_address)
+
+    def query(self, customer):
+        return notes_pinned_first(Communication.customer_id == customer.id)
+
+    def rows(self, customer, pager):
+        pager, notes = super().rows(customer, pager)
+        scheduled = db.session.scalars(
+            select(Communication)
+            .where(
+                Communication.customer_id == customer.id,
+                Communication.scheduled_for.is_not(None),
+            )
+            .order_by(Communication.scheduled_for)
+            .limit(10)
+        ).all()
+        return pager, {"notes": notes, "scheduled": scheduled}
+
+
+def notes_pinned_first(condition) -> Select:
+    """Pinned important notes first, then newest first (seed 004 "Pinned Notes")."""
+    return (
+        select(Communication)
+        .where(condition)
+        .order_by(Communication.is_important.desc(), Communication.created_at.desc())
+    )
+
+
+@register_tab
+class ContactsTab(ListTab):
+    key = "contacts"
+    title = "Contacts"
+    template = "admin/record/tabs/contacts.html"
+    loads = (Contact.phones, Contact.branch)
+
+    def query(self, customer):
+        return (
+            select(Contact)
+            .where(Contact.customer_id == customer.id)
+            .order_by(Contact.is_primary.desc(), Contact.surname, Contact.id)
+        )
+
+
+@register_tab
+class BranchesTab(ListTab):
+    key = "branches"
+    title = "Branches"
+    template = "admin/record/tabs/branches.html"
+    loads = (Branch.phones,)
+
+    def query(self, customer):
+        return select(Branch).where(Branch.customer_id == customer.id).order_by(Branch.name)
+
+    def rows(self, customer, pager):
+        pager, branches = super().rows(customer, pager)
+        return pager, {"branches": branches, "addresses": _addresses_by_branch(branches)}
+
+
+def _addresses_by_branch(branches) -> dict[int, list[WorkAddress]]:
+    """Up to BRANCH_ADDRESSES_SHOWN work addresses per branch, in one query."""
+    if not branches:
+        return {}
+    ranked = (
+        select(
+            WorkAddress.id,
+            func.row_number()
+            .over(partition_by=WorkAddress.branch_id, order_by=WorkAddress.address_line_1)
+            .label("rank"),
+        )
+        .where(WorkAddress.branch_id.in_([b.id for b in branches]))
+        .subquery()
+    )
+    addresses = db.session.scalars(
+        select(WorkAddress)
+        .join(ranked, ranked.c.id == WorkAddress.id)
+        .where(ranked.c.rank <= BRANCH_ADDRESSES_SHOWN)
+        .order_by(WorkAddress.address_line_1)
+    )
+    grouped: dict[int, list[WorkAddress]] = {}
+    for address in addresses:
+        grouped.setdefault(address.branch_id, []).append(address)
+    return grouped
+
+
+@register_tab
+class WorkAddressesTab(ListTab):
+    key = "addresses"
+    title = "Work addresses"
+    template = "admin/record/tabs/work_addresses.html"
+    loads = (WorkAddress.landlord, WorkAddress.branch, WorkAddress.phones)
+
+    def query(self, customer):
+        return (
+            select(WorkAddress)
+            .where(WorkAddress.customer_id == customer.id)
+            .order_by(WorkAddress.address_line_1, WorkAddress.id)
+        )
+
+
+ASSET_FILTERS = {"group": AssetGroup, "fuel": FuelType, "location": Location}
+ASSET_LOADS = (
+    Asset.asset_group,
+    Asset.make,
+    Asset.model,
+    Asset.fuel_type,
+    Asset.location,
+    Asset.work_address,
+)
+
+
+@register_tab
+class AssetsTab(Tab):
+    key = "assets"
+    title = "Assets"
+    template = "admin/record/tabs/assets.html"
+
+    def query(self, customer, chosen=None):
+        query = select(Asset).where(Asset.customer_id == customer.id)
+        columns = {
+            "group": Asset.asset_group_id,
+            "fuel": Asset.fuel_type_id,
+            "location": Asset.location_id,
+        }
+        for name, value in (chosen or {}).items():
+            query = query.where(columns[name] == value)
+        return query.order_by(Asset.technical_reference, Asset.id)
+
+    def count_query(self, customer):
+        return counted(self.query(customer))
+
+    def rows(self, customer, pager):
+        chosen = {
+            name: request.args.get(f"assets_{name}", type=int)
+            for name in ASSET_FILTERS
+            if request.args.get(f"assets_{name}", type=int)
+        }
+        query = self.query(customer, chosen)
+        pager = Pager.from_request(self.key, db.session.scalar(counted(query)))
+        assets = db.session.scalars(
+            pager.apply(query).options(*map(selectinload, ASSET_LOADS))
+        ).all()
+        choices = {
+            name: db.session.scalars(select(model).order_by(model.name)).all()
+            for name, model in ASSET_FILTERS.items()
+        }
+        return pager, {"assets": assets, "choices": choices, "chosen": chosen}
+
+
+class AttachmentsTab(ListTab):
+    pictures: bool
+    loads = (Attachment.uploaded_by,)
+
+    def query(self, customer):
+        return (
+            select(Attachment)
+            .where(
+                Attachment.customer_id == customer.id,
+                Attachment.is_picture.is_(self.pictures),
+            )
+            .order_by(Attachment.uploaded_at.desc(), Attachment.id.desc())
+        )
+
+
+@register_tab
+class FilesTab(AttachmentsTab):
+    key = "files"
+    title = "Files"
+    template = "admin/record/tabs/files.html"
+    pictures = False
+
+
+@register_tab
+class PicturesTab(AttachmentsTab):
+    key = "pictures"
+    title = "Pictures"
+    template = "admin/record/tabs/pictures.html"
+    pictures = True
+
+
+@register_tab
+class RelatedTab(Tab):
+    """Other customers sharing a name, an address or a phone number (seed 001 "Related")."""
+
+    key = "related"
+    title = "Related"
+    template = "admin/record/tabs/related.html"
+
+    def count_query(self, customer):
+        return counted(related_ids(customer))
+
+    def rows(self, customer, pager):
+        return pager, related_customers(db.session, customer, limit=SHOWN_RELATED)
+
+
+@register_tab
+class MoneyTab(Tab):
+    """Read-only here: invoices paged, the latest credit notes and payments, the balance."""
+
+    key = "money"
+    title = "Money"
+    template = "admin/record/tabs/money.html"
+
+    recent = 100  # credit notes and payments shown below the paged invoices
+
+    def count_query(self, customer):
+        return counted(select(Invoice.id).where(Invoice.customer_id == customer.id))
+
+    def rows(self, customer, pager):
+        invoices = db.session.scalars(
+            pager.apply(
+                select(Invoice)
+                .where(Invoice.customer_id == customer.id)
+                .order_by(Invoice.invoice_date.desc(), Invoice.id.desc())
+            ).options(selectinload(Invoice.lines))
+        ).all()
+        credit_notes = db.session.scalars(
+            select(CreditNote)
+            .where(CreditNote.customer_id == customer.id)
+            .order_by(CreditNote.credit_date.desc())
+            .limit(self.recent)
+            .options(selectinload(CreditNote.lines))
+        ).all()
+        payments = db.session.scalars(
+            select(Payment)
+            .where(Payment.customer_id == customer.id)
+            .order_by(Payment.paid_on.desc())
+            .limit(self.recent)
+            .options(selectinload(Payment.payment_method), selectinload(Payment.allocations))
+        ).all()
+        issued = [i.id for i in invoices if i.status == InvoiceStatus.issued]
+        return pager, {
+            "invoices": invoices,
+            "credit_notes": credit_notes,
+            "payments": payments,
+            "balance": customer_balance(db.session, customer.id),
+            "outstanding": invoice_outstanding(db.session, issued),
+        }

@@ -1,0 +1,40 @@
+/* The customer record page: deep-linked tabs, mini-map, typed delete, side-panel editor. */
+$(function () {
+  // Tabs: #contacts opens the Contacts tab; switching tabs updates the address.
+  function showTabFromHash() {
+    $('.record-tabs a[href="' + window.location.hash + '"]').tab('show');
+  }
+  showTabFromHash();
+  $(window).on('hashchange', showTabFromHash);  // in-page links, back and forward
+  $('.record-tabs a[data-toggle="tab"]').on('shown.bs.tab', function (event) {
+    history.replaceState(null, '', event.target.hash);
+  });
+
+  // Mini-map: Leaflet from Flask-Admin's static files. If the tiles cannot load,
+  // the address and the map link below it still tell where the customer is.
+  $('.mini-map').each(function () {
+    var lat = parseFloat(this.dataset.lat), lon = parseFloat(this.dataset.lon);
+    var map = L.map(this, { zoomControl: false, attributionControl: false }).setView([lat, lon], 15);
+    L.tileLayer(this.dataset.tiles, { maxZoom: 19 }).addTo(map);
+    L.marker([lat, lon], { title: this.dataset.label }).addTo(map);
+  });
+
+  // Delete with typed confirmation: one modal, filled from the button that opened it.
+  $('#confirm-delete').on('show.bs.modal', function (event) {
+    var button = $(event.relatedTarget);
+    $(this).find('form').attr('action', button.data('action'));
+    $(this).find('[data-fill="label"]').text(button.data('label'));
+    $(this).find('input[name="confirm"]').val('');
+  }).on('shown.bs.modal', function () {
+    $(this).find('input[name="confirm"]').trigger('focus');
+  });
+
+  // Side-panel editor: move blocks up and down; unticked blocks are posted as hidden.
+  $('[data-sortable]').on('click', '[data-move]', function () {
+    var item = $(this).closest('li');
+    if (this.dataset.move === 'up') { item.prev('li').has('[name="order"]').before(item); }
+    else { item.next('li').after(item); }
+  }).on('change', '[data-show]', function () {
+    $(this).closest('li').find('input[name="hidden"]').prop('disabled', this.checked);
+  });
+});

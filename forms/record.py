@@ -1,0 +1,52 @@
+"""Forms posted from the customer record page (CSRF-protected, as every form)."""
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, Optional
+
+from models import CommunicationKind
+
+CONFIRM_WORD = "delete"
+
+
+class CommunicationForm(FlaskForm):
+    kind = SelectField(
+        "Kind",
+        choices=[
+            (kind.value, kind.value.upper() if kind == "sms" else kind.value.title())
+            for kind in CommunicationKind
+        ],
+        default=CommunicationKind.note.value,
+    )
+    subject = StringField("Subject", validators=[Optional(), Length(max=160)])
+    body = TextAreaField("Note", validators=[DataRequired("Write the note.")])
+    is_important = BooleanField("Important: pin it to the top")
+    do_not_work_with_again = BooleanField("Do not work with again")
+    scheduled_for = DateField("Activity due on", validators=[Optional()])
+    # Set when the note is added from a work address's page: it belongs to that property.
+    work_address_id = HiddenField()
+
+
+class UploadForm(FlaskForm):
+    file = FileField("File", validators=[FileRequired("Choose a file to upload.")])
+    description = StringField(
+        "Description",
+        validators=[DataRequired("Describe the file: a description is required."), Length(max=255)],
+    )
+
+
+class ConfirmDeleteForm(FlaskForm):
+    """Deleting cannot be undone: the user types the word to confirm (seed 004)."""
+
+    confirm = StringField(f'Type "{CONFIRM_WORD}" to confirm')
+
+    def confirmed(self) -> bool:
+        return (self.confirm.data or "").strip().lower() == CONFIRM_WORD

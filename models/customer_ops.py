@@ -1,0 +1,44 @@
+"""Operations on a customer's contacts and branches, as the record page offers them."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .customers import Branch, Contact
+from .errors import DomainError
+
+
+def set_primary_contact(session: Session, contact: Contact) -> None:
+    """All documentation for a private customer is addressed to its primary contact (seed 004);
+    company types have none. Setting one clears the previous one."""
+    if not contact.customer.customer_type.allows_primary_contact:
+        raise DomainError(
+            f"{contact.customer.customer_type} customers have no primary contact: "
+            "only private customer types do."
+        )
+    previous = session.scalars(
+        select(Contact).where(
+            Contact.customer_id == contact.customer_id,
+            Contact.is_primary.is_(True),
+            Contact.id != contact.id,
+        )
+    )
+    for other in previous:  # through the ORM, so the audit trail sees it
+        other.is_primary = False
+    session.flush()  # cleared before the one-primary-per-customer index sees the new one
+    contact.is_primary = True
+
+
+def delete_contact(session: Session, contact: Contact) -> None:
+    """Deleted contacts cannot be restored (seed 004); their phone numbers go with them."""
+    session.delete(contact)
+
+
+def delete_branch(session: Session, branch: Branch) -> None:
+    """The branch's work addresses and contacts stay with the customer, without a branch."""
+    for address in branch.work_addresses:
+        address.branch = None
+    for contact in branch.contacts:
+        contact.branch = None
+    session.delete(branch)
