@@ -1,5 +1,7 @@
 """Changes made from the record page: notes, pins, primary contact, deletes typed to confirm."""
 
+from urllib.parse import quote
+
 from markupsafe import escape
 from sqlalchemy import func, select
 
@@ -177,3 +179,55 @@ def test_add_buttons_open_forms_filled_in_for_this_customer(client_as):
     assert "12 Analytical Row, Manchester, M1 1AA" in html  # the address, reused (seed 002)
     contact_form = client.get(f"/admin/contact/new/?customer={customer.id}")
     assert f'value="{customer.id}"' in contact_form.get_data(as_text=True)
+
+
+def test_adding_from_the_record_returns_to_the_record(client_as):
+    customer = make_customer()
+    client = client_as("office")
+    back = f"/admin/customer/details/?id={customer.id}#branches"
+    response = client.post(
+        f"/admin/branch/new/?url={quote(back)}",
+        data={
+            "customer": customer.id,
+            "name": "Head office",
+            "address_line_1": "1 Main St",
+            **client.csrf(),
+        },
+    )
+    assert response.headers["Location"] == back
+    assert db.session.scalar(select(Branch.name)) == "Head office"
+
+
+def test_an_asset_added_for_a_work_address_stays_with_its_customer(client_as):
+    from models import Asset, AssetGroup
+
+    customer = make_customer()
+    address = make_work_address(customer)
+    someone_else = make_work_address(make_customer(surname="Other", postcode="O1 1AA"))
+    boiler = db.session.scalar(select(AssetGroup.id).where(AssetGroup.name == "Boiler"))
+    client = client_as("office")
+    form = client.get(f"/admin/asset/new/?customer={customer.id}&work_address={address.id}")
+    assert f'value="{address.id}"' in form.get_data(as_text=True)
+    refused = post(
+        client,
+        "/admin/asset/new/",
+        {
+            "customer": customer.id,
+            "work_address": someone_else.id,
+            "asset_group": boiler,
+            "technical_reference": "Boiler - kitchen",
+        },
+    )
+    assert "That work address belongs to another customer." in refused.get_data(as_text=True)
+    saved = post(
+        client,
+        "/admin/asset/new/",
+        {
+            "customer": customer.id,
+            "work_address": address.id,
+            "asset_group": boiler,
+            "technical_reference": "Boiler - kitchen",
+        },
+    )
+    assert saved.status_code == 302
+    assert db.session.scalar(select(Asset.work_address_id)) == address.id
