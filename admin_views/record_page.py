@@ -27,11 +27,20 @@ from .base import changes_data, safe_next
 from .record import PER_PAGE_CHOICES, TABS, Pager, tab_counts
 from .record_panel import arranged_blocks, panel_layout
 
-# What the typed-confirmation delete may remove from a record, and how.
+
+def _delete_attachment(session, attachment) -> None:
+    delete_attachment(session, attachment, current_app.config["UPLOAD_FOLDER"])
+
+
+# What the typed-confirmation delete may remove from a record: model, operation, tab to return to.
 DELETABLE = {
-    "contact": (Contact, delete_contact),
-    "branch": (Branch, delete_branch),
-    "attachment": (Attachment, None),  # files too: see delete_child
+    "contact": (Contact, delete_contact, lambda row: "contacts"),
+    "branch": (Branch, delete_branch, lambda row: "branches"),
+    "attachment": (
+        Attachment,
+        _delete_attachment,
+        lambda row: "pictures" if row.is_picture else "files",
+    ),
 }
 
 
@@ -174,19 +183,13 @@ class CustomerRecordMixin:
         if kind not in DELETABLE:
             abort(404)
         customer = self.load_customer(customer_id)
-        model, operation = DELETABLE[kind]
+        model, operation, tab_of = DELETABLE[kind]
         row = self.child(model, child_id, customer)
-        tab = {"contact": "contacts", "branch": "branches"}.get(
-            kind, "pictures" if getattr(row, "is_picture", False) else "files"
-        )
-        form = ConfirmDeleteForm()
-        if not form.confirmed():
+        tab = tab_of(row)
+        if not ConfirmDeleteForm().confirmed():
             flash('Not deleted: type "delete" to confirm.', "error")
             return redirect(self.record_url(customer, tab))
-        if model is Attachment:
-            delete_attachment(db.session, row, current_app.config["UPLOAD_FOLDER"])
-        else:
-            operation(db.session, row)
+        operation(db.session, row)
         db.session.commit()
         flash(f"Deleted {row}.", "success")
         return redirect(self.record_url(customer, tab))
