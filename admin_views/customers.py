@@ -17,6 +17,7 @@ from models.customers import CREDITOR_DAYS
 from .address_page import WorkAddressRecordMixin
 from .base import SecureModelView
 from .lookups import by_name, customer_loader, user_lookup
+from .record_actions import RecordActionsMixin
 from .record_page import CustomerRecordMixin
 
 REQUIRED_SURNAME = {"validators": [DataRequired("Surname is required.")]}
@@ -79,7 +80,7 @@ class WorkAddressInline(InlineFormAdmin):
     relation = ("work_addresses", "customer")  # not the landlord link
 
 
-class CustomerView(CustomerRecordMixin, SecureModelView):
+class CustomerView(RecordActionsMixin, CustomerRecordMixin, SecureModelView):
     noun = "customer"
     column_list = (
         "id",

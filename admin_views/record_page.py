@@ -21,10 +21,12 @@ from models import (
 )
 from models.communications import add_communication, toggle_pin
 from models.customer_ops import delete_branch, delete_contact, set_primary_contact
+from models.customer_status import do_not_work_with_again
 from models.uploads import UploadRefused, attachment_path, delete_attachment, store_upload
 
 from .base import changes_data, safe_next
 from .record import PER_PAGE_CHOICES, TABS, Pager, tab_counts
+from .record_actions import actions_for
 from .record_panel import arranged_blocks, panel_layout
 
 
@@ -115,6 +117,8 @@ class CustomerRecordMixin:
         return self.render(
             "admin/record/customer.html",
             customer=customer,
+            actions=actions_for(customer, current_user),
+            warning_note=do_not_work_with_again(db.session, customer.id),
             primary_contact=primary,
             tabs=tabs,
             blocks=blocks,

@@ -1,11 +1,13 @@
 """Works (estimates, jobs, opportunities) and assets."""
 
-from flask import request
+from flask import flash, request
 from flask_admin.form import rules
 from flask_admin.model.form import InlineFormAdmin
 from wtforms.validators import DataRequired, NumberRange
 
+from extensions import db
 from models import InventoryItem
+from models.customer_status import do_not_work_with_again
 from models.work_rules import check_asset, check_work
 
 from .base import SecureModelView
@@ -122,8 +124,12 @@ class WorkView(JobPageMixin, SecureModelView):
         """A new work for a customer reuses its address (seed 002 "Reusable Contact Info")."""
         form = super().create_form(obj)
         customer = form.customer.data
-        if request.method == "GET" and customer is not None and not form.pickup_address.data:
-            form.pickup_address.data = ", ".join(customer.address_lines())
+        if request.method == "GET" and customer is not None:
+            if not form.pickup_address.data:
+                form.pickup_address.data = ", ".join(customer.address_lines())
+            warning = do_not_work_with_again(db.session, customer.id)
+            if warning is not None:
+                flash(f"Do not work with again: {warning.body}", "error")
         return form
 
     def check(self, model, is_created):

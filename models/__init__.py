@@ -2,7 +2,7 @@
 
 from . import numbering  # noqa: F401  (registers the document-numbering flush hook)
 from .assets import Asset
-from .audit import AuditEntry, act_as
+from .audit import AuditEntry, act_as, record
 from .base import Base
 from .communications import Attachment, Communication
 from .customers import Branch, Contact, Customer, PhoneNumber, WorkAddress
@@ -112,5 +112,6 @@ __all__ = [
     "WorkKind",
     "WorkStatus",
     "act_as",
+    "record",
     "next_number",
 ]

@@ -63,6 +63,20 @@ def act_as(session: Session, user: User | None) -> None:
         session.info[ACTOR_KEY] = user.id
 
 
+def record(session: Session, action: str, obj: Any, changes: dict | None = None) -> None:
+    """An entry for an operation that is more than an edit (dormant, merge, import …)."""
+    session.add(
+        AuditEntry(
+            user_id=session.info.get(ACTOR_KEY),
+            action=action,
+            entity=obj.__tablename__,
+            entity_id=_identity(obj),
+            summary=str(obj)[:255],
+            changes={key: plain(value) for key, value in (changes or {}).items()},
+        )
+    )
+
+
 def plain(value: Any) -> Any:
     """A JSON-safe rendering of a column value."""
     if isinstance(value, enum.Enum):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .audit import record
 from .customers import Branch, Contact
 from .errors import DomainError
 
@@ -42,3 +43,26 @@ def delete_branch(session: Session, branch: Branch) -> None:
     for contact in branch.contacts:
         contact.branch = None
     session.delete(branch)
+
+
+def merge_branches(session: Session, keep: Branch, absorb: Branch) -> dict[str, int]:
+    """Two offices recorded twice become one (seed 004 "Merging Branches"): the absorbed
+    branch's work addresses, contacts and phone numbers move to the kept one."""
+    if keep.id == absorb.id:
+        raise DomainError("Choose another branch to merge with.")
+    if keep.customer_id != absorb.customer_id:
+        raise DomainError("Branches must belong to the same customer to be merged.")
+    moved = {"work addresses": 0, "contacts": 0, "phone numbers": 0}
+    for address in list(absorb.work_addresses):
+        address.branch = keep
+        moved["work addresses"] += 1
+    for contact in list(absorb.contacts):
+        contact.branch = keep
+        moved["contacts"] += 1
+    for phone in list(absorb.phones):
+        phone.branch = keep
+        moved["phone numbers"] += 1
+    session.flush()  # the moves first, so deleting the branch takes nothing with it
+    record(session, "merge branch", keep, {"absorbed": absorb.name, **moved})
+    session.delete(absorb)
+    return moved

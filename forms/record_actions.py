@@ -1,0 +1,48 @@
+"""Forms of the record actions: each states what it does and asks for what it needs."""
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+
+def typed(word: str) -> StringField:
+    """The user types `word` to confirm something that cannot be undone."""
+    return StringField(
+        f'Type "{word}" to confirm',
+        validators=[DataRequired(f'Type "{word}" to confirm.')],
+        render_kw={"autocomplete": "off", "data-word": word},
+    )
+
+
+def typed_correctly(field: StringField) -> bool:
+    return (field.data or "").strip().lower() == field.render_kw["data-word"]
+
+
+class DormantForm(FlaskForm):
+    reason = TextAreaField(
+        "Reason (pinned to the record as an important note)",
+        validators=[Optional(), Length(max=2000)],
+    )
+    do_not_work_with_again = BooleanField("Do not work with again")
+
+
+class ReactivateForm(FlaskForm):
+    unpin = BooleanField("Also unpin the important notes and clear “do not work with again”")
+
+
+class ChangeTypeForm(FlaskForm):
+    customer_type = SelectField("New customer type", coerce=int)
+    company_name = StringField("Company name (company types)", validators=[Length(max=160)])
+    contact_surname = StringField(
+        "Contact surname (company types without a contact)", validators=[Length(max=80)]
+    )
+    confirm = typed("change")
+
+
+class DeleteCustomerForm(FlaskForm):
+    confirm = typed("delete")
+
+
+class MergeBranchForm(FlaskForm):
+    absorb = SelectField("Merge this branch with", coerce=int)
+    confirm = typed("merge")

@@ -1,0 +1,228 @@
+"""Record actions: dormant and reactivate, change type, delete, merge branches."""
+
+import io
+from pathlib import Path
+
+from markupsafe import escape
+from PIL import Image
+from sqlalchemy import func, select
+
+from extensions import db
+from models import (
+    Attachment,
+    AuditEntry,
+    Branch,
+    Communication,
+    Contact,
+    Customer,
+    CustomerType,
+    InvoiceStatus,
+    WorkAddress,
+)
+from tests.factories import make_customer, make_invoice, make_work_address
+
+
+def post(client, url, data=None):
+    return client.post(url, data={**(data or {}), **client.csrf()})
+
+
+def shown_after(client, response) -> str:
+    return client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_the_actions_menu_offers_what_the_user_may_do(client_as):
+    customer = make_customer()
+    url = f"/admin/customer/details/?id={customer.id}"
+    office = client_as("office").get(url).get_data(as_text=True)
+    assert "Set dormant" in office and "Change customer type" in office
+    assert "Delete customer" not in office and "Reactivate" not in office
+    assert "Delete customer" in client_as("admin").get(url).get_data(as_text=True)
+    assert ">Actions<" not in client_as("read_only").get(url).get_data(as_text=True)
+
+
+def test_deactivating_sets_everything_dormant_and_pins_the_reason(client_as):
+    customer = make_customer()
+    make_work_address(customer)
+    client = client_as("office")
+    response = post(
+        client,
+        f"/admin/customer/{customer.id}/dormant/",
+        {"reason": "Abusive to our engineer", "do_not_work_with_again": "y"},
+    )
+    page = shown_after(client, response)
+    assert "Do not work with again.</strong> Abusive to our engineer" in page
+    assert db.session.get(Customer, customer.id).status == "dormant"
+    assert db.session.scalar(select(WorkAddress.status)) == "dormant"
+    note = db.session.scalar(select(Communication))
+    assert note.is_important and note.do_not_work_with_again
+    assert db.session.scalar(select(AuditEntry.action).where(AuditEntry.action == "dormant"))
+    new_work = client.get(f"/admin/work/new/?customer={customer.id}").get_data(as_text=True)
+    assert "Do not work with again: Abusive to our engineer" in new_work
+
+
+def test_do_not_work_with_again_needs_a_reason_and_nothing_changes(client_as):
+    customer = make_customer()
+    client = client_as("office")
+    response = post(
+        client, f"/admin/customer/{customer.id}/dormant/", {"do_not_work_with_again": "y"}
+    )
+    assert response.status_code == 200  # the form again, saying why
+    assert "Say why this customer will not be worked with again." in response.get_data(as_text=True)
+    assert db.session.get(Customer, customer.id).status == "active"
+    assert count(Communication) == 0
+
+
+def test_reactivating_can_unpin_the_warning(client_as):
+    customer = make_customer()
+    make_work_address(customer)
+    client = client_as("office")
+    post(
+        client,
+        f"/admin/customer/{customer.id}/dormant/",
+        {"reason": "Moved abroad", "do_not_work_with_again": "y"},
+    )
+    post(client, f"/admin/customer/{customer.id}/reactivate/", {"unpin": "y"})
+    assert db.session.get(Customer, customer.id).status == "active"
+    assert db.session.scalar(select(WorkAddress.status)) == "active"
+    note = db.session.scalar(select(Communication))
+    assert not note.is_important and not note.do_not_work_with_again
+
+
+def test_selected_customers_are_set_dormant_from_the_list(client_as):
+    first, second = make_customer(), make_customer(surname="Hopper", postcode="H1 1AA")
+    untouched = make_customer(surname="Kept", postcode="K1 1AA")
+    client = client_as("office")
+    response = post(
+        client,
+        "/admin/customer/action/",
+        {"action": "dormant", "rowid": [first.id, second.id, 9999]},
+    )
+    assert response.status_code == 302
+    statuses = dict(db.session.execute(select(Customer.id, Customer.status)).all())
+    assert statuses == {first.id: "dormant", second.id: "dormant", untouched.id: "active"}
+
+
+def test_changing_to_a_company_type_asks_for_a_name_and_a_contact(client_as):
+    customer = make_customer()
+    company = db.session.scalar(select(CustomerType).where(CustomerType.name == "Company"))
+    client = client_as("office")
+    url = f"/admin/customer/{customer.id}/change-type/"
+    refused = post(client, url, {"customer_type": company.id, "confirm": "change"})
+    html = refused.get_data(as_text=True)
+    assert "A Company customer needs a company name." in html
+    assert "A Company customer needs a contact: give a surname." in html
+    not_typed = post(
+        client,
+        url,
+        {
+            "customer_type": company.id,
+            "company_name": "Ada Ltd",
+            "contact_surname": "Lovelace",
+            "confirm": "yes",
+        },
+    )
+    assert escape('Type "change" to confirm.') in not_typed.get_data(as_text=True)
+    assert db.session.get(Customer, customer.id).customer_type.name == "Private"
+    done = post(
+        client,
+        url,
+        {
+            "customer_type": company.id,
+            "company_name": "Ada Ltd",
+            "contact_surname": "Lovelace",
+            "confirm": "change",
+        },
+    )
+    assert done.status_code == 302
+    changed = db.session.get(Customer, customer.id)
+    assert (changed.customer_type.name, changed.company_name) == ("Company", "Ada Ltd")
+    assert [c.surname for c in changed.contacts] == ["Lovelace"]
+
+
+def test_only_admins_delete_customers_and_only_when_typed(client_as):
+    customer = make_customer()
+    office = post(
+        client_as("office"), f"/admin/customer/{customer.id}/delete/", {"confirm": "delete"}
+    )
+    assert office.status_code == 302
+    admin = client_as("admin")
+    untyped = post(admin, f"/admin/customer/{customer.id}/delete/", {"confirm": "no"})
+    assert escape('Type "delete" to confirm.') in untyped.get_data(as_text=True)
+    assert count(Customer) == 1
+
+
+def test_deleting_removes_the_whole_record_and_its_files(app, client_as):
+    customer = make_customer(contacts=[Contact(surname="Gone")])
+    admin = client_as("admin")
+    picture = io.BytesIO()
+    Image.new("RGB", (50, 50)).save(picture, "PNG")
+    admin.post(
+        f"/admin/customer/{customer.id}/files/",
+        content_type="multipart/form-data",
+        data={
+            "file": (io.BytesIO(picture.getvalue()), "a.png"),
+            "description": "A",
+            **admin.csrf(),
+        },
+    )
+    assert count(Attachment) == 1
+    response = post(admin, f"/admin/customer/{customer.id}/delete/", {"confirm": "delete"})
+    assert response.headers["Location"] == "/admin/customer/"
+    assert count(Customer) == 0 and count(Contact) == 0 and count(Attachment) == 0
+    assert not any(path.is_file() for path in Path(app.config["UPLOAD_FOLDER"]).rglob("*"))
+
+
+def test_customers_with_issued_invoices_are_not_deleted(client_as):
+    customer = make_customer()
+    make_invoice(customer, status=InvoiceStatus.issued, number="INV-1")
+    client = client_as("admin")
+    response = post(client, f"/admin/customer/{customer.id}/delete/", {"confirm": "delete"})
+    assert "set the customer dormant instead" in shown_after(client, response)
+    assert count(Customer) == 1
+
+
+def test_merging_branches_moves_addresses_and_contacts(client_as):
+    company = make_customer(type_name="Estate agent", company_name="Lets Ltd")
+    keep = Branch(customer=company, name="Leeds", address_line_1="1 Park Row")
+    absorb = Branch(customer=company, name="Leeds (old)", address_line_1="1 Park Row")
+    db.session.add_all([keep, absorb])
+    address = make_work_address(company, branch=absorb)
+    company.contacts[0].branch = absorb
+    db.session.commit()
+    client = client_as("office")
+    url = f"/admin/customer/{company.id}/branches/{keep.id}/merge/"
+    assert escape('Type "merge" to confirm.') in post(
+        client, url, {"absorb": absorb.id, "confirm": ""}
+    ).get_data(as_text=True)
+    assert count(Branch) == 2
+    post(client, url, {"absorb": absorb.id, "confirm": "merge"})
+    assert db.session.scalars(select(Branch.name)).all() == ["Leeds"]
+    assert db.session.get(WorkAddress, address.id).branch_id == keep.id
+    assert db.session.scalar(select(Contact.branch_id)) == keep.id
+
+
+def test_branches_of_another_customer_cannot_be_merged(client_as):
+    mine = make_customer(type_name="Company", company_name="Mine Ltd")
+    theirs = make_customer(type_name="Company", company_name="Theirs Ltd", postcode="T1 1AA")
+    keep = Branch(customer=mine, name="Mine", address_line_1="1 A St")
+    other = Branch(customer=theirs, name="Theirs", address_line_1="2 B St")
+    db.session.add_all([keep, other])
+    db.session.commit()
+    response = post(
+        client_as("office"),
+        f"/admin/customer/{mine.id}/branches/{keep.id}/merge/",
+        {"absorb": other.id, "confirm": "merge"},
+    )
+    assert response.status_code == 200  # not a choice offered: refused by the form
+    assert count(Branch) == 2
+
+
+def test_read_only_users_cannot_open_any_action(client_as):
+    customer = make_customer()
+    client = client_as("read_only")
+    for path in ("dormant", "reactivate", "change-type", "delete"):
+        assert client.get(f"/admin/customer/{customer.id}/{path}/").status_code == 403, path
