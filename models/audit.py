@@ -25,9 +25,11 @@ QUIET_COLUMNS = {
     "version",
     "updated_at",
     "created_at",
-    "password_hash",
     "failed_logins",
     "locked_until",
+    # secrets never go into the trail (nor, through it, into exports)
+    "password_hash",
+    "token_hash",
     # derived from other columns, for matching: their change is the other column's change
     "digits",
     "name_key",

@@ -63,6 +63,17 @@ class TimestampMixin:
     updated_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow, onupdate=utcnow)
 
 
+ADDRESS_FIELDS = (
+    "address_line_1",
+    "address_line_2",
+    "address_line_3",
+    "town",
+    "county",
+    "postcode",
+    "country",
+)
+
+
 class AddressMixin:
     """A postal address as the scheduling engines need it: line 1 and postcode matter most."""
 
@@ -110,8 +121,10 @@ class CommunicationPreferencesMixin:
 
 @event.listens_for(Engine, "connect")
 def _sqlite_foreign_keys(dbapi_connection, _record) -> None:
-    """SQLite ignores foreign keys unless asked, per connection."""
+    """SQLite ignores foreign keys unless asked, per connection; and in WAL mode readers carry
+    on while a long write (an import, a merge) runs, instead of timing out."""
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()

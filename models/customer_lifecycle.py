@@ -67,12 +67,10 @@ def delete_customer(session: Session, customer: Customer, upload_folder: str | P
             "This customer has issued invoices or payments, which must stay on record: "
             "set the customer dormant instead."
         )
-    if getattr(customer, "merged_into_id", None) is None and session.scalar(
-        select(exists().where(Customer.merged_into_id == customer.id))
-        if hasattr(Customer, "merged_into_id")
-        else select(False)
-    ):
-        raise DomainError("Other customers were merged into this one: it cannot be deleted.")
+    if session.scalar(select(exists().where(Customer.merged_into_id == customer.id))):
+        raise DomainError(
+            "Other customers were merged into this one and point at it: it cannot be deleted."
+        )
     for attachment in session.scalars(
         select(Attachment).where(Attachment.customer_id == customer.id)
     ):

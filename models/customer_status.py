@@ -13,7 +13,7 @@ from .errors import DomainError
 
 
 def refuse_if_merged(customer: Customer) -> None:
-    if getattr(customer, "merged_into_id", None):
+    if customer.merged_into_id:
         raise DomainError("This customer was merged; change the customer it was merged into.")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -28,6 +29,7 @@ from .base import (
     CommunicationPreferencesMixin,
     Coordinate,
     Money,
+    Timestamp,
     TimestampMixin,
     enum_type,
 )
@@ -100,6 +102,13 @@ class Customer(TimestampMixin, AddressMixin, CommunicationPreferencesMixin, Base
     # Normalised copies of name and address for the Related tab; kept by `_refresh_keys`.
     name_key: Mapped[str | None] = mapped_column(String(KEY_LENGTH), index=True)
     address_key: Mapped[str | None] = mapped_column(String(KEY_LENGTH), index=True)
+    # A merged customer stays as a tombstone pointing at the customer it was merged into
+    # (models/merge.py). RESTRICT: deleting a customer others were merged into must be a
+    # decision, not a cascade that erases the tombstones or a SET NULL that revives them.
+    merged_into_id: Mapped[int | None] = mapped_column(
+        ForeignKey("customer.id", ondelete="RESTRICT"), index=True
+    )
+    merged_at: Mapped[datetime | None] = mapped_column(Timestamp)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
 
     __mapper_args__ = {"version_id_col": version}
@@ -111,6 +120,9 @@ class Customer(TimestampMixin, AddressMixin, CommunicationPreferencesMixin, Base
     building_type: Mapped[BuildingType | None] = relationship()
     price_book: Mapped[PriceBook | None] = relationship()
     sla: Mapped[Sla | None] = relationship()
+    merged_into: Mapped[Customer | None] = relationship(
+        remote_side=[id], foreign_keys=[merged_into_id]
+    )
 
     phones: Mapped[list[PhoneNumber]] = relationship(
         back_populates="customer", cascade="all, delete-orphan", order_by="PhoneNumber.id"

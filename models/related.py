@@ -104,6 +104,7 @@ def related_customers(
     top = (
         select(counts.c.customer_id)
         .join(Customer, Customer.id == counts.c.customer_id)
+        .where(Customer.merged_into_id.is_(None))  # tombstones are not related records
         .order_by(
             counts.c.reasons.desc(),
             func.lower(func.coalesce(Customer.company_name, Customer.surname, "")),
@@ -141,8 +142,15 @@ def related_customers(
 
 def related_ids(customer: Customer) -> Select:
     """The distinct ids of every related customer (for counting them; the list is capped)."""
+    from .customers import Customer
+
     matches = _matches(customer).subquery()
-    return select(matches.c.customer_id).distinct()
+    return (
+        select(matches.c.customer_id)
+        .join(Customer, Customer.id == matches.c.customer_id)
+        .where(Customer.merged_into_id.is_(None))
+        .distinct()
+    )
 
 
 _REASON_ORDER = {SAME_NAME: 0, SAME_ADDRESS: 1, SAME_PHONE: 2}
