@@ -12,6 +12,7 @@ import cli
 import settings
 from admin_views import init_admin
 from admin_views.auth import bp as auth_bp
+from admin_views.portal import init_portal
 from extensions import csrf, db, login_manager, migrate
 from models import User, act_as, phones
 from settings import MEGABYTE
@@ -43,6 +44,7 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.login_message = "Log in to open the panel."
     app.register_blueprint(auth_bp)
     init_admin(app)
+    init_portal(app)
     cli.register(app)
 
     @login_manager.user_loader

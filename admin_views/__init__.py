@@ -43,6 +43,7 @@ from models import (
 
 from . import customers, money, people, record_tabs, service, settings, works  # noqa: F401
 from .dashboard import DashboardView
+from .export_page import AdminLink
 
 
 def money_text(amount) -> str:
@@ -95,4 +96,9 @@ def init_admin(app: Flask) -> Admin:
     app.add_template_filter(money_text, "money")
     for category, name, view_class, model in views:
         admin.add_view(view_class(model, db, name=name, category=category))
+    admin.add_link(
+        AdminLink(
+            "Export all customers (ZIP)", endpoint="customer.export_everything", category="Admin"
+        )
+    )
     return admin

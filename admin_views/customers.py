@@ -6,6 +6,7 @@ from wtforms.validators import DataRequired
 
 from forms.validators import EmailValid, PhoneNumberValid
 from models import Contact, PhoneNumber, WorkAddress
+from models.base import ADDRESS_FIELDS
 from models.customer_rules import (
     apply_customer_defaults,
     check_contact,
@@ -14,9 +15,13 @@ from models.customer_rules import (
 )
 from models.customers import CREDITOR_DAYS
 
+from .address_import import AddressImportMixin
 from .address_page import WorkAddressRecordMixin
 from .base import SecureModelView
+from .export_page import ExportMixin
 from .lookups import by_name, customer_loader, user_lookup
+from .merge_page import CustomerMergeMixin
+from .portal_manage import PortalManageMixin
 from .record_actions import RecordActionsMixin
 from .record_page import CustomerRecordMixin
 
@@ -31,15 +36,7 @@ ADDRESS_ROWS = (
     rules.Row("address_line_1", "address_line_2", "address_line_3"),
     rules.Row("town", "county", "postcode", "country"),
 )
-ADDRESS_FIELDS = (
-    "address_line_1",
-    "address_line_2",
-    "address_line_3",
-    "town",
-    "county",
-    "postcode",
-    "country",
-)
+
 COMMUNICATION_FIELDS = ("comm_email", "comm_sms", "comm_letter", "comm_phone")
 COMMUNICATION_LABELS = {
     "comm_email": "Email",
@@ -80,7 +77,15 @@ class WorkAddressInline(InlineFormAdmin):
     relation = ("work_addresses", "customer")  # not the landlord link
 
 
-class CustomerView(RecordActionsMixin, CustomerRecordMixin, SecureModelView):
+class CustomerView(
+    ExportMixin,
+    CustomerMergeMixin,
+    PortalManageMixin,
+    RecordActionsMixin,
+    AddressImportMixin,
+    CustomerRecordMixin,
+    SecureModelView,
+):
     noun = "customer"
     column_list = (
         "id",

@@ -56,6 +56,9 @@ RECORD_ACTIONS: list[RecordAction] = [
         shown=lambda customer: customer.status == Status.dormant,
     ),
     RecordAction("Change customer type", "customer.change_type_action"),
+    RecordAction("Merge customer", "customer.merge_choose"),
+    RecordAction("Manage portal access", "customer.manage_portal"),
+    RecordAction("Export all customer data", "customer.export_customer"),
     RecordAction("Delete customer", "customer.delete_action", admin_only=True),
 ]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_login import current_user
 from sqlalchemy import select
@@ -22,9 +22,11 @@ from models import (
 from models.communications import add_communication, toggle_pin
 from models.customer_ops import delete_branch, delete_contact, set_primary_contact
 from models.customer_status import do_not_work_with_again
-from models.uploads import UploadRefused, attachment_path, delete_attachment, store_upload
+from models.uploads import UploadRefused, delete_attachment, store_upload
 
 from .base import changes_data, safe_next
+from .files import send_attachment
+from .merge_page import recent_merges_into
 from .record import PER_PAGE_CHOICES, TABS, Pager, tab_counts
 from .record_actions import actions_for
 from .record_panel import arranged_blocks, panel_layout
@@ -97,7 +99,14 @@ class CustomerRecordMixin:
         customer_id = request.args.get("id", type=int)
         if customer_id is None:
             return redirect(url_for(".index_view"))
-        return self.render_record(self.load_customer(customer_id))
+        customer = self.load_customer(customer_id)
+        if customer.merged_into_id:  # a tombstone: its old address leads to the kept record
+            flash(
+                f"{customer.account_number} {customer.display_name} was merged into this customer.",
+                "info",
+            )
+            return redirect(url_for(".details_view", id=customer.merged_into_id))
+        return self.render_record(customer)
 
     def render_record(self, customer: Customer, status: int = 200, **forms):
         counts = tab_counts(customer, TABS)
@@ -119,6 +128,7 @@ class CustomerRecordMixin:
             customer=customer,
             actions=actions_for(customer, current_user),
             warning_note=do_not_work_with_again(db.session, customer.id),
+            recent_merges=recent_merges_into(customer),
             primary_contact=primary,
             tabs=tabs,
             blocks=blocks,
@@ -229,20 +239,7 @@ class CustomerRecordMixin:
     def download(self, customer_id: int, attachment_id: int):
         customer = self.load_customer(customer_id)
         attachment = self.child(Attachment, attachment_id, customer)
-        thumbnail = request.args.get("thumbnail") == "1" and attachment.thumbnail_name
-        path = attachment_path(attachment, current_app.config["UPLOAD_FOLDER"], bool(thumbnail))
-        if not path.is_file():
-            abort(404)
-        response = send_file(
-            path,
-            mimetype="image/jpeg" if thumbnail else attachment.content_type,
-            as_attachment=not attachment.is_picture,  # only re-encoded pictures open inline
-            download_name=attachment.original_name,
-            max_age=0,
-        )
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Cache-Control"] = "private, no-store"
-        return response
+        return send_attachment(attachment, request.args.get("thumbnail") == "1")
 
     @expose("/panel/", methods=("POST",))
     def save_panel(self):

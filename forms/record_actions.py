@@ -46,3 +46,25 @@ class DeleteCustomerForm(FlaskForm):
 class MergeBranchForm(FlaskForm):
     absorb = SelectField("Merge this branch with", coerce=int)
     confirm = typed("merge")
+
+
+class MergeChooseForm(FlaskForm):
+    other = StringField(
+        "The other customer's account number (C000123)",
+        validators=[DataRequired("Give the other customer's account number.")],
+    )
+    keep = SelectField(
+        "Which record stays",
+        choices=[
+            ("this", "Keep this customer, absorb the other"),
+            ("other", "Keep the other customer, absorb this one"),
+        ],
+    )
+
+
+class MergeConfirmForm(FlaskForm):
+    confirm = typed("merge")
+
+
+class UnmergeForm(FlaskForm):
+    confirm = typed("unmerge")

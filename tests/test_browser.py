@@ -14,7 +14,7 @@ from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from extensions import db
-from models import Customer
+from models import Contact, Customer
 from tests.conftest import PASSWORD
 from tests.factories import make_customer
 
@@ -160,3 +160,28 @@ def test_working_a_customer_record_in_the_browser(page, users, tmp_path):
 
     page.click("a[href='#works']")
     page.screenshot(path=ARTIFACTS / "record-page.png", full_page=True)
+
+
+def test_merging_two_customers_in_the_browser(page, users):
+    keep = make_customer()
+    absorb = make_customer(
+        surname="Lovelace-King", postcode="L1 1AA", contacts=[Contact(surname="Butler")]
+    )
+    log_in(page, users["office"].email)
+    page.goto(f"/admin/customer/details/?id={keep.id}")
+    page.click(".record-header button.dropdown-toggle:has-text('Actions')")
+    page.click("a.dropdown-item:has-text('Merge customer')")
+    page.fill("#other", absorb.account_number)
+    page.click("button[type=submit]:has-text('Preview the merge')")
+    page.wait_for_url(f"**/admin/customer/{keep.id}/merge/{absorb.id}/")
+    moves = page.inner_text("[data-preview=moves]")
+    assert "Contacts" in moves and "Phone numbers" in moves
+    page.screenshot(path=ARTIFACTS / "merge-preview.png", full_page=True)
+    page.click("button:has-text('Merge')")
+    assert "Type" in page.inner_text(".invalid-feedback")  # not typed: nothing merged
+    page.fill("#confirm", "merge")
+    page.click("button:has-text('Merge')")
+    page.wait_for_url(f"**/admin/customer/details/?id={keep.id}")
+    assert "Undo merge" in page.inner_text(".alert-info")
+    merged_into = select(Customer.merged_into_id).where(Customer.id == absorb.id)
+    assert db.session.scalar(merged_into) == keep.id

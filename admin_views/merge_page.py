@@ -1,0 +1,142 @@
+"""Merging two customers, with a preview and an undo (seed 004 "Merge Customer")."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import abort, flash, redirect, url_for
+from flask_admin import expose
+from flask_admin.actions import action
+from flask_login import current_user
+from sqlalchemy import select
+
+from extensions import db
+from forms.record_actions import MergeChooseForm, MergeConfirmForm, UnmergeForm, typed_correctly
+from models import Customer, DomainError
+from models.base import utcnow
+from models.merge import UNDO_DAYS, merge_customers, merge_preview, unmerge
+
+from .base import changes_data
+
+
+def customer_by_account(text: str) -> Customer | None:
+    """C000123, 000123 or 123: the account number staff quote, as typed."""
+    digits = text.strip().upper().removeprefix("C")
+    if not digits.isdigit():
+        return None
+    return db.session.get(Customer, int(digits))
+
+
+def recent_merges_into(customer: Customer) -> list[Customer]:
+    """Customers merged into this one recently enough to undo."""
+    return db.session.scalars(
+        select(Customer)
+        .where(
+            Customer.merged_into_id == customer.id,
+            Customer.merged_at >= utcnow() - timedelta(days=UNDO_DAYS),
+        )
+        .order_by(Customer.merged_at.desc())
+    ).all()
+
+
+class CustomerMergeMixin:
+    """Adds the merge pages to the customer view; merged customers become tombstones."""
+
+    def get_query(self):
+        return super().get_query().filter(Customer.merged_into_id.is_(None))
+
+    def get_count_query(self):
+        return super().get_count_query().filter(Customer.merged_into_id.is_(None))
+
+    def get_one(self, id):
+        # Flask-Admin's get_one ignores get_query: tombstones are excluded here too.
+        customer = super().get_one(id)
+        return None if customer is None or customer.merged_into_id else customer
+
+    def live_customer(self, customer_id: int) -> Customer:
+        customer = db.session.get(Customer, customer_id)
+        if customer is None or customer.merged_into_id:
+            abort(404)
+        return customer
+
+    @expose("/<int:customer_id>/merge/", methods=("GET", "POST"))
+    @changes_data
+    def merge_choose(self, customer_id: int):
+        customer = self.live_customer(customer_id)
+        form = MergeChooseForm()
+        if form.validate_on_submit():
+            other = customer_by_account(form.other.data)
+            if other is None or other.merged_into_id:
+                form.other.errors = ["No customer has that account number."]
+            else:
+                keep, absorb = (customer, other) if form.keep.data == "this" else (other, customer)
+                return redirect(
+                    url_for(".merge_preview_page", keep_id=keep.id, absorb_id=absorb.id)
+                )
+        return self.render(
+            "admin/record/action.html",
+            customer=customer,
+            form=form,
+            title="Merge customer",
+            submit="Preview the merge",
+            style="primary",
+            intro="Two records for the same customer become one: everything on "
+            "the absorbed record moves to the one you keep. You will see "
+            "what moves before anything changes.",
+        )
+
+    @expose("/<int:keep_id>/merge/<int:absorb_id>/", methods=("GET", "POST"))
+    @changes_data
+    def merge_preview_page(self, keep_id: int, absorb_id: int):
+        keep, absorb = self.live_customer(keep_id), self.live_customer(absorb_id)
+        form = MergeConfirmForm()
+        try:
+            if form.validate_on_submit() and typed_correctly(form.confirm):
+                merge_customers(db.session, keep, absorb, current_user._get_current_object())
+                db.session.commit()
+                flash(
+                    f"{absorb.account_number} {absorb.display_name} was merged into this "
+                    f"record. You can undo it for {UNDO_DAYS} days.",
+                    "success",
+                )
+                return redirect(self.record_url(keep))
+            if form.is_submitted() and not form.confirm.errors:
+                form.confirm.errors = ['Type "merge" to confirm.']
+            preview = merge_preview(db.session, keep, absorb)
+        except DomainError as error:
+            db.session.rollback()
+            flash(f"Not merged: {error}", "error")
+            return redirect(self.record_url(keep))
+        return self.render(
+            "admin/record/merge_preview.html", preview=preview, form=form, customer=keep
+        )
+
+    @expose("/<int:absorbed_id>/unmerge/", methods=("POST",))
+    @changes_data
+    def unmerge_action(self, absorbed_id: int):
+        absorbed = db.session.get(Customer, absorbed_id)
+        if absorbed is None or not absorbed.merged_into_id:
+            abort(404)
+        kept = absorbed.merged_into
+        form = UnmergeForm()
+        if not (form.validate_on_submit() and typed_correctly(form.confirm)):
+            flash('Not undone: type "unmerge" to confirm.', "error")
+            return redirect(self.record_url(kept))
+        try:
+            unmerge(db.session, absorbed, current_user._get_current_object())
+            db.session.commit()
+        except DomainError as error:
+            db.session.rollback()
+            flash(f"Not undone: {error}", "error")
+            return redirect(self.record_url(kept))
+        flash(f"The merge was undone: {absorbed.display_name} has its own record again.", "success")
+        return redirect(self.record_url(absorbed))
+
+    @action("merge", "Merge two customers")
+    def merge_selected(self, ids):
+        chosen = self.get_query().filter(Customer.id.in_([int(i) for i in ids])).all()
+        if len(chosen) != 2:
+            flash("Select exactly two customers to merge.", "error")
+            return None
+        keep, absorb = sorted(chosen, key=lambda customer: customer.id)  # the older one stays
+        return redirect(url_for(".merge_preview_page", keep_id=keep.id, absorb_id=absorb.id))
