@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from extensions import db
-from forms.record import CommunicationForm, ConfirmDeleteForm, UploadForm
+from forms.record import CommunicationForm, ConfirmDeleteForm, LogoForm, UploadForm
 from models import (
     Attachment,
     Branch,
@@ -20,7 +20,7 @@ from models import (
     WorkAddress,
 )
 from models.communications import add_communication, toggle_pin
-from models.customer_ops import delete_branch, delete_contact, set_primary_contact
+from models.customer_ops import delete_branch, delete_contact, set_logo, set_primary_contact
 from models.customer_status import do_not_work_with_again
 from models.uploads import UploadRefused, delete_attachment, store_upload
 
@@ -136,6 +136,7 @@ class CustomerRecordMixin:
             note_form=forms.get("note_form") or CommunicationForm(formdata=None),
             upload_form=forms.get("upload_form") or UploadForm(formdata=None),
             confirm_form=ConfirmDeleteForm(formdata=None),
+            logo_form=LogoForm(formdata=None),
             open_modal=forms.get("open_modal"),
             can_write=current_user.can_write,
         ), status
@@ -240,6 +241,43 @@ class CustomerRecordMixin:
         customer = self.load_customer(customer_id)
         attachment = self.child(Attachment, attachment_id, customer)
         return send_attachment(attachment, request.args.get("thumbnail") == "1")
+
+    @expose("/<int:customer_id>/logo/", methods=("POST",))
+    @changes_data
+    def upload_logo(self, customer_id: int):
+        customer = self.load_customer(customer_id)
+        form = LogoForm()
+        if not form.validate():
+            flash("Not changed: " + " ".join(form.logo.errors), "error")
+            return redirect(self.record_url(customer))
+        try:
+            set_logo(
+                db.session,
+                customer,
+                form.logo.data.stream,
+                form.logo.data.filename or "",
+                current_app.config["UPLOAD_FOLDER"],
+                uploaded_by=current_user._get_current_object(),
+                max_bytes=current_app.config["MAX_CONTENT_LENGTH"],
+            )
+            db.session.commit()
+            flash("Logo saved.", "success")
+        except UploadRefused as error:
+            db.session.rollback()  # the stored files go with the rolled-back transaction
+            flash(f"Not changed: {error}", "error")
+        return redirect(self.record_url(customer))
+
+    @expose("/<int:customer_id>/logo/")
+    def logo(self, customer_id: int):
+        customer = self.load_customer(customer_id)
+        attachment = db.session.scalar(
+            select(Attachment).where(
+                Attachment.customer_id == customer.id, Attachment.stored_name == customer.logo
+            )
+        )
+        if attachment is None:
+            abort(404)
+        return send_attachment(attachment, thumbnail=True)
 
     @expose("/panel/", methods=("POST",))
     def save_panel(self):

@@ -50,3 +50,7 @@ class ConfirmDeleteForm(FlaskForm):
 
     def confirmed(self) -> bool:
         return (self.confirm.data or "").strip().lower() == CONFIRM_WORD
+
+
+class LogoForm(FlaskForm):
+    logo = FileField("Logo (a picture)", validators=[FileRequired("Choose a picture.")])

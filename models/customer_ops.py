@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import BinaryIO
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .audit import record
-from .customers import Branch, Contact
+from .communications import Attachment
+from .customers import Branch, Contact, Customer
 from .errors import DomainError
+from .uploads import MEGABYTE, UploadRefused, store_upload
 
 
 def set_primary_contact(session: Session, contact: Contact) -> None:
@@ -66,3 +71,30 @@ def merge_branches(session: Session, keep: Branch, absorb: Branch) -> dict[str, 
     record(session, "merge branch", keep, {"absorbed": absorb.name, **moved})
     session.delete(absorb)
     return moved
+
+
+def set_logo(
+    session: Session,
+    customer: Customer,
+    stream: BinaryIO,
+    filename: str,
+    folder: str | Path,
+    uploaded_by=None,
+    max_bytes: int = 20 * MEGABYTE,
+) -> Attachment:
+    """A company's logo (seed 003 "Image"): stored and checked like any picture, kept with the
+    customer's pictures, and shown on the record."""
+    logo = store_upload(
+        session,
+        customer,
+        stream,
+        filename,
+        "Logo",
+        folder,
+        uploaded_by=uploaded_by,
+        max_bytes=max_bytes,
+    )
+    if not logo.is_picture:
+        raise UploadRefused("A logo must be a picture: JPEG, PNG, WEBP or GIF.")
+    customer.logo = logo.stored_name
+    return logo

@@ -126,3 +126,32 @@ def test_deleting_a_picture_removes_its_files(app, client_as, customer):
     )
     assert db.session.scalar(select(func.count()).select_from(Attachment)) == 0
     assert stored_files(app) == []
+
+
+def set_logo_via_page(client, customer, content: bytes, name: str):
+    return client.post(
+        f"/admin/customer/{customer.id}/logo/",
+        data={"logo": (io.BytesIO(content), name), **client.csrf()},
+        content_type="multipart/form-data",
+    )
+
+
+def test_a_logo_is_shown_on_the_record_and_kept_with_the_pictures(client_as, customer):
+    client = client_as("office")
+    response = set_logo_via_page(client, customer, jpeg_bytes(), "logo.jpg")
+    assert "Logo saved." in client.get(response.headers["Location"]).get_data(as_text=True)
+    html = client.get(f"/admin/customer/details/?id={customer.id}").get_data(as_text=True)
+    assert f'src="/admin/customer/{customer.id}/logo/"' in html
+    logo = client.get(f"/admin/customer/{customer.id}/logo/")
+    assert logo.mimetype == "image/jpeg" and max(Image.open(io.BytesIO(logo.data)).size) <= 320
+    assert db.session.scalar(select(Attachment.description)) == "Logo"
+
+
+def test_a_logo_must_be_a_picture_and_nothing_is_kept_otherwise(app, client_as, customer):
+    client = client_as("office")
+    response = set_logo_via_page(client, customer, b"%PDF-1.4\n%%EOF\n", "logo.pdf")
+    shown = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "A logo must be a picture" in shown
+    assert db.session.scalar(select(func.count()).select_from(Attachment)) == 0
+    assert stored_files(app) == []
+    assert client.get(f"/admin/customer/{customer.id}/logo/").status_code == 404
