@@ -11,7 +11,8 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from extensions import db
-from forms.record_actions import MergeChooseForm, MergeConfirmForm, UnmergeForm, typed_correctly
+from forms.record import typed_correctly
+from forms.record_actions import MergeChooseForm, MergeConfirmForm, UnmergeForm
 from models import Customer, DomainError
 from models.base import utcnow
 from models.merge import UNDO_DAYS, merge_customers, merge_preview, unmerge

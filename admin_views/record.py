@@ -11,12 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from flask import request, url_for
+from flask import g, request, url_for
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from extensions import db
 from models import Customer
+from models.balances import customer_balance
 
 PER_PAGE_CHOICES = (10, 25, 50, 100)
 
@@ -118,6 +119,13 @@ def register_tab(tab_class: type[Tab]) -> type[Tab]:
 def register_panel_block(block_class: type[PanelBlock]) -> type[PanelBlock]:
     PANEL_BLOCKS.append(block_class())
     return block_class
+
+
+def page_balance(customer: Customer):
+    """The customer's balance, computed once per request (the panel icons and the Money tab)."""
+    if g.get("balance_for") != customer.id:
+        g.balance_for, g.balance = customer.id, customer_balance(db.session, customer.id)
+    return g.balance
 
 
 def tab_counts(record, tabs: list[Tab]) -> dict[str, int]:

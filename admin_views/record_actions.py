@@ -14,13 +14,13 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from extensions import db
+from forms.record import typed_correctly
 from forms.record_actions import (
     ChangeTypeForm,
     DeleteCustomerForm,
     DormantForm,
     MergeBranchForm,
     ReactivateForm,
-    typed_correctly,
 )
 from models import Branch, Customer, CustomerType, DomainError, Status, ValidationFailed
 from models.customer_lifecycle import change_customer_type, delete_customer

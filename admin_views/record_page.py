@@ -9,7 +9,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from extensions import db
-from forms.record import CommunicationForm, ConfirmDeleteForm, LogoForm, UploadForm
+from forms.record import (
+    CommunicationForm,
+    ConfirmDeleteForm,
+    LogoForm,
+    UploadForm,
+    typed_correctly,
+)
 from models import (
     Attachment,
     Branch,
@@ -201,7 +207,7 @@ class CustomerRecordMixin:
         model, operation, tab_of = DELETABLE[kind]
         row = self.child(model, child_id, customer)
         tab = tab_of(row)
-        if not ConfirmDeleteForm().confirmed():
+        if not typed_correctly(ConfirmDeleteForm().confirm):
             flash('Not deleted: type "delete" to confirm.', "error")
             return redirect(self.record_url(customer, tab))
         operation(db.session, row)

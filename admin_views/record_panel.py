@@ -4,25 +4,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import current_app, g
+from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from extensions import db
 from models import Contract, ContractStatus, CustomerServicePlan, ReminderStatus, ServiceReminder
-from models.balances import customer_balance
 from models.service import service_plan_work_address
 
-from .record import PANEL_BLOCKS, PanelBlock, register_panel_block
+from .record import PANEL_BLOCKS, PanelBlock, page_balance, register_panel_block
 
 SHOWN = 5  # rows a block lists before pointing at its tab or list
-
-
-def page_balance(customer):
-    """The customer's balance, computed once per request (the icons and the Money tab)."""
-    if g.get("balance_for") != customer.id:
-        g.balance_for, g.balance = customer.id, customer_balance(db.session, customer.id)
-    return g.balance
 
 
 @register_panel_block

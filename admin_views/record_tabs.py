@@ -23,12 +23,12 @@ from models import (
     Work,
     WorkAddress,
 )
-from models.balances import customer_balance, invoice_outstanding
+from models.balances import invoice_outstanding
 from models.enums import ONGOING_WORK
 from models.lookups import AssetGroup, FuelType, Location
 from models.related import related_customers, related_ids
 
-from .record import ListTab, Pager, Tab, counted, register_tab
+from .record import ListTab, Pager, Tab, counted, page_balance, register_tab
 
 BRANCH_ADDRESSES_SHOWN = 10
 SHOWN_RELATED = 50  # the closest matches; the tab's count says how many there are in all
@@ -362,6 +362,6 @@ class MoneyTab(Tab):
             "invoices": invoices,
             "credit_notes": credit_notes,
             "payments": payments,
-            "balance": customer_balance(db.session, customer.id),
+            "balance": page_balance(customer),
             "outstanding": invoice_outstanding(db.session, issued),
         }

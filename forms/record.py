@@ -14,8 +14,6 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from models import CommunicationKind
 
-CONFIRM_WORD = "delete"
-
 
 class CommunicationForm(FlaskForm):
     kind = SelectField(
@@ -43,13 +41,21 @@ class UploadForm(FlaskForm):
     )
 
 
+def typed(word: str) -> StringField:
+    """The user types `word` to confirm something that cannot be undone (seed 004)."""
+    return StringField(
+        f'Type "{word}" to confirm',
+        validators=[DataRequired(f'Type "{word}" to confirm.')],
+        render_kw={"autocomplete": "off", "data-word": word},
+    )
+
+
+def typed_correctly(field: StringField) -> bool:
+    return (field.data or "").strip().lower() == field.render_kw["data-word"]
+
+
 class ConfirmDeleteForm(FlaskForm):
-    """Deleting cannot be undone: the user types the word to confirm (seed 004)."""
-
-    confirm = StringField(f'Type "{CONFIRM_WORD}" to confirm')
-
-    def confirmed(self) -> bool:
-        return (self.confirm.data or "").strip().lower() == CONFIRM_WORD
+    confirm = typed("delete")
 
 
 class LogoForm(FlaskForm):

@@ -4,18 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-
-def typed(word: str) -> StringField:
-    """The user types `word` to confirm something that cannot be undone."""
-    return StringField(
-        f'Type "{word}" to confirm',
-        validators=[DataRequired(f'Type "{word}" to confirm.')],
-        render_kw={"autocomplete": "off", "data-word": word},
-    )
-
-
-def typed_correctly(field: StringField) -> bool:
-    return (field.data or "").strip().lower() == field.render_kw["data-word"]
+from .record import typed
 
 
 class DormantForm(FlaskForm):

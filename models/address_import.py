@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from . import phones
 from .address_columns import FIELDS, REQUIRED, check_mapping, guess_mapping
-from .audit import ACTOR_KEY, AuditEntry
+from .audit import record
 from .base import ADDRESS_FIELDS, utcnow
 from .bulk import allocate_ids, bulk_insert
 from .csv_files import ImportRefused, ParsedCsv, read_csv
@@ -149,16 +149,7 @@ def import_rows(
     summary = f"Imported {_count(total, 'work address', 'work addresses')} from {filename}"
     # The audit entry first: bulk INSERTs bypass the flush and so the automatic audit, and on
     # SQLite this first write takes the lock that allocate_ids relies on.
-    session.add(
-        AuditEntry(
-            user_id=session.info.get(ACTOR_KEY),
-            action="import",
-            entity="customer",
-            entity_id=str(customer.id),
-            summary=summary[:255],
-            changes={"count": total, "file": filename},
-        )
-    )
+    record(session, "import", customer, {"count": total, "file": filename}, summary=summary)
     session.flush()
     now = utcnow()
     fixed = {**_column_defaults(), "customer_id": customer.id, "version": 1}

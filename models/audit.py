@@ -65,15 +65,24 @@ def act_as(session: Session, user: User | None) -> None:
         session.info[ACTOR_KEY] = user.id
 
 
-def record(session: Session, action: str, obj: Any, changes: dict | None = None) -> None:
-    """An entry for an operation that is more than an edit (dormant, merge, import …)."""
+def record(
+    session: Session,
+    action: str,
+    obj: Any,
+    changes: dict | None = None,
+    *,
+    by: User | None = None,
+    summary: str | None = None,
+) -> None:
+    """An entry for an operation that is more than an edit (dormant, merge, import …), by the
+    given user or else the one the session acts for."""
     session.add(
         AuditEntry(
-            user_id=session.info.get(ACTOR_KEY),
+            user_id=by.id if by is not None else session.info.get(ACTOR_KEY),
             action=action,
             entity=obj.__tablename__,
             entity_id=_identity(obj),
-            summary=str(obj)[:255],
+            summary=(summary or str(obj))[:255],
             changes={key: plain(value) for key, value in (changes or {}).items()},
         )
     )

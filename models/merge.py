@@ -22,7 +22,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from .audit import AuditEntry, plain
+from .audit import AuditEntry, plain, record
 from .base import utcnow
 from .customers import Customer, WorkAddress
 from .errors import DomainError
@@ -124,27 +124,25 @@ def merge_customers(
     session.flush()
 
     counts = {MOVED[name].label: len(ids) for name, ids in moved.items() if ids}
-    session.add(
-        AuditEntry(
-            user_id=by_user.id if by_user is not None else None,
-            action="merge",
-            entity="customer",
-            entity_id=str(keep.id),
-            summary=f"Merged {absorbed_name} into {kept_name}"[:255],
-            changes={
-                "kept_id": keep.id,
-                "absorbed_id": absorb.id,
-                "absorbed_name": absorb.display_name,
-                "counts": counts,
-                "duplicates": duplicates,
-                "moved": moved,
-                "filled": {field: [plain(old), plain(new)] for field, (old, new) in fills.items()},
-                "primary_contact_cleared": primary,
-                "portal_links_revoked": revoked,
-                # What the kept customer had right after the merge: unmerge compares.
-                "on_kept": rows_on(session, keep.id),
-            },
-        )
+    record(
+        session,
+        "merge",
+        keep,
+        {
+            "kept_id": keep.id,
+            "absorbed_id": absorb.id,
+            "absorbed_name": absorb.display_name,
+            "counts": counts,
+            "duplicates": duplicates,
+            "moved": moved,
+            "filled": {field: [plain(old), plain(new)] for field, (old, new) in fills.items()},
+            "primary_contact_cleared": primary,
+            "portal_links_revoked": revoked,
+            # What the kept customer had right after the merge: unmerge compares.
+            "on_kept": rows_on(session, keep.id),
+        },
+        by=by_user,
+        summary=f"Merged {absorbed_name} into {kept_name}",
     )
     session.flush()
     session.expire_all()  # the moves bypassed the ORM: loaded collections are stale
@@ -199,20 +197,18 @@ def unmerge(session: Session, absorbed: Customer, by_user: User | None) -> None:
     absorbed.merged_into_id = None
     absorbed.merged_at = None
     session.flush()
-    session.add(
-        AuditEntry(
-            user_id=by_user.id if by_user is not None else None,
-            action="unmerge",
-            entity="customer",
-            entity_id=str(keep.id),
-            summary=f"Undid the merge of {_name(absorbed)} into {_name(keep)}"[:255],
-            changes={
-                "kept_id": keep.id,
-                "absorbed_id": absorbed.id,
-                "merge_entry_id": entry.id,
-                "counts": changes["counts"],
-            },
-        )
+    record(
+        session,
+        "unmerge",
+        keep,
+        {
+            "kept_id": keep.id,
+            "absorbed_id": absorbed.id,
+            "merge_entry_id": entry.id,
+            "counts": changes["counts"],
+        },
+        by=by_user,
+        summary=f"Undid the merge of {_name(absorbed)} into {_name(keep)}",
     )
     session.flush()
     session.expire_all()
