@@ -33,7 +33,8 @@ from .base import changes_data
 @dataclass(frozen=True)
 class RecordAction:
     title: str
-    endpoint: str  # a customer-view endpoint taking customer_id
+    endpoint: str  # an endpoint taking customer_id
+    section: str = "Advanced options"  # the menu's heading it sits under (seed 004 Quick links)
     admin_only: bool = False
     shown: Callable[[Customer], bool] = field(default=lambda customer: True)
 
@@ -45,6 +46,10 @@ class RecordAction:
 
 
 RECORD_ACTIONS: list[RecordAction] = [
+    # Invoices (admin_views/invoice_pages.py)
+    # Payments (admin_views/payment_pages.py)
+    # Statements (admin_views/statement_page.py)
+    # Service (admin_views/service_pages.py)
     RecordAction(
         "Set dormant",
         "customer.dormant_action",
@@ -57,9 +62,9 @@ RECORD_ACTIONS: list[RecordAction] = [
     ),
     RecordAction("Change customer type", "customer.change_type_action"),
     RecordAction("Merge customer", "customer.merge_choose"),
-    RecordAction("Manage portal access", "customer.manage_portal"),
-    RecordAction("Export all customer data", "customer.export_customer"),
-    RecordAction("Delete customer", "customer.delete_action", admin_only=True),
+    RecordAction("Manage portal access", "customer.manage_portal", "Customer portal"),
+    RecordAction("Export all customer data", "customer.export_customer", "Admin tools"),
+    RecordAction("Delete customer", "customer.delete_action", "Admin tools", admin_only=True),
 ]
 
 

@@ -1,19 +1,25 @@
 """The domain: SQLAlchemy models and the operations on them. Nothing here imports Flask."""
 
-from . import numbering  # noqa: F401  (registers the document-numbering flush hook)
+# Imported for their flush hooks: document numbers, and the guard on issued invoices.
+from . import invoicing, numbering  # noqa: F401
 from .assets import Asset
 from .audit import AuditEntry, act_as, record
 from .base import Base
+from .cards import StoredCard
 from .communications import Attachment, Communication
 from .customers import Branch, Contact, Customer, PhoneNumber, WorkAddress
 from .enums import (
+    AccessMethod,
     BreakdownStyle,
+    CardBrand,
     CommunicationKind,
     ContractStatus,
     InvoiceKind,
     InvoiceStatus,
     LineCategory,
+    OutboxStatus,
     PhoneKind,
+    ReminderDecision,
     ReminderStatus,
     Role,
     Status,
@@ -49,12 +55,19 @@ from .money import (
     PaymentAllocation,
 )
 from .numbering import NumberSequence, next_number
+from .outbox import OutboxMessage
 from .portal import PortalAccess
 from .service import Contract, CustomerServicePlan, ServiceReminder
 from .users import User
 from .works import InventoryItem, Work
 
 __all__ = [
+    "AccessMethod",
+    "CardBrand",
+    "OutboxMessage",
+    "OutboxStatus",
+    "ReminderDecision",
+    "StoredCard",
     "AdvertisingSource",
     "Asset",
     "AssetGroup",

@@ -54,22 +54,27 @@ def bucket_for(days_past_due: int) -> str:
 
 def customer_balance(session: Session, customer_id: int, as_of: date | None = None) -> Balance:
     """One SQL statement: the customer's issued invoices, each with its total, allocations and
-    credit notes, summed per ageing bucket; credit notes and payments summed beside them."""
-    as_of = as_of or date.today()
-    invoices = _invoice_figures(
-        Invoice.customer_id == customer_id, Invoice.status == InvoiceStatus.issued
-    )
+    credit notes, summed per ageing bucket; credit notes and payments summed beside them.
+
+    Without `as_of`, everything on the books, aged as of today. With it, the books as they
+    stood at the end of that day: documents dated later are left out, and an invoice voided
+    later still counts (what a statement as of that date must show).
+    """
+    aged_on = as_of or date.today()
+    invoices = _invoice_figures(Invoice.customer_id == customer_id, as_of=as_of)
     outstanding = invoices.c.total - invoices.c.allocated - invoices.c.credited
     owed = case((outstanding > 0, outstanding), else_=0)  # overpaid invoices age as nothing
-    bucket = _bucket_of(invoices.c.due_on, as_of)
+    bucket = _bucket_of(invoices.c.due_on, aged_on)
     credit_lines = _credit_lines()
     credited = (
         select(_sum(credit_lines.c.gross))
         .join(CreditNote, CreditNote.id == credit_lines.c.parent_id)
-        .where(CreditNote.customer_id == customer_id)
+        .where(CreditNote.customer_id == customer_id, *_dated(CreditNote.credit_date, as_of))
     )
-    received = select(_sum(_cents(Payment.amount))).where(Payment.customer_id == customer_id)
-    oldest_overdue = case((and_(outstanding > 0, invoices.c.due_on < as_of), invoices.c.due_on))
+    received = select(_sum(_cents(Payment.amount))).where(
+        Payment.customer_id == customer_id, *_dated(Payment.paid_on, as_of)
+    )
+    oldest_overdue = case((and_(outstanding > 0, invoices.c.due_on < aged_on), invoices.c.due_on))
     row = session.execute(
         select(
             _sum(invoices.c.total),
@@ -92,8 +97,81 @@ def customer_balance(session: Session, customer_id: int, as_of: date | None = No
         account_credit=received_total - allocated,
         overdue=sum((ageing[name] for name in BUCKETS[1:]), Decimal("0.00")),
         ageing=ageing,
-        debt_age=bucket_for((as_of - oldest_due).days) if oldest_due else None,
+        debt_age=bucket_for((aged_on - oldest_due).days) if oldest_due else None,
     )
+
+
+def ageing_totals(session: Session, as_of: date | None = None) -> dict[str, Decimal]:
+    """What every customer owes, per ageing bucket, in one statement: the dashboard's debt
+    chart, computed by the same invoice figures as each customer's balance."""
+    aged_on = as_of or date.today()
+    invoices = _invoice_figures(as_of=as_of)
+    outstanding = invoices.c.total - invoices.c.allocated - invoices.c.credited
+    owed = case((outstanding > 0, outstanding), else_=0)
+    bucket = _bucket_of(invoices.c.due_on, aged_on)
+    row = session.execute(
+        select(*(_sum(case((bucket == name, owed), else_=0)) for name in BUCKETS)).select_from(
+            invoices
+        )
+    ).one()
+    return {name: _money(cents) for name, cents in zip(BUCKETS, row, strict=True)}
+
+
+@dataclass(frozen=True)
+class InvoiceFigures:
+    id: int
+    number: str
+    invoice_date: date
+    due_on: date
+    contact_id: int | None
+    total: Decimal
+    allocated: Decimal
+    credited: Decimal
+    outstanding: Decimal
+    bucket: str
+
+
+def open_invoices(
+    session: Session, customer_id: int, as_of: date | None = None
+) -> list[InvoiceFigures]:
+    """The customer's issued invoices with something still owed (as of a date, like
+    `customer_balance`), oldest first, each with its figures and ageing bucket: a statement's
+    lines. Sums of these outstanding figures equal the balance's ageing."""
+    aged_on = as_of or date.today()
+    invoices = _invoice_figures(Invoice.customer_id == customer_id, as_of=as_of)
+    outstanding = invoices.c.total - invoices.c.allocated - invoices.c.credited
+    rows = session.execute(
+        select(
+            invoices.c.id,
+            Invoice.number,
+            Invoice.invoice_date,
+            invoices.c.due_on,
+            Invoice.contact_id,
+            invoices.c.total,
+            invoices.c.allocated,
+            invoices.c.credited,
+            outstanding,
+            _bucket_of(invoices.c.due_on, aged_on),
+        )
+        .join(Invoice, Invoice.id == invoices.c.id)
+        .where(outstanding > 0)
+        .order_by(invoices.c.due_on, Invoice.number)
+    )
+    return [
+        InvoiceFigures(
+            id=row[0],
+            number=row[1],
+            invoice_date=row[2],
+            due_on=row[3],
+            contact_id=row[4],
+            total=_money(row[5]),
+            allocated=_money(row[6]),
+            credited=_money(row[7]),
+            outstanding=_money(row[8]),
+            bucket=row[9],
+        )
+        for row in rows
+    ]
 
 
 def invoice_outstanding(session: Session, invoice_ids: Sequence[int]) -> dict[int, Decimal]:
@@ -104,7 +182,7 @@ def invoice_outstanding(session: Session, invoice_ids: Sequence[int]) -> dict[in
     """
     if not invoice_ids:
         return {}
-    invoices = _invoice_figures(Invoice.id.in_(list(invoice_ids)))
+    invoices = _invoice_figures(Invoice.id.in_(list(invoice_ids)), issued_only=False)
     outstanding = invoices.c.total - invoices.c.allocated - invoices.c.credited
     rows = session.execute(
         select(
@@ -115,12 +193,30 @@ def invoice_outstanding(session: Session, invoice_ids: Sequence[int]) -> dict[in
     return {invoice_id: _money(cents) for invoice_id, cents in rows}
 
 
-def _invoice_figures(*criteria) -> Subquery:
-    """The invoices matching `criteria`, each with its total, allocated and credited cents.
+def _dated(column, as_of: date | None) -> list[ColumnElement[bool]]:
+    return [] if as_of is None else [column <= as_of]
+
+
+def _on_the_books(as_of: date | None) -> list[ColumnElement[bool]]:
+    """Issued invoices; as of a past date, those dated by then and not yet voided by then."""
+    if as_of is None:
+        return [Invoice.status == InvoiceStatus.issued]
+    voided_later = and_(Invoice.status == InvoiceStatus.void, Invoice.voided_on > as_of)
+    return [
+        Invoice.invoice_date <= as_of,
+        or_(Invoice.status == InvoiceStatus.issued, voided_later),
+    ]
+
+
+def _invoice_figures(*criteria, as_of: date | None = None, issued_only: bool = True) -> Subquery:
+    """The invoices matching `criteria` (issued ones, as of a date, unless `issued_only` is
+    off), each with its total, allocated and credited cents.
 
     Grouped subqueries joined once, not correlated ones: both databases inline a subquery's
     columns where they are used, and would re-run a correlated one at every use.
     """
+    if issued_only:
+        criteria = (*criteria, *_on_the_books(as_of))
     lines = _invoice_lines()
     totals = (
         select(Invoice.id, Invoice.status, Invoice.due_on, _sum(lines.c.gross).label("total"))
@@ -132,7 +228,7 @@ def _invoice_figures(*criteria) -> Subquery:
     allocated = (
         select(PaymentAllocation.invoice_id, _sum(_cents(PaymentAllocation.amount)).label("cents"))
         .join(Invoice, Invoice.id == PaymentAllocation.invoice_id)
-        .where(*criteria)
+        .where(*criteria, *_dated(PaymentAllocation.allocated_on, as_of))
         .group_by(PaymentAllocation.invoice_id)
         .subquery()
     )
@@ -141,7 +237,7 @@ def _invoice_figures(*criteria) -> Subquery:
         select(CreditNote.invoice_id, _sum(credit_lines.c.gross).label("cents"))
         .join(credit_lines, credit_lines.c.parent_id == CreditNote.id)
         .join(Invoice, Invoice.id == CreditNote.invoice_id)
-        .where(*criteria)
+        .where(*criteria, *_dated(CreditNote.credit_date, as_of))
         .group_by(CreditNote.invoice_id)
         .subquery()
     )

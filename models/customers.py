@@ -39,6 +39,7 @@ from .related import KEY_LENGTH, address_key, name_key
 
 if TYPE_CHECKING:
     from .assets import Asset
+    from .cards import StoredCard
     from .communications import Attachment, Communication
     from .money import CreditNote, Invoice, InvoiceAddress, Payment
     from .service import Contract, CustomerServicePlan, ServiceReminder
@@ -171,6 +172,9 @@ class Customer(TimestampMixin, AddressMixin, CommunicationPreferencesMixin, Base
     )
     invoice_addresses: Mapped[list[InvoiceAddress]] = relationship(
         secondary="customer_invoice_address", back_populates="customers"
+    )
+    stored_cards: Mapped[list[StoredCard]] = relationship(
+        back_populates="customer", cascade="all, delete-orphan"
     )
 
     @validates("first_name", "surname", "address_line_1", "postcode")

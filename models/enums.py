@@ -97,6 +97,40 @@ class ReminderStatus(StrEnum):
     cancelled = "cancelled"
 
 
+class ReminderDecision(StrEnum):
+    """What the customer said when a service reminder was processed (seed 004 batch processing)."""
+
+    authorised = "authorised"  # a job was booked
+    cancelled_once = "cancelled_once"  # moved to the next period
+    cancelled_forever = "cancelled_forever"
+    postponed = "postponed"
+    unknown = "unknown"  # no reason given; still due
+
+
+class AccessMethod(StrEnum):
+    """How the engineer gets into the property for a job."""
+
+    occupier = "occupier"
+    key_safe = "key_safe"
+    keys_held = "keys_held"
+    agent = "agent"
+    landlord = "landlord"
+
+
+class CardBrand(StrEnum):
+    visa = "visa"
+    mastercard = "mastercard"
+    amex = "amex"
+    maestro = "maestro"
+    other = "other"
+
+
+class OutboxStatus(StrEnum):
+    queued = "queued"  # no SMTP server configured: kept for someone to send or forward
+    sent = "sent"
+    failed = "failed"
+
+
 class ContractStatus(StrEnum):
     draft = "draft"
     active = "active"

@@ -7,6 +7,7 @@ streamed into the ZIP as they are read, so memory stays bounded however big the 
 
 from __future__ import annotations
 
+import base64
 import csv
 import enum
 import io
@@ -58,7 +59,9 @@ def neutralise(value: Any) -> str:
         return str(value)
     if isinstance(value, datetime | date | time):
         return value.isoformat()
-    if isinstance(value, enum.Enum):
+    if isinstance(value, bytes):  # an emailed PDF kept in the outbox
+        value = base64.b64encode(value).decode("ascii")
+    elif isinstance(value, enum.Enum):
         value = value.value
     elif isinstance(value, dict | list):
         value = json.dumps(value, ensure_ascii=False, default=str)

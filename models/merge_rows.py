@@ -66,6 +66,8 @@ MOVED: dict[str, Kind] = {
     "customer_service_plan.customer_id": Kind("Service plans"),
     "service_reminder.customer_id": Kind("Reminders"),
     "customer_invoice_address.customer_id": Kind("Invoice addresses"),
+    "stored_card.customer_id": Kind("Stored cards"),
+    "outbox_message.customer_id": Kind("Sent and queued email"),
     # Tombstones of earlier merges follow, so a redirect is always one hop.
     "customer.merged_into_id": Kind("Customers merged into it earlier", owner=False),
 }

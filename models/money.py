@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import TYPE_CHECKING
 
@@ -20,12 +20,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import AddressMixin, Base, Money, TimestampMixin, enum_type, zero
+from .base import AddressMixin, Base, Money, Timestamp, TimestampMixin, enum_type, zero
 from .enums import BreakdownStyle, InvoiceKind, InvoiceStatus, LineCategory
 from .lookups import PaymentMethod
 
 if TYPE_CHECKING:
-    from .customers import Customer
+    from .customers import Contact, Customer
     from .works import Work
 
 CENT = Decimal("0.01")
@@ -109,12 +109,21 @@ class Invoice(TimestampMixin, Base):
         enum_type(InvoiceStatus), default=InvoiceStatus.draft, index=True
     )
     notes: Mapped[str | None] = mapped_column(Text)
+    # The contact it is for: statements can be grouped by contact (seed 004 "Statements").
+    contact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contact.id", ondelete="SET NULL"), index=True
+    )
+    issued_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    # A void invoice keeps its number; a statement as of an earlier date still shows it.
+    voided_on: Mapped[date | None] = mapped_column(Date)
+    void_reason: Mapped[str | None] = mapped_column(String(255))
     version: Mapped[int] = mapped_column(Integer, nullable=False)
 
     __mapper_args__ = {"version_id_col": version}
 
     customer: Mapped[Customer] = relationship(back_populates="invoices")
     invoice_address: Mapped[InvoiceAddress | None] = relationship()
+    contact: Mapped[Contact | None] = relationship()
     lines: Mapped[list[InvoiceLine]] = relationship(
         back_populates="invoice", cascade="all, delete-orphan", order_by="InvoiceLine.id"
     )
@@ -124,6 +133,19 @@ class Invoice(TimestampMixin, Base):
     @property
     def total(self) -> Decimal:
         return sum((line.gross for line in self.lines), zero())
+
+    @property
+    def works(self) -> list[Work]:
+        """The jobs it bills, in line order; more than one makes it a consolidated invoice."""
+        seen: dict[int, Work] = {}
+        for line in self.lines:
+            if line.work is not None:
+                seen.setdefault(line.work.id, line.work)
+        return list(seen.values())
+
+    @property
+    def is_consolidated(self) -> bool:
+        return len(self.works) > 1
 
     def __str__(self) -> str:
         return self.number or f"Draft invoice #{self.id}"
@@ -211,6 +233,7 @@ class Payment(TimestampMixin, Base):
     paid_on: Mapped[date] = mapped_column(Date, index=True)
     payment_method_id: Mapped[int] = mapped_column(ForeignKey("payment_method.id"), index=True)
     reference: Mapped[str | None] = mapped_column(String(80))
+    nominal_account: Mapped[str | None] = mapped_column(String(40))
     amount: Mapped[Decimal] = mapped_column(Money)
     notes: Mapped[str | None] = mapped_column(Text)
 

@@ -6,16 +6,17 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, String, Table, Text
+from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, Money, TimestampMixin, enum_type
-from .enums import ContractStatus, ReminderStatus
+from .enums import ContractStatus, ReminderDecision, ReminderStatus
 from .lookups import ServicePlan
 
 if TYPE_CHECKING:
     from .assets import Asset
     from .customers import Customer, WorkAddress
+    from .works import Work
 
 service_plan_work_address = Table(
     "service_plan_work_address",
@@ -87,6 +88,7 @@ class ServiceReminder(TimestampMixin, Base):
     """A service falling due at a property; dormant customers are left out of the due list."""
 
     __tablename__ = "service_reminder"
+    __table_args__ = (CheckConstraint("interval_months > 0", name="interval_positive"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     customer_id: Mapped[int] = mapped_column(
@@ -103,10 +105,19 @@ class ServiceReminder(TimestampMixin, Base):
     status: Mapped[ReminderStatus] = mapped_column(
         enum_type(ReminderStatus), default=ReminderStatus.due, index=True
     )
+    # "Cancel just this time" moves the due date on by one period.
+    interval_months: Mapped[int] = mapped_column(Integer, default=12, server_default="12")
+    decision: Mapped[ReminderDecision | None] = mapped_column(enum_type(ReminderDecision))
+    decided_on: Mapped[date | None] = mapped_column(Date)
+    # The service job booked when the customer authorised it.
+    work_id: Mapped[int | None] = mapped_column(
+        ForeignKey("work.id", ondelete="SET NULL"), index=True
+    )
 
     customer: Mapped[Customer] = relationship(back_populates="service_reminders")
     work_address: Mapped[WorkAddress | None] = relationship()
     asset: Mapped[Asset | None] = relationship()
+    work: Mapped[Work | None] = relationship()
 
     def __str__(self) -> str:
         return f"{self.description} due {self.due_on:%d %b %Y}"

@@ -10,7 +10,7 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, Numeric, Stri
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, Money, TimestampMixin, enum_type
-from .enums import WorkKind, WorkStatus
+from .enums import AccessMethod, WorkKind, WorkStatus
 from .lookups import PaymentMethod, Product, ResultCode
 
 if TYPE_CHECKING:
@@ -70,6 +70,7 @@ class Work(TimestampMixin, Base):
     ordered_on: Mapped[date | None] = mapped_column(Date)
     scheduled_on: Mapped[date | None] = mapped_column(Date)
     completed_on: Mapped[date | None] = mapped_column(Date)
+    access_method: Mapped[AccessMethod | None] = mapped_column(enum_type(AccessMethod))
     version: Mapped[int] = mapped_column(Integer, nullable=False)
 
     __mapper_args__ = {"version_id_col": version}

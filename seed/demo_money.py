@@ -1,4 +1,5 @@
-"""Demo money for a customer: invoices for its works, payments against them, credit notes.
+"""Demo money for a customer: invoices for its works, payments against them, credit notes,
+stored cards.
 
 Split from `seed.demo` along the money seam. Amounts are Decimal to the penny; invoices are
 checked with the same rules the panel applies before they are saved.
@@ -6,12 +7,13 @@ checked with the same rules the panel applies before they are saved.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from random import Random
 
 from models import (
     BreakdownStyle,
+    CardBrand,
     CreditNote,
     CreditNoteLine,
     Customer,
@@ -23,10 +25,12 @@ from models import (
     Payment,
     PaymentAllocation,
     PaymentMethod,
+    StoredCard,
     Work,
     WorkStatus,
     next_number,
 )
+from models.card_rules import check_card
 from models.money_rules import check_credit_note, check_invoice, check_payment
 from seed.demo_run import Demo
 
@@ -71,6 +75,24 @@ def add_money(demo: Demo, customer: Customer) -> None:
     issued = [i for i in invoices if i.status is InvoiceStatus.issued and i.total > 0]
     add_payments(demo, customer, issued)
     add_credit_notes(demo, customer, issued)
+    if demo.chance("stored card", 0.15):
+        add_stored_card(demo, customer)
+
+
+def add_stored_card(demo: Demo, customer: Customer) -> StoredCard:
+    """Only what identifies the card: never its number (see models/cards.py)."""
+    rng = demo.rng
+    card = StoredCard(
+        customer=customer,
+        cardholder_name=customer.display_name[:120],
+        brand=rng.choice(list(CardBrand)),
+        last_four=f"{rng.randint(0, 9999):04d}",
+        expiry_month=rng.randint(1, 12),
+        expiry_year=demo.today.year + rng.randint(1, 4),
+        processor_reference=f"pm_{rng.getrandbits(64):016x}",
+    )
+    check_card(card, today=demo.today)
+    return card
 
 
 def add_invoices(demo: Demo, customer: Customer) -> list[Invoice]:
@@ -111,8 +133,14 @@ def make_invoice(demo: Demo, customer: Customer, works: list[Work]) -> Invoice:
             else None
         ),
         notes=f"Purchase order PO-{rng.randint(10000, 99999)}" if rng.random() < 0.15 else None,
+        contact=rng.choice(customer.contacts) if customer.contacts and rng.random() < 0.5 else None,
         lines=lines,
     )
+    if status is not InvoiceStatus.draft:
+        invoice.issued_at = datetime.combine(invoice_date, time(9), tzinfo=UTC)
+    if status is InvoiceStatus.void:
+        invoice.voided_on = min(invoice_date + timedelta(days=rng.randint(1, 20)), demo.today)
+        invoice.void_reason = "Raised in error"
     check_invoice(invoice)
     return invoice
 

@@ -75,7 +75,9 @@ def make_work_address(customer: Customer, **fields) -> WorkAddress:
     return address
 
 
-def make_invoice(customer: Customer, amount: str = "100.00", **fields) -> Invoice:
+def make_invoice(
+    customer: Customer, amount: str = "100.00", tax_rate: str = "0", **fields
+) -> Invoice:
     invoice = Invoice(
         customer=customer,
         description="Service",
@@ -87,7 +89,7 @@ def make_invoice(customer: Customer, amount: str = "100.00", **fields) -> Invoic
                 description="Labour",
                 unit_price=Decimal(amount),
                 quantity=Decimal("1"),
-                tax_rate=Decimal("0"),
+                tax_rate=Decimal(tax_rate),
             )
         ],
         **fields,

@@ -34,6 +34,7 @@ from models import (
     InvoiceAddress,
     InvoiceLine,
     InvoiceStatus,
+    OutboxMessage,
     Payment,
     PaymentAllocation,
     PaymentMethod,
@@ -42,6 +43,7 @@ from models import (
     PriceBook,
     ServicePlan,
     ServiceReminder,
+    StoredCard,
     User,
     Work,
     WorkAddress,
@@ -155,6 +157,16 @@ def give_everything(owner: Customer, tenant_owner: Customer) -> None:
                 PortalAccess(
                     customer=owner, token_hash=f"hash-{n}", expires_at=utcnow() + timedelta(days=30)
                 ),
+                StoredCard(
+                    customer=owner,
+                    cardholder_name="A Owner",
+                    last_four="4242",
+                    expiry_month=12,
+                    expiry_year=2030,
+                ),
+                OutboxMessage(
+                    customer=owner, recipient="owner@example.com", subject="Statement", body="Hi"
+                ),
             ]
         )
     db.session.commit()
@@ -240,6 +252,8 @@ def test_the_preview_counts_each_kind_and_the_fields_to_fill_and_changes_nothing
         "Service plans": 1,
         "Reminders": 1,
         "Invoice addresses": 1,
+        "Stored cards": 1,
+        "Sent and queued email": 1,
     }
     assert preview.fills == {"email": (None, "absorb@example.com")}
     assert preview.duplicates == {}

@@ -245,9 +245,7 @@ def test_draft_invoices_are_never_shown(app, ada):
 
 
 def test_an_invoice_shows_its_lines_and_what_is_still_to_pay(app, ada):
-    invoice = issued(ada, "INV000001", "80.00")
-    invoice.lines[0].tax_rate = Decimal("20.00")
-    db.session.commit()
+    invoice = issued(ada, "INV000001", "80.00", tax_rate="20.00")
     _, token = new_link(ada)
     html = visitor(app, token).get(f"/portal/invoices/{invoice.id}").get_data(as_text=True)
     assert "Labour" in html
