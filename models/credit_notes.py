@@ -46,27 +46,33 @@ def draft_credit_note_for_invoice(invoice: Invoice, credit_date: date | None = N
 
 def add_credit_note(session: Session, credit_note: CreditNote) -> CreditNote:
     """Save a credit note after its rules: lines present, the invoice (if any) issued, of the
-    same customer, and not credited beyond what it still owes."""
+    same customer, and not credited beyond what it still owes. Nothing is added on refusal."""
+    with session.no_autoflush:  # the checks must not flush the credit note half-checked
+        _check(session, credit_note)
+    session.add(credit_note)
+    return credit_note
+
+
+def _check(session: Session, credit_note: CreditNote) -> None:
     refuse_if_merged(credit_note.customer)
     check_credit_note(credit_note)
     if not credit_note.lines:
         raise ValidationFailed({"lines": "Add at least one line to credit."})
     invoice = credit_note.invoice
-    if invoice is not None:
-        if invoice.status != InvoiceStatus.issued:
-            raise ValidationFailed(
-                {"invoice": f"{invoice} is {invoice.status}: only issued invoices are credited."}
-            )
-        owed = invoice_outstanding(session, [invoice.id])[invoice.id]
-        if credit_note.total > owed:
-            raise ValidationFailed(
-                {
-                    "lines": f"This credits {credit_note.total:,.2f} but {invoice} only has "
-                    f"{owed:,.2f} outstanding. Credit the rest to the customer instead."
-                }
-            )
-    session.add(credit_note)
-    return credit_note
+    if invoice is None:
+        return
+    if invoice.status != InvoiceStatus.issued:
+        raise ValidationFailed(
+            {"invoice": f"{invoice} is {invoice.status}: only issued invoices are credited."}
+        )
+    owed = invoice_outstanding(session, [invoice.id])[invoice.id]
+    if credit_note.total > owed:
+        raise ValidationFailed(
+            {
+                "lines": f"This credits {credit_note.total:,.2f} but {invoice} only has "
+                f"{owed:,.2f} outstanding. Credit the rest to the customer instead."
+            }
+        )
 
 
 @dataclass

@@ -27,11 +27,10 @@ from .works import Work
 
 DEFAULT_TAX_RATE = Decimal("20.00")
 DEFAULT_CREDITOR_DAYS = 30
-# Whatever else changes on an issued invoice is refused by the flush guard. The collections
-# change when a payment or credit note is set against the invoice: that is allowed.
+# Whatever else changes on an issued invoice is refused by the flush guard. The two
+# collections change when a payment or a credit note is set against the invoice.
 CHANGEABLE_WHEN_ISSUED = frozenset(
-    {"status", "voided_on", "void_reason", "updated_at", "version"}
-    | {"lines", "allocations", "credit_notes"}  # lines themselves are guarded one by one
+    {"status", "voided_on", "void_reason", "updated_at", "version", "allocations", "credit_notes"}
 )
 
 
@@ -182,10 +181,12 @@ def consolidated_invoice(
         invoice_date=invoice_date,
         due_on=due_on or due_date(customer, invoice_date),
         kind=kind,
+        status=InvoiceStatus.draft,
         notes=notes,
         lines=lines,
     )
-    check_invoice(invoice)
+    with session.no_autoflush:
+        check_invoice(invoice)
     session.add(invoice)
     if issue:
         issue_invoice(session, invoice)

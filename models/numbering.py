@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Integer, String, event, insert, update
+from sqlalchemy import Integer, String, event, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .base import Base
@@ -17,11 +18,15 @@ class NumberSequence(Base):
 
 
 SERIES = {"work": "W", "invoice": "INV", "credit_note": "CN"}
+# INSERT … ON CONFLICT DO NOTHING, in each database's own dialect.
+_INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 def next_number(session: Session, series: str) -> str:
     """Take the next number of a series. The UPDATE locks the counter row until commit, so two
-    concurrent transactions cannot take the same number, and a rollback gives it back."""
+    concurrent transactions cannot take the same number, and a rollback gives it back.
+    A series' first number creates its counter; two transactions doing that at once both
+    get a number, since the loser's insert does nothing and its UPDATE waits its turn."""
     connection = session.connection()
     table = NumberSequence.__table__
     bump = (
@@ -32,7 +37,9 @@ def next_number(session: Session, series: str) -> str:
     )
     row = connection.execute(bump).first()
     if row is None:
-        connection.execute(insert(table).values(name=series, prefix=SERIES[series], last_value=0))
+        create = _INSERT[connection.dialect.name](table)
+        values = {"name": series, "prefix": SERIES[series], "last_value": 0}
+        connection.execute(create.values(**values).on_conflict_do_nothing())
         row = connection.execute(bump).first()
     value, prefix = row
     return f"{prefix}{value:06d}"

@@ -120,22 +120,23 @@ def allocate(
     if errors:
         raise ValidationFailed(errors)
     made = []
-    for allocation in allocations:
-        existing = next(
-            (a for a in payment.allocations if a.invoice_id == allocation.invoice.id), None
-        )
-        if existing is not None:  # one row per payment and invoice: top it up
-            existing.amount += allocation.amount
-            made.append(existing)
-        else:
-            made.append(
-                PaymentAllocation(
-                    payment=payment,
-                    invoice=allocation.invoice,
-                    amount=allocation.amount,
-                    allocated_on=on,
-                )
+    with session.no_autoflush:  # nothing half-built is flushed by a lazy load
+        for allocation in allocations:
+            existing = next(
+                (a for a in payment.allocations if a.invoice_id == allocation.invoice.id), None
             )
+            if existing is not None:  # one row per payment and invoice: top it up
+                existing.amount += allocation.amount
+                made.append(existing)
+                continue
+            row = PaymentAllocation(
+                payment=payment,
+                invoice=allocation.invoice,
+                amount=allocation.amount,
+                allocated_on=on,
+            )
+            session.add(row)
+            made.append(row)
     session.flush()
     return made
 

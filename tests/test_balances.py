@@ -22,7 +22,14 @@ from models import (
     PaymentMethod,
     next_number,
 )
-from models.balances import BUCKETS, bucket_for, customer_balance, invoice_outstanding
+from models.balances import (
+    BUCKETS,
+    ageing_totals,
+    bucket_for,
+    customer_balance,
+    invoice_outstanding,
+    open_invoices,
+)
 from tests.factories import make_customer
 from tests.sql import counting_statements
 
@@ -337,3 +344,52 @@ def test_outstanding_costs_one_statement_for_any_number_of_invoices(customer):
 
     assert len(statements) == 1
     assert set(outstanding) == set(ids)
+
+
+# --- as of a date ------------------------------------------------------------------------------
+
+
+def test_as_of_a_date_the_books_leave_out_what_came_later(customer):
+    """A statement as of a past date shows the books as they stood at the end of that day."""
+    early = make_invoice(customer, ("1", "100.00", "0"), due_on=AS_OF - timedelta(days=40))
+    make_invoice(customer, ("1", "55.00", "0"), due_on=AS_OF + timedelta(days=60))  # dated later
+    voided_later = make_invoice(customer, ("1", "30.00", "0"), due_on=AS_OF)
+    voided_later.status = InvoiceStatus.void
+    voided_later.voided_on = AS_OF + timedelta(days=1)
+    db.session.commit()
+    later = make_payment(customer, "100.00", {early: "100.00"})
+    later.paid_on = later.allocations[0].allocated_on = AS_OF + timedelta(days=3)
+    db.session.commit()
+
+    then = customer_balance(db.session, customer.id, AS_OF)
+    now = customer_balance(db.session, customer.id)
+
+    assert (then.invoiced, then.received, then.balance) == (
+        Decimal("130.00"),
+        ZERO,
+        Decimal("130.00"),
+    )
+    assert then.ageing["31-60"] == Decimal("100.00") and then.ageing["current"] == Decimal("30.00")
+    assert (now.invoiced, now.balance) == (Decimal("155.00"), Decimal("55.00"))
+
+
+def test_open_invoices_add_up_to_the_ageing_and_the_dashboard_totals_to_every_customer(customer):
+    other = make_customer(surname="Babbage")
+    owed = make_invoice(customer, ("1", "100.00", "20"), due_on=AS_OF - timedelta(days=45))
+    make_payment(customer, "20.00", {owed: "20.00"})
+    make_invoice(customer, ("1", "10.00", "0"), due_on=AS_OF)
+    make_invoice(other, ("2", "12.50", "0"), due_on=AS_OF - timedelta(days=100))
+    paid = make_invoice(other, ("1", "5.00", "0"))
+    make_payment(other, "5.00", {paid: "5.00"})
+
+    rows = open_invoices(db.session, customer.id, AS_OF)
+
+    assert [(row.number, row.outstanding, row.bucket) for row in rows] == [
+        (owed.number, Decimal("100.00"), "31-60"),
+        (next(i for i in customer.invoices if i is not owed).number, Decimal("10.00"), "current"),
+    ]
+    balances = [customer_balance(db.session, c.id, AS_OF) for c in (customer, other)]
+    assert sum(row.outstanding for row in rows) == sum(balances[0].ageing.values())
+    assert ageing_totals(db.session, AS_OF) == {
+        name: balances[0].ageing[name] + balances[1].ageing[name] for name in BUCKETS
+    }
