@@ -186,6 +186,8 @@ def make_customer(demo: Demo, customer_type: CustomerType) -> Customer:
         technical_reference=rng.choice(SITE_NOTES) if rng.random() < 0.2 else None,
         sla=demo.one(Sla) if rng.random() < (0.4 if is_company else 0.05) else None,
         **communication_preferences(rng),
+        # Customers joined over two years, so the origin report has a history to show.
+        created_at=demo.now - timedelta(days=rng.randint(0, 730)),
     )
     if rng.random() < 0.15:
         customer.third_party_reference = (
