@@ -39,4 +39,14 @@ def from_environment(instance_path: Path, root_path: Path) -> dict:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the login session
         "FLASK_ADMIN_SWATCH": "default",
+        # Outgoing mail (statements); with no SMTP_HOST, messages wait in Admin -> Outbox.
+        "SMTP_HOST": os.environ.get("SMTP_HOST", ""),
+        "SMTP_PORT": int(os.environ.get("SMTP_PORT", 587)),
+        "SMTP_USERNAME": os.environ.get("SMTP_USERNAME", ""),
+        "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD", ""),
+        "SMTP_STARTTLS": os.environ.get("SMTP_STARTTLS", "1").lower() not in ("0", "false", "no"),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", ""),
+        # The letterhead on invoice, credit note and statement PDFs; address lines split on ",".
+        "COMPANY_NAME": os.environ.get("COMPANY_NAME", ""),
+        "COMPANY_ADDRESS": os.environ.get("COMPANY_ADDRESS", ""),
     }

@@ -26,6 +26,7 @@ from models import (
     Location,
     Make,
     Model,
+    OutboxMessage,
     Payment,
     PaymentMethod,
     PhoneNumber,
@@ -36,14 +37,22 @@ from models import (
     ServicePlan,
     ServiceReminder,
     Sla,
+    StoredCard,
     User,
     Work,
     WorkAddress,
 )
 
 from . import customers, money, people, record_tabs, service, settings, works  # noqa: F401
+from .cards import CustomerCardsView, StoredCardView
 from .dashboard import DashboardView
+from .documents import DocumentsView
 from .export_page import AdminLink
+from .invoice_settings import InvoiceSettingsView
+from .outbox import OutboxView
+from .payment_pages import PaymentPagesView
+from .service_pages import CustomerServiceView, RemindersDueView
+from .statement_page import StatementPageView
 
 
 def money_text(amount) -> str:
@@ -96,6 +105,15 @@ def init_admin(app: Flask) -> Admin:
     app.add_template_filter(money_text, "money")
     for category, name, view_class, model in views:
         admin.add_view(view_class(model, db, name=name, category=category))
+    admin.add_view(StoredCardView(StoredCard, db, name="Stored cards", category="Money"))
+    admin.add_view(PaymentPagesView())
+    admin.add_view(CustomerCardsView())
+    admin.add_view(RemindersDueView())
+    admin.add_view(CustomerServiceView())
+    admin.add_view(OutboxView(OutboxMessage, db, name="Outbox", category="Admin"))
+    admin.add_view(DocumentsView())
+    admin.add_view(StatementPageView())
+    admin.add_view(InvoiceSettingsView())
     admin.add_link(
         AdminLink(
             "Export all customers (ZIP)", endpoint="customer.export_everything", category="Admin"

@@ -3,7 +3,7 @@ than read: debt by age, works by status, and where new customers came from (seed
 
 from datetime import date
 
-from flask import current_app, request, url_for
+from flask import request
 from flask_admin import expose
 
 from extensions import db
@@ -14,8 +14,6 @@ from models.reports import Period, headline_counts, new_customers_by_origin, wor
 
 from .base import SecureIndexView
 from .charts import Bar, bar_chart
-
-REMINDERS_DUE = "reminders_due.index"  # the reminders-due list, when that page is installed
 
 # Calm to alarming: the older the debt, the hotter the bar.
 DEBT_COLOURS = dict(
@@ -80,9 +78,6 @@ class DashboardView(SecureIndexView):
         period, period_errors = chosen_period(today)
         ageing = ageing_totals(db.session)
         origins = new_customers_by_origin(db.session, period)
-        reminders_url = (
-            url_for(REMINDERS_DUE) if REMINDERS_DUE in current_app.view_functions else None
-        )
         return self.render(
             "admin/dashboard.html",
             counts=headline_counts(db.session, today),
@@ -93,5 +88,4 @@ class DashboardView(SecureIndexView):
             origins=origins,
             origin_chart=origin_chart(origins),
             period_errors=period_errors,
-            reminders_url=reminders_url,
         )

@@ -1,33 +1,50 @@
-"""Invoices, credit notes, payments and invoice addresses, as plain model views for now
-(the money workflows — issuing, allocation, statements — come with their own issue)."""
+"""Invoices, credit notes, payments and invoice addresses as model views; the invoice and
+credit note workflows are on their own pages (invoice_pages.py, credit_note_pages.py)."""
 
+from flask_admin.form import BaseForm
 from flask_admin.model.form import InlineFormAdmin
 from sqlalchemy.orm import selectinload
-from wtforms.validators import DataRequired, NumberRange
+from wtforms.validators import DataRequired, InputRequired, NumberRange
 
-from models import CreditNoteLine, InvoiceLine, PaymentAllocation
-from models.money_rules import check_credit_note, check_invoice, check_payment
+from extensions import db
+from forms.invoices import StorableAmount
+from models import InvoiceLine, PaymentAllocation, ValidationFailed
+from models.invoice_addresses import refuse_deleting_invoice_address
+from models.money_rules import check_invoice, check_payment
 
 from .base import SecureModelView
+from .credit_note_pages import CreditNotePagesMixin
 from .customers import ADDRESS_FIELDS, REQUIRED_LINE_1, VALID_EMAIL
+from .invoice_pages import InvoicePagesMixin
 from .lookups import by_name, customer_loader
 
-POSITIVE = {
-    "validators": [
-        DataRequired("Enter an amount."),
-        NumberRange(min=0.01, message="Must be more than zero."),
-    ]
-}
+NOT_A_NUMBER = "Enter a number, such as 125.50."
 LINE_ARGS = {
     "description": {"validators": [DataRequired("Describe the line.")]},
-    "quantity": POSITIVE,
-    "unit_price": {
+    "quantity": {
+        "invalid_value_message": NOT_A_NUMBER,
         "validators": [
-            DataRequired("Enter the unit price."),
-            NumberRange(min=0, message="Cannot be negative."),
-        ]
+            InputRequired("Enter the quantity."),
+            NumberRange(min=0.01, message="Must be more than zero."),
+            StorableAmount(),
+        ],
     },
-    "tax_rate": {"validators": [NumberRange(min=0, max=100, message="A percentage, 0 to 100.")]},
+    "unit_price": {
+        "invalid_value_message": NOT_A_NUMBER,
+        "validators": [
+            InputRequired("Enter the unit price."),
+            NumberRange(min=0, message="Cannot be negative."),
+            StorableAmount(),
+        ],
+    },
+    "tax_rate": {
+        "invalid_value_message": NOT_A_NUMBER,
+        "validators": [
+            InputRequired("Enter the tax rate (0 for none)."),
+            NumberRange(min=0, max=100, message="A percentage, 0 to 100."),
+            StorableAmount(),
+        ],
+    },
 }
 CUSTOMER_REQUIRED = {"validators": [DataRequired("Choose the customer.")]}
 
@@ -42,11 +59,6 @@ class InvoiceLineInline(InlineFormAdmin):
     form_ajax_refs = {"work": {"fields": ("number",), "page_size": 10}}
 
 
-class CreditNoteLineInline(InlineFormAdmin):
-    form_columns = ("id", "category", "description", "quantity", "unit_price", "tax_rate")
-    form_args = LINE_ARGS
-
-
 class WithLinesView(SecureModelView):
     """Lists whose total column sums the lines: loaded in one extra query, not one per row."""
 
@@ -54,7 +66,10 @@ class WithLinesView(SecureModelView):
         return super().get_query().options(selectinload(self.model.lines))
 
 
-class InvoiceView(WithLinesView):
+class InvoiceView(InvoicePagesMixin, WithLinesView):
+    """Drafts are edited here; issuing, voiding and crediting are buttons on the invoice's
+    page (admin_views/invoice_pages.py), so the form never offers a status or a number."""
+
     noun = "invoice"
     column_list = (
         "number",
@@ -78,7 +93,7 @@ class InvoiceView(WithLinesView):
         "invoice_date",
         "due_on",
         "kind",
-        "status",
+        "contact",
         "invoice_address",
         "notes",
         "lines",
@@ -89,15 +104,28 @@ class InvoiceView(WithLinesView):
         "invoice_date": {"validators": [DataRequired("Enter the invoice date.")]},
         "due_on": {"validators": [DataRequired("Enter the due date.")]},
     }
-    form_ajax_refs = {"customer": customer_loader("customer"), "invoice_address": by_name()}
+    form_ajax_refs = {
+        "customer": customer_loader("customer"),
+        "contact": {
+            "fields": ("surname", "first_name"),
+            "page_size": 10,
+            "placeholder": "Surname of one of the customer's contacts…",
+        },
+        "invoice_address": by_name(),
+    }
     inline_models = (InvoiceLineInline(InvoiceLine),)
 
     def check(self, model, is_created):
         check_invoice(model)
+        if model.contact is not None and model.contact.customer is not model.customer:
+            raise ValidationFailed({"contact": "Choose a contact of the invoiced customer."})
 
 
-class CreditNoteView(WithLinesView):
+class CreditNoteView(CreditNotePagesMixin, WithLinesView):
+    """Created on the credit note pages, which keep every rule; saved ones are not edited."""
+
     noun = "credit note"
+    allow_edit = False
     column_list = (
         "number",
         "customer",
@@ -111,40 +139,16 @@ class CreditNoteView(WithLinesView):
     column_default_sort = ("credit_date", True)
     column_searchable_list = ("number", "description")
     column_filters = ("credit_date", "breakdown")
-    form_columns = (
-        "customer",
-        "invoice",
-        "description",
-        "credit_date",
-        "breakdown",
-        "notes",
-        "lines",
-    )
-    form_args = {
-        "customer": CUSTOMER_REQUIRED,
-        "description": {"validators": [DataRequired("Describe the credit.")]},
-        "credit_date": {"validators": [DataRequired("Enter the credit date.")]},
-    }
-    form_ajax_refs = {
-        "customer": customer_loader("customer"),
-        "invoice": {"fields": ("number",), "page_size": 10},
-    }
-    inline_models = (CreditNoteLineInline(CreditNoteLine),)
 
-    def check(self, model, is_created):
-        check_credit_note(model)
-
-
-class AllocationInline(InlineFormAdmin):
-    form_columns = ("id", "invoice", "amount", "allocated_on")
-    form_args = {
-        "amount": POSITIVE,
-        "allocated_on": {"validators": [DataRequired("Enter the date.")]},
-    }
-    form_ajax_refs = {"invoice": {"fields": ("number",), "page_size": 10}}
+    def scaffold_form(self):
+        """Never rendered (see CreditNotePagesMixin): build no fields for it."""
+        return type("CreditNoteStubForm", (BaseForm,), {})
 
 
 class PaymentView(SecureModelView):
+    """Allocations are not edited here: they are made on the record's payment pages, which
+    keep every rule (admin_views/payment_pages.py), and removed from the details page."""
+
     noun = "payment"
     column_list = ("paid_on", "customer", "payment_method", "reference", "amount")
     column_default_sort = ("paid_on", True)
@@ -155,21 +159,39 @@ class PaymentView(SecureModelView):
         "paid_on",
         "payment_method",
         "reference",
+        "nominal_account",
         "amount",
         "notes",
-        "allocations",
     )
     form_args = {
         "customer": CUSTOMER_REQUIRED,
-        "amount": POSITIVE,
+        "amount": {
+            "invalid_value_message": NOT_A_NUMBER,
+            "validators": [
+                InputRequired("Enter an amount."),
+                NumberRange(min=0.01, message="Must be more than zero."),
+                StorableAmount(),
+            ],
+        },
         "paid_on": {"validators": [DataRequired("Enter the payment date.")]},
         "payment_method": {"validators": [DataRequired("Choose how it was paid.")]},
     }
     form_ajax_refs = {"customer": customer_loader("customer"), "payment_method": by_name()}
-    inline_models = (AllocationInline(PaymentAllocation),)
+    details_template = "admin/payment/details.html"
+
+    def get_one(self, id):
+        # The details page lists the allocations and their invoices: loaded with the payment.
+        if not str(id).isdigit():
+            return None
+        return (
+            self.get_query()
+            .options(selectinload(self.model.allocations).joinedload(PaymentAllocation.invoice))
+            .filter(self.model.id == int(id))
+            .one_or_none()
+        )
 
     def check(self, model, is_created):
-        check_payment(model)
+        check_payment(model)  # e.g. the amount cannot drop below what is allocated
 
 
 class InvoiceAddressView(SecureModelView):
@@ -183,3 +205,6 @@ class InvoiceAddressView(SecureModelView):
         "email": VALID_EMAIL,
     }
     form_ajax_refs = {"customers": customer_loader("customers")}
+
+    def on_model_delete(self, model) -> None:
+        refuse_deleting_invoice_address(db.session, model)

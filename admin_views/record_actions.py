@@ -28,6 +28,7 @@ from models.customer_ops import merge_branches
 from models.customer_status import reactivate, set_dormant
 
 from .base import changes_data
+from .payment_pages import has_account_credit
 
 
 @dataclass(frozen=True)
@@ -47,9 +48,27 @@ class RecordAction:
 
 RECORD_ACTIONS: list[RecordAction] = [
     # Invoices (admin_views/invoice_pages.py)
+    RecordAction("Add consolidated invoice", "invoice.consolidated_page", "Invoices"),
+    RecordAction("Add credit note", "creditnote.add_for_customer", "Invoices"),
+    # Invoice settings (admin_views/invoice_settings.py)
+    RecordAction("Invoice settings", "invoice_settings.settings_page", "Invoices"),
     # Payments (admin_views/payment_pages.py)
+    RecordAction("Add cash allocation", "customer_payments.cash_allocation", "Payments"),
+    RecordAction("Add account credit", "customer_payments.account_credit", "Payments"),
+    RecordAction(
+        "Allocate account credit",
+        "customer_payments.allocate_credit",
+        "Payments",
+        shown=has_account_credit,
+    ),
+    RecordAction("Stored cards", "stored_cards.cards", "Payments"),
     # Statements (admin_views/statement_page.py)
+    RecordAction("Send statement", "statement.statement_page", "Statements"),
     # Service (admin_views/service_pages.py)
+    RecordAction("Service reminders", "reminders_due.index", "Service reminders"),
+    RecordAction("Add contract", "customer_service.add_contract", "Contracts"),
+    RecordAction("Add service plan", "customer_service.add_service_plan", "Service plans"),
+    RecordAction("Add/edit SLA", "customer_service.sla", "Associate SLA"),
     RecordAction(
         "Set dormant",
         "customer.dormant_action",

@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from extensions import db
 from models import Contract, ContractStatus, CustomerServicePlan, ReminderStatus, ServiceReminder
 from models.service import service_plan_work_address
+from models.service_ops import renewal_state, sla_targets
 
 from .record import PANEL_BLOCKS, PanelBlock, page_balance, register_panel_block
 
@@ -89,7 +90,7 @@ class ContractsBlock(PanelBlock):
     template = "admin/record/panel/contracts.html"
 
     def load(self, customer):
-        return db.session.scalars(
+        contracts = db.session.scalars(
             select(Contract)
             .where(
                 Contract.customer_id == customer.id,
@@ -98,6 +99,8 @@ class ContractsBlock(PanelBlock):
             .order_by(Contract.start_date.desc())
             .limit(SHOWN)
         ).all()
+        today = date.today()
+        return [(contract, renewal_state(contract, today)) for contract in contracts]
 
 
 @register_panel_block
@@ -130,6 +133,18 @@ class ServicePlanBlock(PanelBlock):
             else {}
         )
         return {"plans": plans, "covered": covered, "today": date.today()}
+
+
+@register_panel_block
+class SlaBlock(PanelBlock):
+    """The customer's service level agreement and its targets (seed 004 "Associate SLA")."""
+
+    key = "sla"
+    title = "SLA"
+    template = "admin/record/panel/sla.html"
+
+    def load(self, customer):
+        return sla_targets(customer.sla) if customer.sla else None
 
 
 @register_panel_block

@@ -1,8 +1,13 @@
 """Contracts, service plans on customers, service reminders, communications, attachments."""
 
-from flask_login import current_user
-from wtforms.validators import DataRequired
+from datetime import date
 
+from flask_admin.contrib.sqla.filters import BaseSQLAFilter
+from flask_login import current_user
+from wtforms.validators import DataRequired, InputRequired, NumberRange
+
+from models import Contract
+from models.service_ops import RENEWAL_NOTICE_DAYS, renewal_due_clause
 from models.service_rules import check_contract, check_customer_service_plan, check_reminder
 
 from .base import SecureModelView
@@ -11,8 +16,26 @@ from .lookups import by_name, customer_loader, work_address_loader
 CUSTOMER_REQUIRED = {"validators": [DataRequired("Choose the customer.")]}
 
 
+class RenewalDueFilter(BaseSQLAFilter):
+    """Active contracts whose renewal reminder is within the notice period or has passed."""
+
+    def __init__(self):
+        super().__init__(
+            Contract.renewal_reminder_on,
+            "Renewal",
+            options=(("due", f"due within {RENEWAL_NOTICE_DAYS} days or overdue"),),
+        )
+
+    def apply(self, query, value, alias=None):
+        return query.filter(renewal_due_clause(date.today()))
+
+    def operation(self):
+        return "is"
+
+
 class ContractView(SecureModelView):
     noun = "contract"
+    named_filter_urls = True  # ?flt0_renewal_is=due, a link people can keep
     column_list = (
         "reference",
         "customer",
@@ -23,7 +46,13 @@ class ContractView(SecureModelView):
         "value",
     )
     column_searchable_list = ("reference",)
-    column_filters = ("status", "start_date", "end_date", "renewal_reminder_on")
+    column_filters = (
+        RenewalDueFilter(),
+        "status",
+        "start_date",
+        "end_date",
+        "renewal_reminder_on",
+    )
     form_columns = (
         "customer",
         "reference",
@@ -67,15 +96,38 @@ class CustomerServicePlanView(SecureModelView):
 
 class ServiceReminderView(SecureModelView):
     noun = "service reminder"
-    column_list = ("due_on", "description", "customer", "work_address", "asset", "status")
+    column_list = (
+        "due_on",
+        "description",
+        "customer",
+        "work_address",
+        "asset",
+        "status",
+        "decision",
+    )
+    column_labels = {"interval_months": "Every (months)", "decided_on": "Decided on"}
     column_default_sort = "due_on"
     column_filters = ("status", "due_on")
     column_searchable_list = ("description",)
-    form_columns = ("customer", "work_address", "asset", "description", "due_on", "status")
+    form_columns = (
+        "customer",
+        "work_address",
+        "asset",
+        "description",
+        "due_on",
+        "interval_months",
+        "status",
+    )
     form_args = {
         "customer": CUSTOMER_REQUIRED,
         "description": {"validators": [DataRequired("Describe the service.")]},
         "due_on": {"validators": [DataRequired("Enter the due date.")]},
+        "interval_months": {
+            "validators": [
+                InputRequired("Enter how many months between services."),
+                NumberRange(min=1, max=120, message="Between 1 and 120 months."),
+            ]
+        },
     }
     form_ajax_refs = {
         "customer": customer_loader("customer"),

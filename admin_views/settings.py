@@ -1,6 +1,11 @@
 """Lookup lists under Settings: editable by admins and office staff."""
 
+from flask import flash
 from wtforms.validators import DataRequired
+
+from extensions import db
+from models import DomainError
+from models.service_ops import refuse_deleting_lookup_in_use
 
 from .base import SecureModelView
 from .lookups import by_name
@@ -40,11 +45,24 @@ class ResultCodeView(LookupView):
     column_extra = ("code",)
 
 
-class SlaView(LookupView):
+class AssignedLookupView(LookupView):
+    """A lookup assigned to customers (plan, SLA): deleting one still in use is refused with
+    the reason, not a database error."""
+
+    def delete_model(self, model) -> bool:
+        try:
+            refuse_deleting_lookup_in_use(db.session, model)
+        except DomainError as error:
+            flash(f"Not deleted: {error}", "error")
+            return False
+        return super().delete_model(model)
+
+
+class SlaView(AssignedLookupView):
     column_extra = ("response_hours", "resolution_hours")
 
 
-class ServicePlanView(LookupView):
+class ServicePlanView(AssignedLookupView):
     column_extra = ("description", "price", "visits_per_year")
 
 

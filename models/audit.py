@@ -98,6 +98,8 @@ def plain(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, Base):
         return str(value)
+    if isinstance(value, bytes):  # a file's content (an email attachment): its size, not it
+        return f"<{len(value)} bytes>"
     return value
 
 

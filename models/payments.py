@@ -123,7 +123,7 @@ def allocate(
     with session.no_autoflush:  # nothing half-built is flushed by a lazy load
         for allocation in allocations:
             existing = next(
-                (a for a in payment.allocations if a.invoice_id == allocation.invoice.id), None
+                (a for a in payment.allocations if a.invoice is allocation.invoice), None
             )
             if existing is not None:  # one row per payment and invoice: top it up
                 existing.amount += allocation.amount

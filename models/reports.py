@@ -62,10 +62,11 @@ def _date_or_error(text: str | None, default: date, field: str, name: str, error
 
 def headline_counts(session: Session, today: date) -> dict[str, int]:
     """One round trip for all the counts on the dashboard's cards, including the service
-    reminders due this month (dormant customers and properties left out by `due_reminders`)."""
+    reminders to deal with this month: due by its end, overdue ones included, as the
+    reminders-due list shows them (dormant customers and properties left out)."""
     month_start = today.replace(day=1)
     month_end = (month_start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-    reminders = due_reminders(until=month_end, since=month_start).order_by(None).subquery()
+    reminders = due_reminders(until=month_end).order_by(None).subquery()
     row = session.execute(
         select(
             _count(

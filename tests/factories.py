@@ -15,11 +15,13 @@ from models import (
     Invoice,
     InvoiceLine,
     InvoiceStatus,
+    LineCategory,
     PhoneNumber,
     Work,
     WorkAddress,
 )
 from models.customer_rules import check_customer
+from models.invoicing import issue_invoice
 
 
 def customer_type(name: str = "Private") -> CustomerType:
@@ -95,6 +97,23 @@ def make_invoice(
         **fields,
     )
     db.session.add(invoice)
+    db.session.commit()
+    return invoice
+
+
+def make_issued_labour_and_parts_invoice(customer: Customer) -> Invoice:
+    """Issued: labour 100 + a valve 2 × 25, all at 20% tax: 180.00 in all."""
+    invoice = make_invoice(customer, "100.00", tax_rate="20")
+    invoice.lines.append(
+        InvoiceLine(
+            category=LineCategory.parts,
+            description="Valve",
+            quantity=Decimal("2"),
+            unit_price=Decimal("25.00"),
+            tax_rate=Decimal("20"),
+        )
+    )
+    issue_invoice(db.session, invoice)
     db.session.commit()
     return invoice
 

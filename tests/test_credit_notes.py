@@ -15,15 +15,12 @@ from models import (
     CreditNote,
     CreditNoteLine,
     DomainError,
-    InvoiceLine,
     InvoiceStatus,
-    LineCategory,
     ValidationFailed,
 )
 from models.balances import customer_balance, invoice_outstanding
 from models.credit_notes import add_credit_note, breakdown, draft_credit_note_for_invoice
-from models.invoicing import issue_invoice
-from tests.factories import make_customer, make_invoice
+from tests.factories import make_customer, make_invoice, make_issued_labour_and_parts_invoice
 
 TODAY = date(2026, 3, 2)
 
@@ -35,20 +32,7 @@ def customer(app):
 
 @pytest.fixture
 def invoice(customer):
-    """Labour 100 + parts 2 × 25, all at 20% tax: 180.00 in all."""
-    invoice = make_invoice(customer, "100.00", tax_rate="20")
-    invoice.lines.append(
-        InvoiceLine(
-            category=LineCategory.parts,
-            description="Valve",
-            quantity=Decimal("2"),
-            unit_price=Decimal("25.00"),
-            tax_rate=Decimal("20"),
-        )
-    )
-    issue_invoice(db.session, invoice)
-    db.session.commit()
-    return invoice
+    return make_issued_labour_and_parts_invoice(customer)
 
 
 def credit_notes() -> int:

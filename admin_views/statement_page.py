@@ -1,0 +1,171 @@
+"""The customer record's "Send statement" page (seed 004 "Statements"): choose the date and
+whether to group by contact, review the statement, then print, download or email it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import current_app, flash, redirect, request, url_for
+from flask_admin import BaseView, expose
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
+from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length
+
+from extensions import db
+from forms.validators import EmailValid
+from models import OutboxStatus, ValidationFailed
+from models.balances import BUCKETS
+from models.mail import SmtpSettings
+from models.statements import Statement, email_statement, statement_email
+from pdfs.statement import bucket_label
+from pdfs.statement import statement_pdf as render_statement
+
+from .base import AccessMixin, changes_data
+from .documents import letterhead, open_customer, statement_filename, statement_for
+
+
+class StatementOptionsForm(FlaskForm):
+    """Read from the address bar (GET): the page can be bookmarked and reloaded."""
+
+    class Meta:
+        csrf = False
+
+    as_of = DateField(
+        "Statement as of", validators=[InputRequired("Enter the date: day, month and year.")]
+    )
+    grouped = SelectField(
+        "Group by customer contact", choices=[("0", "No"), ("1", "Yes")], default="0"
+    )
+
+
+class StatementEmailForm(FlaskForm):
+    as_of = HiddenField()
+    grouped = HiddenField()
+    recipient = StringField(
+        "To",
+        validators=[
+            DataRequired("Enter the email address to send it to."),
+            Length(max=254),
+            EmailValid(),
+        ],
+    )
+    subject = StringField("Subject", validators=[DataRequired("Enter a subject."), Length(max=200)])
+    body = TextAreaField("Message", validators=[DataRequired("Write the message.")])
+
+
+SENT_MESSAGES = {
+    OutboxStatus.sent: ("Statement emailed to {to}.", "success"),
+    OutboxStatus.queued: (
+        "No mail server is set up, so the statement was not sent: it is queued for {to} in "
+        "Admin > Outbox. Set SMTP_HOST to send mail.",
+        "warning",
+    ),
+    OutboxStatus.failed: (
+        "The statement could not be sent to {to}: {error} It is kept in Admin > Outbox to "
+        "send again.",
+        "error",
+    ),
+}
+
+
+class StatementPageView(AccessMixin, BaseView):
+    def __init__(self):
+        super().__init__(name="Statements", endpoint="statement", url="/admin/statement")
+
+    def is_visible(self) -> bool:
+        return False
+
+    @expose("/")
+    def index(self):  # Flask-Admin wants one; statements are per customer
+        return redirect(url_for("customer.index_view"))
+
+    @expose("/<int:customer_id>/")
+    def statement_page(self, customer_id: int):
+        customer = open_customer(customer_id)
+        options = options_form(request.args)
+        statement = self.statement(customer, options)
+        email_form = None
+        if statement is not None:
+            subject, body = statement_email(statement, current_app.config.get("COMPANY_NAME", ""))
+            email_form = StatementEmailForm(
+                formdata=None,
+                as_of=statement.as_of.isoformat(),
+                grouped="1" if statement.grouped else "0",
+                recipient=customer.statement_email or customer.email or "",
+                subject=subject,
+                body=body,
+            )
+        return self.page(customer, options, statement, email_form, 200 if statement else 400)
+
+    @expose("/<int:customer_id>/email", methods=("POST",))
+    @changes_data
+    def email(self, customer_id: int):
+        customer = open_customer(customer_id)
+        form = StatementEmailForm()
+        options = options_form({"as_of": form.as_of.data, "grouped": form.grouped.data})
+        statement = self.statement(customer, options)
+        if statement is None or not form.validate():
+            return self.page(customer, options, statement, form, 400)
+        try:
+            message = email_statement(
+                db.session,
+                statement,
+                recipient=form.recipient.data,
+                subject=form.subject.data,
+                body=form.body.data,
+                pdf=render_statement(db.session, statement, letterhead()),
+                by=current_user._get_current_object(),
+                smtp=SmtpSettings.from_config(current_app.config),
+            )
+            db.session.commit()
+        except ValidationFailed as refused:
+            db.session.rollback()
+            for name, problem in refused.errors.items():
+                target = form._fields.get(name, form.recipient)
+                target.errors = [*target.errors, problem]
+            return self.page(customer, options, statement, form, 400)
+        text, category = SENT_MESSAGES[message.status]
+        flash(text.format(to=message.recipient, error=message.error), category)
+        return redirect(url_for(".statement_page", **document_args(statement)))
+
+    def statement(self, customer, options: StatementOptionsForm) -> Statement | None:
+        """The statement the options ask for, or None with the reason on the form."""
+        if not options.validate():
+            return None
+        try:
+            return statement_for(customer, options.as_of.data, options.grouped.data == "1")
+        except ValidationFailed as refused:
+            options.as_of.errors.append(refused.errors["as_of"])
+            return None
+
+    def page(self, customer, options, statement, email_form, status: int):
+        return self.render(
+            "admin/statement/statement.html",
+            customer=customer,
+            options=options,
+            statement=statement,
+            email_form=email_form,
+            document_args=document_args(statement) if statement else {},
+            filename=statement_filename(customer, statement.as_of) if statement else "",
+            buckets=[(bucket_label(bucket), bucket) for bucket in BUCKETS],
+            today_iso=date.today().isoformat(),
+            can_email=current_user.can_write,
+            mail_configured=SmtpSettings.from_config(current_app.config) is not None,
+        ), status
+
+
+def options_form(values) -> StatementOptionsForm:
+    """The options as asked for; today and ungrouped when not given."""
+    asked = {name: values[name] for name in ("as_of", "grouped") if values.get(name) is not None}
+    defaults = {"as_of": date.today().isoformat(), "grouped": "0"}
+    return StatementOptionsForm(formdata=MultiDict({**defaults, **asked}))
+
+
+def document_args(statement: Statement) -> dict:
+    return {
+        "customer_id": statement.customer.id,
+        "as_of": statement.as_of.isoformat(),
+        "grouped": "1" if statement.grouped else "0",
+    }

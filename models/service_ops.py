@@ -1,0 +1,111 @@
+"""Contracts, service plans and SLAs on a customer's record (seed 004 "Contracts", "Service
+plan", "Associate SLA"): saved through the same rules as the model views, refused whole."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy.orm import Session
+
+from .customer_status import refuse_if_merged
+from .customers import Customer, WorkAddress
+from .enums import ContractStatus
+from .errors import DomainError, ValidationFailed
+from .lookups import ServicePlan, Sla
+from .service import Contract, CustomerServicePlan
+from .service_rules import check_contract, check_customer_service_plan
+
+# A contract's renewal is flagged this many days before its renewal reminder date.
+RENEWAL_NOTICE_DAYS = 30
+
+
+def renewal_due_clause(today: date) -> ColumnElement[bool]:
+    """Active contracts whose renewal reminder falls within the notice period or has passed."""
+    return and_(
+        Contract.status == ContractStatus.active,
+        Contract.renewal_reminder_on <= today + timedelta(days=RENEWAL_NOTICE_DAYS),
+    )
+
+
+def renewal_state(contract: Contract, today: date) -> str | None:
+    """ "overdue", "due" (within the notice period) or None, for the record's badge."""
+    on = contract.renewal_reminder_on
+    if contract.status != ContractStatus.active or on is None:
+        return None
+    if on < today:
+        return "overdue"
+    return "due" if on <= today + timedelta(days=RENEWAL_NOTICE_DAYS) else None
+
+
+def save_contract(session: Session, customer: Customer, contract: Contract) -> None:
+    """A new or edited contract of this customer; dates in order, value not negative."""
+    refuse_if_merged(customer)
+    check_contract(contract)
+    contract.customer = customer
+    session.add(contract)
+
+
+def assign_service_plan(
+    session: Session,
+    customer: Customer,
+    assignment: CustomerServicePlan,
+    plan: ServicePlan | None,
+    expires_on: date | None,
+    work_addresses: list[WorkAddress],
+) -> None:
+    """Assign (or change) a plan until an expiry, covering some of the customer's OWN
+    properties. Plans no longer offered cannot be newly chosen. On refusal the caller rolls
+    back: the assignment may be half-changed."""
+    refuse_if_merged(customer)
+    errors: dict[str, str] = {}
+    if plan is None:
+        errors["service_plan"] = "Choose the plan."
+    elif not plan.active and assignment.service_plan is not plan:
+        errors["service_plan"] = "That plan is no longer offered: choose an active plan."
+    if expires_on is None:
+        errors["expires_on"] = "Enter the expiry date."
+    if errors:
+        raise ValidationFailed(errors)
+    with session.no_autoflush:  # judged before anything of it reaches the database
+        assignment.service_plan, assignment.expires_on = plan, expires_on
+        assignment.work_addresses = list(work_addresses)
+        assignment.customer = customer
+        check_customer_service_plan(assignment)
+    session.add(assignment)
+
+
+def set_sla(session: Session, customer: Customer, sla: Sla | None) -> None:
+    """The SLA the customer's jobs are measured against, or none."""
+    refuse_if_merged(customer)
+    if sla is not None and not sla.active and customer.sla is not sla:
+        raise ValidationFailed({"sla": "That SLA is no longer offered: choose an active one."})
+    customer.sla = sla
+
+
+def sla_targets(sla: Sla) -> str:
+    """ "Respond within 4 h · resolve within 24 h", or what of it is set."""
+    parts = [
+        f"{verb} within {hours} h"
+        for verb, hours in (("respond", sla.response_hours), ("resolve", sla.resolution_hours))
+        if hours is not None
+    ]
+    return " · ".join(parts).capitalize() if parts else "No targets set"
+
+
+def refuse_deleting_lookup_in_use(session: Session, lookup: ServicePlan | Sla) -> None:
+    """A plan or SLA still on customers' records cannot be deleted: that would rewrite their
+    history. It can be made inactive instead, so it is no longer offered."""
+    if isinstance(lookup, ServicePlan):
+        used = select(func.count(func.distinct(CustomerServicePlan.customer_id))).where(
+            CustomerServicePlan.service_plan_id == lookup.id
+        )
+    else:
+        used = select(func.count()).where(Customer.sla_id == lookup.id)
+    customers = session.scalar(used)
+    if customers:
+        noun = "customer" if customers == 1 else "customers"
+        raise DomainError(
+            f"{lookup.name} is still assigned to {customers} {noun}. Remove it from their "
+            "records first, or untick Active so it is no longer offered."
+        )
