@@ -1,6 +1,7 @@
-"""Record actions: the customer record's Actions menu (seed 004 "Advanced Options", "Admin
-Tools", "Deactivate/Reactivate"). An action is an endpoint on the customer view plus one
-`RecordAction` line in RECORD_ACTIONS; each runs one domain operation in one transaction."""
+"""Record actions: the customer record's Actions menu (seed 004 "Quick links", "Advanced
+Options", "Admin Tools", "Deactivate/Reactivate"). An action is an endpoint taking customer_id,
+on any view, plus one `RecordAction` line in RECORD_ACTIONS, under its section's heading; each
+runs one domain operation in one transaction."""
 
 from __future__ import annotations
 
@@ -47,12 +48,9 @@ class RecordAction:
 
 
 RECORD_ACTIONS: list[RecordAction] = [
-    # Invoices (admin_views/invoice_pages.py)
     RecordAction("Add consolidated invoice", "invoice.consolidated_page", "Invoices"),
     RecordAction("Add credit note", "creditnote.add_for_customer", "Invoices"),
-    # Invoice settings (admin_views/invoice_settings.py)
     RecordAction("Invoice settings", "invoice_settings.settings_page", "Invoices"),
-    # Payments (admin_views/payment_pages.py)
     RecordAction("Add cash allocation", "customer_payments.cash_allocation", "Payments"),
     RecordAction("Add account credit", "customer_payments.account_credit", "Payments"),
     RecordAction(
@@ -62,9 +60,7 @@ RECORD_ACTIONS: list[RecordAction] = [
         shown=has_account_credit,
     ),
     RecordAction("Stored cards", "stored_cards.cards", "Payments"),
-    # Statements (admin_views/statement_page.py)
     RecordAction("Send statement", "statement.statement_page", "Statements"),
-    # Service (admin_views/service_pages.py)
     RecordAction("Service reminders", "reminders_due.index", "Service reminders"),
     RecordAction("Add contract", "customer_service.add_contract", "Contracts"),
     RecordAction("Add service plan", "customer_service.add_service_plan", "Service plans"),
