@@ -7,11 +7,13 @@ from pathlib import Path
 from flask import Flask, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from werkzeug.routing import IntegerConverter
 
 import cli
 import settings
 from admin_views import init_admin
 from admin_views.auth import bp as auth_bp
+from admin_views.base import MAX_ROW_ID
 from admin_views.portal import init_portal
 from extensions import csrf, db, login_manager, migrate
 from models import User, act_as, phones
@@ -25,6 +27,15 @@ SECURITY_HEADERS = {
 }
 
 
+class RowId(IntegerConverter):
+    """`<int:…>` in routes: ids past a 32-bit INTEGER key match nothing (404), instead of
+    reaching PostgreSQL, which refuses them with an error (500)."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ROW_ID)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(
         __name__,
@@ -32,6 +43,7 @@ def create_app(config: dict | None = None) -> Flask:
         static_folder="admin_views/static",
         instance_path=str(ROOT / "instance"),
     )
+    app.url_map.converters["int"] = RowId  # before any route is added
     app.config.update(settings.from_environment(Path(app.instance_path), ROOT))
     app.config.update(config or {})
     phones.set_default_region(app.config["PHONE_REGION"])

@@ -13,6 +13,7 @@ from extensions import db
 from forms.record import CommunicationForm
 from models import Asset, Communication, Work, WorkAddress
 
+from .base import requested_id
 from .record import PER_PAGE_CHOICES, ListTab, Pager, Tab, tab_counts
 from .record_tabs import ASSET_LOADS, notes_pinned_first
 
@@ -70,7 +71,7 @@ class WorkAddressRecordMixin:
     def details_view(self):
         address = db.session.scalar(
             select(WorkAddress)
-            .where(WorkAddress.id == request.args.get("id", type=int))
+            .where(WorkAddress.id == requested_id())
             .options(
                 joinedload(WorkAddress.customer),
                 joinedload(WorkAddress.landlord),

@@ -21,6 +21,9 @@ from extensions import db
 from models import ConcurrentEditError, DomainError, ValidationFailed, enums
 from models.customer_rules import check_version
 
+# Every primary key is an INTEGER: a larger id is nobody's (and PostgreSQL errors on it).
+MAX_ROW_ID = 2**31 - 1
+
 # Flask-Admin view methods that change data; read_only users are refused them outright.
 WRITE_VIEWS = {"create_view", "edit_view", "delete_view", "action_view", "ajax_update"}
 PAGE_SIZES = (10, 25, 50, 100)
@@ -197,6 +200,10 @@ class SecureModelView(AccessMixin, ModelView):
         with db.session.no_autoflush:  # judge the unsaved state, not half of it in the DB
             self.check(model, is_created)
 
+    def get_one(self, id):
+        # ?id=abc or ?id=99999999999 finds nothing ("Record does not exist"), never a 500.
+        return super().get_one(id) if is_row_id(id) else None
+
     def handle_view_exception(self, exc: Exception) -> bool:
         if isinstance(exc, ValidationFailed):
             _attach_errors(g.get("model_form"), exc.errors)
@@ -220,6 +227,18 @@ class SecureModelView(AccessMixin, ModelView):
             )
             return True
         return super().handle_view_exception(exc)
+
+
+def is_row_id(value) -> bool:
+    """A typed or posted id that could be a row's: digits, within an INTEGER key."""
+    text = str(value)
+    return text.isdigit() and 0 < int(text) <= MAX_ROW_ID
+
+
+def requested_id() -> int | None:
+    """The page's ?id=, when it could be a row's; None for anything else."""
+    value = request.args.get("id")
+    return int(value) if is_row_id(value) else None
 
 
 def _as_int(value) -> int | None:

@@ -15,7 +15,7 @@ from models import CreditNote, Customer, DomainError, Invoice, ValidationFailed
 from models.balances import invoice_outstanding
 from models.credit_notes import add_credit_note, breakdown, draft_credit_note_for_invoice
 
-from .base import changes_data
+from .base import changes_data, requested_id
 from .invoice_pages import attach
 
 
@@ -37,7 +37,7 @@ class CreditNotePagesMixin:
 
     @expose("/edit/", methods=("GET", "POST"))
     def edit_view(self):
-        credit_note = db.session.get(CreditNote, request.args.get("id", type=int) or 0)
+        credit_note = db.session.get(CreditNote, requested_id() or 0)
         if credit_note is None:
             abort(404)
         flash(
@@ -51,7 +51,7 @@ class CreditNotePagesMixin:
     def details_view(self):
         credit_note = db.session.scalar(
             select(CreditNote)
-            .where(CreditNote.id == request.args.get("id", type=int))
+            .where(CreditNote.id == requested_id())
             .options(
                 joinedload(CreditNote.customer),
                 joinedload(CreditNote.invoice),

@@ -44,7 +44,7 @@ from models.invoicing import (
     work_amount,
 )
 
-from .base import changes_data
+from .base import changes_data, requested_id
 
 OPEN_WORKS_SHOWN = 50  # the filter narrows a long list; the page says how many are hidden
 # What issuing an invoice of each kind does to its works (models.invoicing.issue_invoice).
@@ -120,7 +120,7 @@ class InvoicePagesMixin:
 
     @expose("/details/")
     def details_view(self):
-        invoice = self.load_invoice(request.args.get("id", type=int))
+        invoice = self.load_invoice(requested_id())
         if invoice is None:  # as the stock details page does
             flash("Record does not exist.", "error")
             return redirect(url_for(".index_view"))
@@ -137,7 +137,7 @@ class InvoicePagesMixin:
 
     @expose("/edit/", methods=("GET", "POST"))
     def edit_view(self):
-        invoice = db.session.get(Invoice, request.args.get("id", type=int) or 0)
+        invoice = db.session.get(Invoice, requested_id() or 0)
         if invoice is not None and invoice.status != InvoiceStatus.draft:
             remedy = ": raise a credit note or void it" if invoice.status == "issued" else ""
             flash(f"{invoice} is {invoice.status} and cannot be edited{remedy}.", "error")

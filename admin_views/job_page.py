@@ -13,13 +13,15 @@ from extensions import db
 from models import Invoice, InvoiceLine, InvoiceStatus, Payment, PaymentAllocation, Work
 from models.balances import invoice_outstanding
 
+from .base import requested_id
+
 
 class JobPageMixin:
     @expose("/details/")
     def details_view(self):
         work = db.session.scalar(
             select(Work)
-            .where(Work.id == request.args.get("id", type=int))
+            .where(Work.id == requested_id())
             .options(
                 *(
                     joinedload(getattr(Work, name))

@@ -12,7 +12,7 @@ from models import InvoiceLine, PaymentAllocation, ValidationFailed
 from models.invoice_addresses import refuse_deleting_invoice_address
 from models.money_rules import check_invoice, check_payment
 
-from .base import SecureModelView
+from .base import SecureModelView, is_row_id
 from .credit_note_pages import CreditNotePagesMixin
 from .customers import ADDRESS_FIELDS, REQUIRED_LINE_1, VALID_EMAIL
 from .invoice_pages import InvoicePagesMixin
@@ -181,7 +181,7 @@ class PaymentView(SecureModelView):
 
     def get_one(self, id):
         # The details page lists the allocations and their invoices: loaded with the payment.
-        if not str(id).isdigit():
+        if not is_row_id(id):
             return None
         return (
             self.get_query()

@@ -16,7 +16,7 @@ from extensions import db
 from models import OutboxMessage, OutboxStatus, ValidationFailed
 from models.mail import SmtpSettings, send_or_queue
 
-from .base import ReadOnlyModelView
+from .base import ReadOnlyModelView, is_row_id
 from .documents import document_response
 
 
@@ -66,6 +66,8 @@ class OutboxView(ReadOnlyModelView):
         return super().get_query().options(defer(OutboxMessage.attachment))
 
     def get_one(self, id):
+        if not is_row_id(id):
+            return None
         return db.session.scalar(
             select(OutboxMessage)
             .where(OutboxMessage.id == int(id))

@@ -30,7 +30,7 @@ from models.customer_ops import delete_branch, delete_contact, set_logo, set_pri
 from models.customer_status import do_not_work_with_again
 from models.uploads import UploadRefused, delete_attachment, store_upload
 
-from .base import changes_data, safe_next
+from .base import changes_data, requested_id, safe_next
 from .files import send_attachment
 from .merge_page import recent_merges_into
 from .record import PER_PAGE_CHOICES, TABS, Pager, tab_counts
@@ -102,7 +102,7 @@ class CustomerRecordMixin:
 
     @expose("/details/")
     def details_view(self):
-        customer_id = request.args.get("id", type=int)
+        customer_id = requested_id()
         if customer_id is None:
             return redirect(url_for(".index_view"))
         customer = self.load_customer(customer_id)
