@@ -7,7 +7,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from flask import abort, flash, g, redirect, request, url_for
-from flask_admin import AdminIndexView
+from flask_admin import AdminIndexView, BaseView, expose
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.form import InlineModelConverter
 from flask_admin.contrib.sqla.typefmt import DEFAULT_FORMATTERS
@@ -18,7 +18,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from wtforms import HiddenField
 
 from extensions import db
-from models import ConcurrentEditError, DomainError, ValidationFailed, enums
+from models import ConcurrentEditError, Customer, DomainError, ValidationFailed, enums
 from models.customer_rules import check_version
 
 # Every primary key is an INTEGER: a larger id is nobody's (and PostgreSQL errors on it).
@@ -271,3 +271,28 @@ class ReadOnlyModelView(SecureModelView):
 
 class SecureIndexView(AccessMixin, AdminIndexView):
     pass
+
+
+def live_customer(customer_id: int) -> Customer:
+    """A customer that was not merged away, or 404: a merged customer's records moved to the
+    customer kept, and are worked on there."""
+    customer = db.session.get(Customer, customer_id)
+    if customer is None or customer.merged_into_id:
+        abort(404)
+    return customer
+
+
+class CustomerPagesView(AccessMixin, BaseView):
+    """Pages about one customer (payments, cards, statements, service …), opened from the
+    record's Actions menu and side panel, each taking customer_id: not a menu entry."""
+
+    def is_visible(self) -> bool:
+        return False
+
+    @expose("/")
+    def index(self):  # Flask-Admin wants one; these pages are per customer
+        return redirect(url_for("customer.index_view"))
+
+    def back_to_record(self, customer: Customer, anchor: str = ""):
+        """Back to the customer's record, at a tab (#money) or panel block (#panel-sla)."""
+        return redirect(url_for("customer.details_view", id=customer.id) + anchor)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import abort, flash, make_response, redirect, url_for
-from flask_admin import BaseView, expose
+from flask_admin import expose
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -20,26 +20,18 @@ from forms.record import ConfirmDeleteForm, typed_correctly
 from models import Customer, StoredCard, ValidationFailed
 from models.card_rules import check_card
 
-from .base import AccessMixin, ReadOnlyModelView, changes_data
-from .payment_pages import customer_or_404
+from .base import CustomerPagesView, ReadOnlyModelView, changes_data, live_customer
 
 
 def expired(card: StoredCard, today: date) -> bool:
     return (card.expiry_year, card.expiry_month) < (today.year, today.month)
 
 
-class CustomerCardsView(AccessMixin, BaseView):
-    """The record's "Stored cards" page (Actions, section "Payments"); not a menu entry."""
+class CustomerCardsView(CustomerPagesView):
+    """The record's "Stored cards" page (Actions, section "Payments")."""
 
     def __init__(self):
         super().__init__(name="Stored cards", endpoint="stored_cards", url="/admin/customer-cards")
-
-    def is_visible(self) -> bool:
-        return False
-
-    @expose("/")
-    def index(self):  # Flask-Admin wants one; the page is per customer
-        return redirect(url_for("storedcard.index_view"))
 
     def page(self, customer: Customer, form: StoredCardForm | None = None, status: int = 200):
         cards = db.session.scalars(
@@ -69,12 +61,12 @@ class CustomerCardsView(AccessMixin, BaseView):
 
     @expose("/<int:customer_id>/")
     def cards(self, customer_id: int):
-        return self.page(customer_or_404(customer_id))
+        return self.page(live_customer(customer_id))
 
     @expose("/<int:customer_id>/add/", methods=("POST",))
     @changes_data
     def add_card(self, customer_id: int):
-        customer = customer_or_404(customer_id)
+        customer = live_customer(customer_id)
         form = StoredCardForm()
         form_ok = form.validate()
         card = form.card()
@@ -94,7 +86,7 @@ class CustomerCardsView(AccessMixin, BaseView):
     @expose("/<int:customer_id>/<int:card_id>/delete/", methods=("POST",))
     @changes_data
     def delete_card(self, customer_id: int, card_id: int):
-        customer = customer_or_404(customer_id)
+        customer = live_customer(customer_id)
         card = db.session.scalar(
             select(StoredCard).where(
                 StoredCard.id == card_id, StoredCard.customer_id == customer.id

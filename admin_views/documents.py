@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from flask import Response, abort, current_app, redirect, request, url_for
-from flask_admin import BaseView, expose
+from flask import Response, abort, current_app, request
+from flask_admin import expose
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -19,7 +19,7 @@ from pdfs.invoice import invoice_pdf as render_invoice
 from pdfs.layout import Letterhead
 from pdfs.statement import statement_pdf as render_statement
 
-from .base import AccessMixin
+from .base import CustomerPagesView, live_customer
 
 
 def document_response(
@@ -39,14 +39,6 @@ def letterhead() -> Letterhead:
     return Letterhead.from_config(current_app.config)
 
 
-def open_customer(customer_id: int) -> Customer:
-    """A live customer or 404: a merged customer's documents are on the customer kept."""
-    customer = db.session.get(Customer, customer_id)
-    if customer is None or customer.merged_into_id:
-        abort(404)
-    return customer
-
-
 def statement_for(customer: Customer, as_of: date, grouped: bool):
     """The statement; a future date is refused (ValidationFailed keyed "as_of")."""
     check_as_of(as_of, date.today())
@@ -57,16 +49,9 @@ def statement_filename(customer: Customer, as_of: date) -> str:
     return f"statement-{customer.account_number}-{as_of}.pdf"
 
 
-class DocumentsView(AccessMixin, BaseView):
+class DocumentsView(CustomerPagesView):
     def __init__(self):
         super().__init__(name="Documents", endpoint="documents", url="/admin/documents")
-
-    def is_visible(self) -> bool:
-        return False
-
-    @expose("/")
-    def index(self):  # Flask-Admin wants one; documents are reached from their records
-        return redirect(url_for("admin.index"))
 
     def download(self) -> bool:
         return request.args.get("download") == "1"
@@ -100,7 +85,7 @@ class DocumentsView(AccessMixin, BaseView):
 
     @expose("/statement/<int:customer_id>.pdf")
     def statement_pdf(self, customer_id: int):
-        customer = open_customer(customer_id)
+        customer = live_customer(customer_id)
         try:
             as_of = date.fromisoformat(request.args.get("as_of") or date.today().isoformat())
             statement = statement_for(customer, as_of, request.args.get("grouped") == "1")

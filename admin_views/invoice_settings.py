@@ -4,7 +4,7 @@ format with its tags and a live preview, and the customer's alternative invoice 
 from __future__ import annotations
 
 from flask import abort, flash, jsonify, redirect, request, url_for
-from flask_admin import BaseView, expose
+from flask_admin import expose
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import or_, select
@@ -26,8 +26,7 @@ from models.invoice_addresses import (
 from models.money import customer_invoice_address
 from models.works import Work
 
-from .base import AccessMixin, changes_data
-from .documents import open_customer
+from .base import CustomerPagesView, changes_data, live_customer
 
 SEARCH_LIMIT = 10
 
@@ -65,18 +64,11 @@ class AttachForm(FlaskForm):
     address_id = IntegerField(validators=[DataRequired("Choose an address.")])
 
 
-class InvoiceSettingsView(AccessMixin, BaseView):
+class InvoiceSettingsView(CustomerPagesView):
     def __init__(self):
         super().__init__(
             name="Invoice settings", endpoint="invoice_settings", url="/admin/invoice-settings"
         )
-
-    def is_visible(self) -> bool:
-        return False
-
-    @expose("/")
-    def index(self):  # Flask-Admin wants one; settings are per customer
-        return redirect(url_for("customer.index_view"))
 
     def address_of(self, customer: Customer, address_id: int) -> InvoiceAddress:
         """One of this customer's addresses, or 404."""
@@ -90,13 +82,13 @@ class InvoiceSettingsView(AccessMixin, BaseView):
 
     @expose("/<int:customer_id>/")
     def settings_page(self, customer_id: int):
-        customer = open_customer(customer_id)
+        customer = live_customer(customer_id)
         return self.page(customer, AddressFormatForm(obj=customer), InvoiceAddressForm())
 
     @expose("/<int:customer_id>/format", methods=("POST",))
     @changes_data
     def save_format(self, customer_id: int):
-        customer = open_customer(customer_id)
+        customer = live_customer(customer_id)
         form = AddressFormatForm()
         if form.validate():
             text = (form.invoice_address_format.data or "").replace("\r\n", "\n").strip()
@@ -114,7 +106,7 @@ class InvoiceSettingsView(AccessMixin, BaseView):
     @expose("/<int:customer_id>/preview", methods=("POST",))
     def preview(self, customer_id: int):
         """The lines the typed format prints, by the function the PDFs use."""
-        customer = open_customer(customer_id)
+        customer = live_customer(customer_id)
         text = request.form.get("format", "")[:1000]
         unknown = unknown_tags(text)
         return jsonify(
@@ -126,7 +118,7 @@ class InvoiceSettingsView(AccessMixin, BaseView):
     def search_addresses(self, customer_id: int):
         """Addresses not yet on this customer's list whose name, first line or postcode starts
         with the typed text: at most SEARCH_LIMIT, never the whole table."""
-        customer = open_customer(customer_id)
+        customer = live_customer(customer_id)
         term = request.args.get("q", "").strip()
         if not term:
             return jsonify(results=[])
@@ -161,7 +153,7 @@ class InvoiceSettingsView(AccessMixin, BaseView):
     @expose("/<int:customer_id>/addresses/attach", methods=("POST",))
     @changes_data
     def attach(self, customer_id: int):
-        customer = open_customer(customer_id)
+        customer = live_customer(customer_id)
         form = AttachForm()
         address = db.session.get(InvoiceAddress, form.address_id.data) if form.validate() else None
         if address is None:
@@ -176,7 +168,7 @@ class InvoiceSettingsView(AccessMixin, BaseView):
     @expose("/<int:customer_id>/addresses/new", methods=("POST",))
     @changes_data
     def add_address(self, customer_id: int):
-        customer = open_customer(customer_id)
+        customer = live_customer(customer_id)
         form = InvoiceAddressForm()
         if form.validate():
             values = {name: form[name].data for name in form.data if name != "csrf_token"}
@@ -195,7 +187,7 @@ class InvoiceSettingsView(AccessMixin, BaseView):
     @expose("/<int:customer_id>/addresses/<int:address_id>/detach", methods=("POST",))
     @changes_data
     def detach(self, customer_id: int, address_id: int):
-        customer = open_customer(customer_id)
+        customer = live_customer(customer_id)
         address = self.address_of(customer, address_id)
         return self.run(
             customer,
@@ -206,7 +198,7 @@ class InvoiceSettingsView(AccessMixin, BaseView):
     @expose("/<int:customer_id>/addresses/<int:address_id>/delete", methods=("GET", "POST"))
     @changes_data
     def delete_address(self, customer_id: int, address_id: int):
-        customer = open_customer(customer_id)
+        customer = live_customer(customer_id)
         address = self.address_of(customer, address_id)
         form = ConfirmDeleteForm()
         if form.validate_on_submit():

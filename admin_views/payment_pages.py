@@ -11,7 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask import abort, flash, redirect, request, url_for
-from flask_admin import BaseView, expose
+from flask_admin import expose
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -27,18 +27,8 @@ from models.payments import (
     unallocated,
 )
 
-from .base import AccessMixin, changes_data, safe_next
+from .base import MAX_ROW_ID, CustomerPagesView, changes_data, live_customer, safe_next
 from .record import page_balance
-
-MOST_ID = 2**31 - 1  # ids are INTEGER: a larger posted one is no invoice, not an error
-
-
-def customer_or_404(customer_id: int) -> Customer:
-    """A live customer: merged records are left alone, their money moved with the merge."""
-    customer = db.session.get(Customer, customer_id)
-    if customer is None or customer.merged_into_id:
-        abort(404)
-    return customer
 
 
 def has_account_credit(customer: Customer) -> bool:
@@ -106,7 +96,7 @@ class Grid:
         invoices = {
             invoice.id: invoice
             for invoice in db.session.scalars(
-                select(Invoice).where(Invoice.id.in_([i for i in self.amounts if i <= MOST_ID]))
+                select(Invoice).where(Invoice.id.in_([i for i in self.amounts if i <= MAX_ROW_ID]))
             )
         }
         self.refuse(
@@ -119,23 +109,16 @@ class Grid:
         return [Allocation(invoices[i], a) for i, a in self.amounts.items() if i in invoices]
 
 
-class PaymentPagesView(AccessMixin, BaseView):
-    """Pages opened from the record's Actions menu (section "Payments"); not a menu entry."""
+class PaymentPagesView(CustomerPagesView):
+    """Pages opened from the record's Actions menu (section "Payments")."""
 
     def __init__(self):
         super().__init__(
             name="Customer payments", endpoint="customer_payments", url="/admin/customer-payments"
         )
 
-    def is_visible(self) -> bool:
-        return False
-
-    @expose("/")
-    def index(self):  # Flask-Admin wants one; the pages are per customer
-        return redirect(url_for("payment.index_view"))
-
     def money_tab(self, customer: Customer):
-        return redirect(url_for("customer.details_view", id=customer.id) + "#money")
+        return self.back_to_record(customer, "#money")
 
     def payment_form(self, form_class: type[PaymentForm]) -> PaymentForm:
         form = form_class()
@@ -170,7 +153,7 @@ class PaymentPagesView(AccessMixin, BaseView):
     @expose("/<int:customer_id>/cash-allocation/", methods=("GET", "POST"))
     @changes_data
     def cash_allocation(self, customer_id: int):
-        customer = customer_or_404(customer_id)
+        customer = live_customer(customer_id)
         form = self.payment_form(PaymentForm)
         posted = request.method == "POST"
         grid = Grid(customer, request.form if posted else None)
@@ -193,7 +176,7 @@ class PaymentPagesView(AccessMixin, BaseView):
     @expose("/<int:customer_id>/account-credit/", methods=("GET", "POST"))
     @changes_data
     def account_credit(self, customer_id: int):
-        customer = customer_or_404(customer_id)
+        customer = live_customer(customer_id)
         form = self.payment_form(AccountCreditForm)
         general: dict[str, str] = {}
         if form.validate_on_submit():
@@ -219,7 +202,7 @@ class PaymentPagesView(AccessMixin, BaseView):
     @expose("/<int:customer_id>/allocate-credit/", methods=("GET", "POST"))
     @changes_data
     def allocate_credit(self, customer_id: int):
-        customer = customer_or_404(customer_id)
+        customer = live_customer(customer_id)
         posted = request.method == "POST"
         grid = Grid(customer, request.form if posted else None)
         if posted:

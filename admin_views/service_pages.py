@@ -36,7 +36,7 @@ from models import (
 from models.reminders import due_reminders, period_end, process_reminders
 from models.service_ops import assign_service_plan, save_contract, set_sla, sla_targets
 
-from .base import AccessMixin, changes_data, safe_next
+from .base import AccessMixin, CustomerPagesView, changes_data, live_customer, safe_next
 
 PER_PAGE = 25
 ADDRESSES_SHOWN = 50  # a plan's form lists this many of the customer's properties at most
@@ -209,7 +209,7 @@ class RemindersDueView(AccessMixin, BaseView):
         ), 400 if request.method == "POST" else 200
 
 
-class CustomerServiceView(AccessMixin, BaseView):
+class CustomerServiceView(CustomerPagesView):
     """The record's contract, service plan and SLA pages, opened from its Actions menu and
     side panel; not a menu entry. Every row is reached through its customer: others are 404."""
 
@@ -218,19 +218,6 @@ class CustomerServiceView(AccessMixin, BaseView):
             name="Customer service", endpoint="customer_service", url="/admin/customer-service"
         )
 
-    def is_visible(self) -> bool:
-        return False
-
-    @expose("/")
-    def index(self):  # Flask-Admin wants one; the pages are per customer
-        return redirect(url_for("contract.index_view"))
-
-    def customer(self, customer_id: int) -> Customer:
-        customer = db.session.get(Customer, customer_id)
-        if customer is None or customer.merged_into_id:
-            abort(404)
-        return customer
-
     def child(self, model, child_id: int, customer: Customer):
         row = db.session.scalar(
             select(model).where(model.id == child_id, model.customer_id == customer.id)
@@ -238,7 +225,7 @@ class CustomerServiceView(AccessMixin, BaseView):
         return row if row is not None else abort(404)
 
     def record(self, customer: Customer, panel: str):
-        return redirect(url_for("customer.details_view", id=customer.id) + f"#panel-{panel}")
+        return self.back_to_record(customer, f"#panel-{panel}")
 
     def save(self, form, operation, done: str) -> bool:
         """One transaction: commit and say so, or roll back and show why on the form."""
@@ -263,12 +250,12 @@ class CustomerServiceView(AccessMixin, BaseView):
     @expose("/<int:customer_id>/contracts/new/", methods=("GET", "POST"))
     @changes_data
     def add_contract(self, customer_id: int):
-        return self.contract_page(self.customer(customer_id), Contract())
+        return self.contract_page(live_customer(customer_id), Contract())
 
     @expose("/<int:customer_id>/contracts/<int:contract_id>/", methods=("GET", "POST"))
     @changes_data
     def edit_contract(self, customer_id: int, contract_id: int):
-        customer = self.customer(customer_id)
+        customer = live_customer(customer_id)
         return self.contract_page(customer, self.child(Contract, contract_id, customer))
 
     def contract_page(self, customer: Customer, contract: Contract):
@@ -291,12 +278,12 @@ class CustomerServiceView(AccessMixin, BaseView):
     @expose("/<int:customer_id>/service-plans/new/", methods=("GET", "POST"))
     @changes_data
     def add_service_plan(self, customer_id: int):
-        return self.service_plan_page(self.customer(customer_id), CustomerServicePlan())
+        return self.service_plan_page(live_customer(customer_id), CustomerServicePlan())
 
     @expose("/<int:customer_id>/service-plans/<int:assignment_id>/", methods=("GET", "POST"))
     @changes_data
     def edit_service_plan(self, customer_id: int, assignment_id: int):
-        customer = self.customer(customer_id)
+        customer = live_customer(customer_id)
         assignment = self.child(CustomerServicePlan, assignment_id, customer)
         return self.service_plan_page(customer, assignment)
 
@@ -355,7 +342,7 @@ class CustomerServiceView(AccessMixin, BaseView):
     @expose("/<int:customer_id>/sla/", methods=("GET", "POST"))
     @changes_data
     def sla(self, customer_id: int):
-        customer = self.customer(customer_id)
+        customer = live_customer(customer_id)
         form = SlaForm(formdata=None if request.method == "GET" else request.form)
         if request.method == "GET":
             form.sla.data = customer.sla_id or 0
@@ -384,7 +371,7 @@ class CustomerServiceView(AccessMixin, BaseView):
         models = {"contracts": Contract, "service-plans": CustomerServicePlan}
         if kind not in models:
             abort(404)
-        customer = self.customer(customer_id)
+        customer = live_customer(customer_id)
         row = self.child(models[kind], row_id, customer)
         panel = "contracts" if kind == "contracts" else "service_plan"
         if not typed_correctly(ConfirmDeleteForm().confirm):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import current_app, flash, redirect, request, url_for
-from flask_admin import BaseView, expose
+from flask_admin import expose
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
@@ -22,8 +22,8 @@ from models.statements import Statement, email_statement, statement_email
 from pdfs.statement import bucket_label
 from pdfs.statement import statement_pdf as render_statement
 
-from .base import AccessMixin, changes_data
-from .documents import letterhead, open_customer, statement_filename, statement_for
+from .base import CustomerPagesView, changes_data, live_customer
+from .documents import letterhead, statement_filename, statement_for
 
 
 class StatementOptionsForm(FlaskForm):
@@ -70,20 +70,13 @@ SENT_MESSAGES = {
 }
 
 
-class StatementPageView(AccessMixin, BaseView):
+class StatementPageView(CustomerPagesView):
     def __init__(self):
         super().__init__(name="Statements", endpoint="statement", url="/admin/statement")
 
-    def is_visible(self) -> bool:
-        return False
-
-    @expose("/")
-    def index(self):  # Flask-Admin wants one; statements are per customer
-        return redirect(url_for("customer.index_view"))
-
     @expose("/<int:customer_id>/")
     def statement_page(self, customer_id: int):
-        customer = open_customer(customer_id)
+        customer = live_customer(customer_id)
         options = options_form(request.args)
         statement = self.statement(customer, options)
         email_form = None
@@ -102,7 +95,7 @@ class StatementPageView(AccessMixin, BaseView):
     @expose("/<int:customer_id>/email", methods=("POST",))
     @changes_data
     def email(self, customer_id: int):
-        customer = open_customer(customer_id)
+        customer = live_customer(customer_id)
         form = StatementEmailForm()
         options = options_form({"as_of": form.as_of.data, "grouped": form.grouped.data})
         statement = self.statement(customer, options)

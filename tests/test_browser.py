@@ -49,13 +49,16 @@ def page(live_server):
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message)
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    # Generous waits: on a loaded 2-core CI machine a page or a PDF can take seconds.
+    expect.set_options(timeout=15_000)
 
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         page = browser.new_page(viewport={"width": 1366, "height": 900}, base_url=live_server)
-        page.set_default_timeout(10_000)
+        page.set_default_timeout(20_000)
         yield page
         browser.close()
 
