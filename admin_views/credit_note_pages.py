@@ -15,7 +15,7 @@ from models import CreditNote, Customer, DomainError, Invoice, ValidationFailed
 from models.balances import invoice_outstanding
 from models.credit_notes import add_credit_note, breakdown, draft_credit_note_for_invoice
 
-from .base import changes_data, requested_id
+from .base import changes_data, live_customer, requested_id
 from .invoice_pages import attach
 
 
@@ -72,9 +72,7 @@ class CreditNotePagesMixin:
     @expose("/add/<int:customer_id>/", methods=("GET", "POST"))
     @changes_data
     def add_for_customer(self, customer_id: int):
-        customer = db.session.get(Customer, customer_id)
-        if customer is None or customer.merged_into_id:
-            abort(404)
+        customer = live_customer(customer_id)
         form = CreditNoteForm()
         if not form.is_submitted():
             form.lines.append_entry()  # one blank line to start from

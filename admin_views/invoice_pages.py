@@ -44,7 +44,7 @@ from models.invoicing import (
     work_amount,
 )
 
-from .base import changes_data, requested_id
+from .base import changes_data, is_row_id, live_customer, requested_id
 
 OPEN_WORKS_SHOWN = 50  # the filter narrows a long list; the page says how many are hidden
 # What issuing an invoice of each kind does to its works (models.invoicing.issue_invoice).
@@ -220,9 +220,7 @@ class InvoicePagesMixin:
     @expose("/consolidated/<int:customer_id>/", methods=("GET", "POST"))
     @changes_data
     def consolidated_page(self, customer_id: int):
-        customer = db.session.get(Customer, customer_id)
-        if customer is None or customer.merged_into_id:
-            abort(404)
+        customer = live_customer(customer_id)
         form = ConsolidatedInvoiceForm()
         if request.method == "GET":
             form.invoice_date.data = date.today()
@@ -261,7 +259,7 @@ class InvoicePagesMixin:
 
     def save_consolidated(self, customer: Customer, form) -> tuple[Invoice | None, dict]:
         ids = request.form.getlist("works")
-        if not all(value.isdigit() and len(value) < 10 for value in ids):  # forged ids
+        if not all(is_row_id(value) for value in ids):  # forged ids
             return None, {"works": "Tick works from the list."}
         chosen = db.session.scalars(select(Work).where(Work.id.in_([int(i) for i in ids]))).all()
         if len(chosen) != len(set(ids)):

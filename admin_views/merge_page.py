@@ -17,7 +17,7 @@ from models import Customer, DomainError
 from models.base import utcnow
 from models.merge import UNDO_DAYS, merge_customers, merge_preview, unmerge
 
-from .base import changes_data
+from .base import changes_data, live_customer
 
 
 def customer_by_account(text: str) -> Customer | None:
@@ -54,16 +54,10 @@ class CustomerMergeMixin:
         customer = super().get_one(id)
         return None if customer is None or customer.merged_into_id else customer
 
-    def live_customer(self, customer_id: int) -> Customer:
-        customer = db.session.get(Customer, customer_id)
-        if customer is None or customer.merged_into_id:
-            abort(404)
-        return customer
-
     @expose("/<int:customer_id>/merge/", methods=("GET", "POST"))
     @changes_data
     def merge_choose(self, customer_id: int):
-        customer = self.live_customer(customer_id)
+        customer = live_customer(customer_id)
         form = MergeChooseForm()
         if form.validate_on_submit():
             other = customer_by_account(form.other.data)
@@ -89,7 +83,7 @@ class CustomerMergeMixin:
     @expose("/<int:keep_id>/merge/<int:absorb_id>/", methods=("GET", "POST"))
     @changes_data
     def merge_preview_page(self, keep_id: int, absorb_id: int):
-        keep, absorb = self.live_customer(keep_id), self.live_customer(absorb_id)
+        keep, absorb = live_customer(keep_id), live_customer(absorb_id)
         form = MergeConfirmForm()
         try:
             if form.validate_on_submit() and typed_correctly(form.confirm):

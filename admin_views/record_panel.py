@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from extensions import db
-from models import Contract, ContractStatus, CustomerServicePlan, ReminderStatus, ServiceReminder
+from models import Contract, ContractStatus, CustomerServicePlan, ServiceReminder
+from models.reminders import OPEN_STATUSES
 from models.service import service_plan_work_address
 from models.service_ops import renewal_state, sla_targets
 
@@ -59,7 +60,7 @@ class ServiceRemindersBlock(PanelBlock):
             select(ServiceReminder)
             .where(
                 ServiceReminder.customer_id == customer.id,
-                ServiceReminder.status.in_((ReminderStatus.due, ReminderStatus.postponed)),
+                ServiceReminder.status.in_(OPEN_STATUSES),
             )
             .order_by(ServiceReminder.due_on)
             .limit(SHOWN)

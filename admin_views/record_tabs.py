@@ -28,6 +28,7 @@ from models.enums import ONGOING_WORK
 from models.lookups import AssetGroup, FuelType, Location
 from models.related import related_customers, related_ids
 
+from .base import is_row_id
 from .record import ListTab, Pager, Tab, counted, page_balance, register_tab
 
 BRANCH_ADDRESSES_SHOWN = 10
@@ -259,11 +260,8 @@ class AssetsTab(Tab):
         return counted(self.query(customer))
 
     def rows(self, customer, pager):
-        chosen = {
-            name: request.args.get(f"assets_{name}", type=int)
-            for name in ASSET_FILTERS
-            if request.args.get(f"assets_{name}", type=int)
-        }
+        typed = {name: request.args.get(f"assets_{name}") for name in ASSET_FILTERS}
+        chosen = {name: int(value) for name, value in typed.items() if is_row_id(value)}
         query = self.query(customer, chosen)
         pager = Pager.from_request(self.key, db.session.scalar(counted(query)))
         assets = db.session.scalars(

@@ -36,7 +36,7 @@ from models import (
 from models.reminders import due_reminders, period_end, process_reminders
 from models.service_ops import assign_service_plan, save_contract, set_sla, sla_targets
 
-from .base import AccessMixin, CustomerPagesView, changes_data, live_customer, safe_next
+from .base import AccessMixin, CustomerPagesView, changes_data, is_row_id, live_customer, safe_next
 
 PER_PAGE = 25
 ADDRESSES_SHOWN = 50  # a plan's form lists this many of the customer's properties at most
@@ -96,7 +96,8 @@ class RemindersDueView(AccessMixin, BaseView):
         )
 
     def filters(self) -> dict:
-        customer_id = request.values.get("customer_id", type=int)
+        typed = request.values.get("customer_id")
+        customer_id = int(typed) if is_row_id(typed) else None
         period = request.values.get("period") or ("all" if customer_id else "month")
         if period not in PERIODS:
             period = "month"
@@ -187,7 +188,7 @@ class RemindersDueView(AccessMixin, BaseView):
     @changes_data
     def batch(self):
         form = ReminderDecisionForm()
-        ticked = [int(i) for i in request.form.getlist("reminder") if i.isdigit()]
+        ticked = [int(i) for i in request.form.getlist("reminder") if is_row_id(i)]
         if self.submit(form, ticked):
             args = {k: v for k, v in self.filters().items() if v}
             return redirect(url_for(".index", **args))
