@@ -21,6 +21,8 @@ from extensions import db
 from models import ConcurrentEditError, Customer, DomainError, ValidationFailed, enums
 from models.customer_rules import check_version
 
+from .list_count import capped_count_query
+
 # Every primary key is an INTEGER: a larger id is nobody's (and PostgreSQL errors on it).
 MAX_ROW_ID = 2**31 - 1
 
@@ -199,6 +201,9 @@ class SecureModelView(AccessMixin, ModelView):
             check_version(model, _as_int(form.version.data), self.noun)
         with db.session.no_autoflush:  # judge the unsaved state, not half of it in the DB
             self.check(model, is_created)
+
+    def get_count_query(self):
+        return capped_count_query(db.session, self.model)
 
     def get_one(self, id):
         # ?id=abc or ?id=99999999999 finds nothing ("Record does not exist"), never a 500.

@@ -18,6 +18,7 @@ from models.customers import CREDITOR_DAYS
 from .address_import import AddressImportMixin
 from .address_page import WorkAddressRecordMixin
 from .base import SecureModelView
+from .customer_search import CustomerSearchMixin
 from .export_page import ExportMixin
 from .lookups import by_name, customer_loader, user_lookup
 from .merge_page import CustomerMergeMixin
@@ -78,6 +79,7 @@ class WorkAddressInline(InlineFormAdmin):
 
 
 class CustomerView(
+    CustomerSearchMixin,
     ExportMixin,
     CustomerMergeMixin,
     PortalManageMixin,
@@ -120,7 +122,6 @@ class CustomerView(
         ("customer_type", "customer_type.name"),
     )
     column_default_sort = ("id", True)
-    column_searchable_list = ("surname", "first_name", "company_name", "postcode", "email")
     column_filters = (
         "status",
         "customer_type",

@@ -6,6 +6,8 @@ from sqlalchemy import or_
 from extensions import db
 from models import Customer, User, WorkAddress
 
+from .customer_search import SEARCH_PLACEHOLDER, customer_matches
+
 
 def by_name(page_size: int = 10) -> dict:
     """For lookup lists: a click shows the first entries, typing narrows them."""
@@ -38,16 +40,27 @@ class PrefixLoader(QueryAjaxModelLoader):
         return query.order_by(*self.order_by).offset(offset).limit(limit).all()
 
 
-def customer_loader(name: str) -> PrefixLoader:
-    return PrefixLoader(
+class CustomerLoader(QueryAjaxModelLoader):
+    """Finds customers as the customer list's search box does (indexed keys, phone numbers,
+    PID); customers merged away are not offered."""
+
+    def get_list(self, term: str, offset: int = 0, limit: int = 10):
+        query = self.get_query().filter(
+            customer_matches(term or ""), Customer.merged_into_id.is_(None)
+        )
+        return query.order_by(*self.order_by).offset(offset).limit(limit).all()
+
+
+def customer_loader(name: str) -> CustomerLoader:
+    return CustomerLoader(
         name,
         db,
         Customer,
-        fields=("surname", "company_name", "postcode", "email"),
-        order_by=(Customer.surname, Customer.id),
+        fields=("surname",),  # required by Flask-Admin; get_list decides what matches
+        order_by=(Customer.surname_key, Customer.id),
         page_size=10,
         minimum_input_length=1,
-        placeholder="Surname, company, postcode or email…",
+        placeholder=SEARCH_PLACEHOLDER,
     )
 
 

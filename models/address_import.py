@@ -34,6 +34,7 @@ from .import_lookups import (
     landlord_key,
 )
 from .related import address_line_key, postcode_key
+from .search import reversed_digits
 
 __all__ = [
     "FIELDS",
@@ -324,7 +325,8 @@ def _phone(number: str) -> tuple[dict | None, str | None]:
         return None, f"Phone is longer than {MAX_PHONE_LENGTH} characters."
     digits = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164).lstrip("+")
     kind = PhoneKind.mobile if _is_mobile(parsed) else PhoneKind.home
-    return {"kind": kind, "number": number, "digits": digits}, None
+    row = {"kind": kind, "number": number, "digits": digits}
+    return {**row, "digits_reversed": reversed_digits(digits)}, None
 
 
 def _is_mobile(parsed: phonenumbers.PhoneNumber) -> bool:

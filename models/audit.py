@@ -32,8 +32,14 @@ QUIET_COLUMNS = {
     "token_hash",
     # derived from other columns, for matching: their change is the other column's change
     "digits",
+    "digits_reversed",
     "name_key",
     "address_key",
+    "surname_key",
+    "company_key",
+    "full_name_key",
+    "postcode_key",
+    "email_key",
 }
 
 

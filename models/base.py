@@ -7,7 +7,7 @@ import sqlite3
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, DateTime, MetaData, Numeric, String, event
+from sqlalchemy import DDL, Boolean, DateTime, MetaData, Numeric, String, event
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -24,6 +24,25 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+# Trigram indexes (contains-matches on PostgreSQL) need pg_trgm; a migration adds it too.
+event.listen(
+    Base.metadata,
+    "before_create",
+    DDL("CREATE EXTENSION IF NOT EXISTS pg_trgm").execute_if(dialect="postgresql"),
+)
+
+
+def for_database(dialect: str):
+    """Alembic's include_object for autogenerate: leaves out what the models declare for
+    another database only (`Index(...).ddl_if(dialect="postgresql")`)."""
+
+    def include(schema_object, _name, _type, _reflected, _compare_to) -> bool:
+        only_on = getattr(schema_object, "_ddl_if", None)  # SQLAlchemy keeps it here
+        return only_on is None or only_on.dialect in (None, dialect)
+
+    return include
 
 
 def utcnow() -> datetime:

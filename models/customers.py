@@ -36,6 +36,13 @@ from .base import (
 from .enums import PhoneKind, Status, Title, VacantProperty
 from .lookups import AdvertisingSource, BuildingType, CustomerType, PriceBook, Sla
 from .related import KEY_LENGTH, address_key, name_key
+from .search import (
+    CUSTOMER_KEY_SOURCES,
+    EMAIL_KEY_LENGTH,
+    NAME_KEY_LENGTH,
+    customer_keys,
+    reversed_digits,
+)
 
 if TYPE_CHECKING:
     from .assets import Asset
@@ -47,6 +54,12 @@ if TYPE_CHECKING:
     from .works import Work
 
 CREDITOR_DAYS = (0, 7, 14, 21, 28, 30, 45, 60, 90)
+
+
+# The fields the stored keys are computed from.
+KEY_SOURCES = tuple(
+    dict.fromkeys(("first_name", "surname", "address_line_1", *CUSTOMER_KEY_SOURCES))
+)
 
 
 def person_name(title: str | None, first_name: str | None, surname: str | None) -> str:
@@ -103,6 +116,12 @@ class Customer(TimestampMixin, AddressMixin, CommunicationPreferencesMixin, Base
     # Normalised copies of name and address for the Related tab; kept by `_refresh_keys`.
     name_key: Mapped[str | None] = mapped_column(String(KEY_LENGTH), index=True)
     address_key: Mapped[str | None] = mapped_column(String(KEY_LENGTH), index=True)
+    # Search keys (models/search.py): prefix matches on these are index ranges.
+    surname_key: Mapped[str | None] = mapped_column(String(NAME_KEY_LENGTH), index=True)
+    company_key: Mapped[str | None] = mapped_column(String(NAME_KEY_LENGTH), index=True)
+    full_name_key: Mapped[str | None] = mapped_column(String(NAME_KEY_LENGTH), index=True)
+    postcode_key: Mapped[str | None] = mapped_column(String(NAME_KEY_LENGTH), index=True)
+    email_key: Mapped[str | None] = mapped_column(String(EMAIL_KEY_LENGTH), index=True)
     # A merged customer stays as a tombstone pointing at the customer it was merged into
     # (models/merge.py). RESTRICT: deleting a customer others were merged into must be a
     # decision, not a cascade that erases the tombstones or a SET NULL that revives them.
@@ -177,15 +196,15 @@ class Customer(TimestampMixin, AddressMixin, CommunicationPreferencesMixin, Base
         back_populates="customer", cascade="all, delete-orphan"
     )
 
-    @validates("first_name", "surname", "address_line_1", "postcode")
+    @validates(*KEY_SOURCES)
     def _refresh_keys(self, field: str, value: str | None) -> str | None:
-        """Keep the match keys in step with every way a field is set: constructor, form, code."""
-        source = {
-            name: value if name == field else getattr(self, name)
-            for name in ("first_name", "surname", "address_line_1", "postcode")
-        }
+        """Keep the match and search keys in step with every way a field is set: constructor,
+        form, code."""
+        source = {name: value if name == field else getattr(self, name) for name in KEY_SOURCES}
         self.name_key = name_key(source["first_name"], source["surname"])
         self.address_key = address_key(source["address_line_1"], source["postcode"])
+        for column, key in customer_keys(*(source[n] for n in CUSTOMER_KEY_SOURCES)).items():
+            setattr(self, column, key)
         return value
 
     @hybrid_property
@@ -230,6 +249,13 @@ class PhoneNumber(Base):
             " + CASE WHEN work_address_id IS NULL THEN 0 ELSE 1 END) = 1",
             name="one_owner",
         ),
+        # PostgreSQL only: digits anywhere in a number ("…4960…"), via pg_trgm.
+        Index(
+            "ix_phone_number_digits_trgm",
+            "digits",
+            postgresql_using="gin",
+            postgresql_ops={"digits": "gin_trgm_ops"},
+        ).ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -248,6 +274,8 @@ class PhoneNumber(Base):
     kind: Mapped[PhoneKind] = mapped_column(enum_type(PhoneKind), default=PhoneKind.mobile)
     number: Mapped[str] = mapped_column(String(40))
     digits: Mapped[str] = mapped_column(String(20), index=True)
+    # The digits back to front: "ends with 900123" becomes a prefix range on an index.
+    digits_reversed: Mapped[str] = mapped_column(String(20), index=True)
 
     customer: Mapped[Customer | None] = relationship(back_populates="phones")
     contact: Mapped[Contact | None] = relationship(back_populates="phones")
@@ -258,6 +286,7 @@ class PhoneNumber(Base):
     def _normalise(self, _key: str, number: str) -> str:
         number = (number or "").strip()
         self.digits = phones.normalise(number)
+        self.digits_reversed = reversed_digits(self.digits)
         return number
 
     def __str__(self) -> str:

@@ -29,3 +29,8 @@ def normalise(number: str, region: str | None = None) -> str:
     if parsed is None:
         return "".join(ch for ch in number if ch.isdigit())
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164).lstrip("+")
+
+
+def country_code(region: str | None = None) -> str:
+    """The dialling code of the region numbers are typed in by default: "44" for GB."""
+    return str(phonenumbers.country_code_for_region(region or DEFAULT_REGION))

@@ -12,6 +12,8 @@ from sqlalchemy import create_engine, inspect, select
 from app import create_app
 from extensions import db
 from models import Base, Customer, PhoneNumber
+from models.base import for_database
+from models.search import CUSTOMER_KEYS
 from seed.lookups import ensure_lookups
 from tests.conftest import _postgres_database
 from tests.factories import make_customer
@@ -46,7 +48,10 @@ def test_migrations_match_the_models(empty_database_url):
         upgrade()
     engine = create_engine(empty_database_url)
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        include_object = for_database(connection.dialect.name)
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_object": include_object}
+        )
         drift = compare_metadata(context, Base.metadata)
     engine.dispose()
     assert drift == [], "models and migrations differ: run `flask --app app db migrate -m …`"
@@ -72,11 +77,18 @@ def test_migrating_down_and_up_keeps_the_data(empty_database_url):
         db.session.remove()
         downgrade(revision="-1")
         upgrade()
-        phones = db.session.scalars(
-            select(PhoneNumber.number).where(PhoneNumber.customer_id == customer_id)
+        phones = db.session.execute(
+            select(PhoneNumber.number, PhoneNumber.digits_reversed).where(
+                PhoneNumber.customer_id == customer_id
+            )
         ).all()
         keys = db.session.execute(select(Customer.name_key, Customer.address_key)).one()
+        search_keys = db.session.execute(
+            select(*(getattr(Customer, key) for key in CUSTOMER_KEYS))
+        ).one()
         db.session.remove()
         db.engine.dispose()
-    assert phones == ["07700 900123"]
+    assert phones == [("07700 900123", "321009007744")]
     assert keys == ("ada|lovelace", "12 analytical row|M11AA")
+    # the last migration computed the search keys of the customer already there
+    assert search_keys == ("lovelace", None, "adalovelace", "m11aa", "ada@example.com")
