@@ -155,8 +155,9 @@ class SecureModelView(AccessMixin, ModelView):
             self.form_extra_fields = {**(self.form_extra_fields or {}), "version": VersionField()}
             if self.form_columns:
                 self.form_columns = (*self.form_columns, "version")
-            if self.form_rules:
-                self.form_rules = (*self.form_rules, HiddenRule("version"))
+            for rules_name in ("form_rules", "form_create_rules", "form_edit_rules"):
+                if getattr(self, rules_name):
+                    setattr(self, rules_name, (*getattr(self, rules_name), HiddenRule("version")))
         super().__init__(model, session, **kwargs)
 
     # Role-aware buttons: read_only users do not see what they cannot use.

@@ -171,8 +171,21 @@ class CustomerView(
             "Other details",
         ),
         rules.FieldSet((rules.Row(*COMMUNICATION_FIELDS),), "Communication preferences"),
+    )
+    form_create_rules = (
+        *form_rules,
         rules.FieldSet(("contacts",), "Contacts"),
         rules.FieldSet(("work_addresses",), "Work addresses"),
+    )
+    form_rules = form_create_rules
+    # A customer's contacts and work addresses can run to hundreds: on the edit form they would
+    # be hundreds of inline forms. They are edited on the record's tabs, a page at a time.
+    form_edit_rules = (
+        *form_create_rules[:-2],
+        rules.HTML(
+            '<p class="text-muted">Contacts and work addresses are edited on the customer’s '
+            "record, on the Contacts and Work addresses tabs.</p>"
+        ),
     )
     form_args = {
         "address_line_1": REQUIRED_LINE_1,
@@ -199,6 +212,10 @@ class CustomerView(
         ContactInline(Contact),
         WorkAddressInline(WorkAddress),
     )
+
+    def get_edit_form(self):
+        form = super().get_edit_form()
+        return type(form.__name__, (form,), {"contacts": None, "work_addresses": None})
 
     def check(self, model, is_created):
         apply_customer_defaults(model)

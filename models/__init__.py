@@ -4,7 +4,7 @@
 from . import invoicing, numbering  # noqa: F401
 from .assets import Asset
 from .audit import AuditEntry, act_as, record
-from .base import Base
+from .base import Base, sparse_foreign_key_indexes
 from .cards import StoredCard
 from .communications import Attachment, Communication
 from .customers import Branch, Contact, Customer, PhoneNumber, WorkAddress
@@ -60,6 +60,8 @@ from .portal import PortalAccess
 from .service import Contract, CustomerServicePlan, ServiceReminder
 from .users import User
 from .works import InventoryItem, Work
+
+sparse_foreign_key_indexes(Base.metadata)  # every model is defined by now
 
 __all__ = [
     "AccessMethod",

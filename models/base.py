@@ -7,7 +7,7 @@ import sqlite3
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from sqlalchemy import DDL, Boolean, DateTime, MetaData, Numeric, String, event
+from sqlalchemy import DDL, Boolean, DateTime, MetaData, Numeric, String, event, text
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -32,6 +32,27 @@ event.listen(
     "before_create",
     DDL("CREATE EXTENSION IF NOT EXISTS pg_trgm").execute_if(dialect="postgresql"),
 )
+
+
+def sparse_foreign_key_indexes(metadata: MetaData) -> None:
+    """Every index on a nullable foreign key leaves out the NULLs (`WHERE col IS NOT NULL`).
+
+    Most such keys are empty (a phone belongs to a customer, so its branch_id is NULL). After
+    ANALYZE, SQLite counts the NULLs as one value shared by every row, judges the index useless
+    and scans the table for `branch_id = 7`; a partial index holds only real keys, so its
+    statistics are right. `col = x` and `col IN (…)` imply NOT NULL, so both databases use it.
+    """
+    for table in metadata.tables.values():
+        for index in table.indexes:
+            columns = list(index.columns)
+            if (
+                len(columns) == 1
+                and columns[0].nullable
+                and columns[0].foreign_keys
+                and not index.unique
+            ):
+                present = text(f"{columns[0].name} IS NOT NULL")
+                index.dialect_kwargs.update(sqlite_where=present, postgresql_where=present)
 
 
 def for_database(dialect: str):

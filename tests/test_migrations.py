@@ -7,7 +7,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, inspect, select
+from sqlalchemy import create_engine, inspect, select, text
 
 from app import create_app
 from extensions import db
@@ -92,3 +92,18 @@ def test_migrating_down_and_up_keeps_the_data(empty_database_url):
     assert keys == ("ada|lovelace", "12 analytical row|M11AA")
     # the last migration computed the search keys of the customer already there
     assert search_keys == ("lovelace", None, "adalovelace", "m11aa", "ada@example.com")
+
+
+def test_indexes_on_nullable_foreign_keys_leave_out_the_nulls(empty_database_url):
+    with migrated_app(empty_database_url).app_context():
+        upgrade()
+        postgres = db.engine.dialect.name == "postgresql"
+        definition = db.session.scalar(
+            text("SELECT indexdef FROM pg_indexes WHERE indexname = :name")
+            if postgres
+            else text("SELECT sql FROM sqlite_master WHERE name = :name"),
+            {"name": "ix_phone_number_branch_id"},
+        )
+        db.session.remove()
+        db.engine.dispose()
+    assert "WHERE" in definition and "branch_id IS NOT NULL" in definition, definition
