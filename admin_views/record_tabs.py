@@ -328,7 +328,8 @@ class MoneyTab(Tab):
     title = "Money"
     template = "admin/record/tabs/money.html"
 
-    recent = 100  # credit notes and payments shown below the paged invoices
+    # Credit notes and payments shown below the paged invoices; the statement lists them all.
+    recent = 10
 
     def count_query(self, customer):
         return counted(select(Invoice.id).where(Invoice.customer_id == customer.id))
@@ -360,6 +361,7 @@ class MoneyTab(Tab):
             "invoices": invoices,
             "credit_notes": credit_notes,
             "payments": payments,
+            "recent": self.recent,
             "balance": page_balance(customer),
             "outstanding": invoice_outstanding(db.session, issued),
         }

@@ -20,11 +20,13 @@ from models import (
     Invoice,
     InvoiceLine,
     InvoiceStatus,
+    PaymentMethod,
     User,
     Work,
     WorkAddress,
     next_number,
 )
+from models.payments import record_payment
 from tests.factories import make_customer, make_work, make_work_address
 from tests.sql import counting_statements
 
@@ -302,3 +304,25 @@ def test_the_page_costs_the_same_sql_for_a_small_and_a_big_customer(app, client_
 
 def test_an_unknown_customer_is_not_found(client_as):
     assert client_as("office").get("/admin/customer/details/?id=999").status_code == 404
+
+
+def test_the_money_tab_shows_the_latest_payments_and_points_at_the_statement(client_as):
+    customer = make_customer()
+    cash = db.session.scalars(select(PaymentMethod)).first()
+    for day in range(12):
+        record_payment(
+            db.session,
+            customer,
+            paid_on=date(2026, 1, 1) + timedelta(days=day),
+            method=cash,
+            amount=Decimal("10.00"),
+            reference=f"REF-{day:02d}",
+        )
+    db.session.commit()
+    html = (
+        client_as("office").get(f"/admin/customer/details/?id={customer.id}").get_data(as_text=True)
+    )
+    shown = sorted(set(re.findall(r"REF-\d\d", html)))
+    assert shown == [f"REF-{day:02d}" for day in range(2, 12)]  # the latest ten
+    assert "The latest 10 payments" in html
+    assert f'href="/admin/statement/{customer.id}/">statement</a> lists them all' in html
