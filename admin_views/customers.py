@@ -113,6 +113,7 @@ class CustomerView(
     }
     column_formatters = {"id": account_number}
     column_sortable_list = (
+        *CustomerSearchMixin.column_sortable_list,
         "id",
         "display_name",
         "postcode",

@@ -1,7 +1,7 @@
 """AJAX lookups for relationship fields: no form ever renders a whole table as a dropdown."""
 
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
-from sqlalchemy import or_
+from sqlalchemy import func, or_
 
 from extensions import db
 from models import Customer, User, WorkAddress
@@ -57,7 +57,9 @@ def customer_loader(name: str) -> CustomerLoader:
         db,
         Customer,
         fields=("surname",),  # required by Flask-Admin; get_list decides what matches
-        order_by=(Customer.surname_key, Customer.id),
+        # Sorted once found (coalesce): ordering by the indexed key itself lets the database walk
+        # that index from "a" looking for matches of "smi".
+        order_by=(func.coalesce(Customer.surname_key, Customer.company_key), Customer.id + 0),
         page_size=10,
         minimum_input_length=1,
         placeholder=SEARCH_PLACEHOLDER,

@@ -162,3 +162,13 @@ def test_the_search_is_answered_from_indexes_on_both_databases(app, term, index)
     assert index in plan, plan
     assert "Seq Scan" not in plan, plan  # PostgreSQL reads no table whole
     assert not re.search(r"SCAN (customer|phone_number)\b(?! USING)", plan), plan  # nor SQLite
+
+
+def test_search_results_come_newest_first_and_can_be_sorted(client_as, app):
+    older = make_customer(surname="Smith", first_name="Older").account_number
+    newer = make_customer(surname="Smithson", first_name="Newer").account_number
+    client = client_as("office")
+    html = client.get(LIST, query_string={"search": "smith"}).get_data(as_text=True)
+    assert html.index(newer) < html.index(older)
+    html = client.get(LIST, query_string={"search": "smith", "sort": 1}).get_data(as_text=True)
+    assert html.index(older) < html.index(newer)  # by name: Smith before Smithson
