@@ -1,13 +1,17 @@
 """The customer list's search box, on indexed keys (models/search.py) instead of Flask-Admin's
 `CAST(column AS TEXT) ILIKE '%term%'` over five columns, which reads every customer."""
 
+from sqlalchemy import func
+
 from extensions import db
 from models import Customer, PhoneNumber
 from models.search import customer_search
 
-# Search results come newest first, sorted once found: ordering by the bare primary key would
-# let the database walk the whole table in key order looking for the few rows that match.
-MATCH_ORDER = "newest_match"
+# Search results are sorted once found. Ordered by an indexed column (the primary key, the
+# name order) the database may walk that whole index looking for the few rows that match:
+# while searching, the list sorts by the same values through an expression no index serves.
+NAME_ORDER = func.coalesce(Customer.company_key, Customer.surname_key)  # models.customers
+FOUND_ORDER = {None: "found_id", "id": "found_id", "display_name": "found_name"}
 SEARCH_PLACEHOLDER = "Surname, company, name, postcode, email, phone or PID (C000123)"
 
 
@@ -20,12 +24,13 @@ def customer_matches(term: str):
 class CustomerSearchMixin:
     # Declares that the list has a search box; _apply_search decides what it matches.
     column_searchable_list = ("surname",)
-    # Not a column of the list, so no header links to it; get_list picks it for searches.
-    column_sortable_list = ((MATCH_ORDER, Customer.id + 0),)
+    # Not columns of the list, so no header links to them; get_list picks them for searches.
+    column_sortable_list = (("found_id", Customer.id + 0), ("found_name", func.lower(NAME_ORDER)))
 
     def get_list(self, page, sort_column, sort_desc, search, filters, *args, **kwargs):
-        if search and sort_column is None:
-            sort_column, sort_desc = MATCH_ORDER, True
+        if search and sort_column in FOUND_ORDER:
+            sort_desc = sort_desc if sort_column else True  # newest first by default
+            sort_column = FOUND_ORDER[sort_column]
         return super().get_list(page, sort_column, sort_desc, search, filters, *args, **kwargs)
 
     def search_placeholder(self) -> str:

@@ -18,7 +18,7 @@ from models.customers import CREDITOR_DAYS
 from .address_import import AddressImportMixin
 from .address_page import WorkAddressRecordMixin
 from .base import SecureModelView
-from .customer_search import CustomerSearchMixin
+from .customer_search import NAME_ORDER, CustomerSearchMixin
 from .export_page import ExportMixin
 from .lookups import by_name, customer_loader, user_lookup
 from .merge_page import CustomerMergeMixin
@@ -115,7 +115,7 @@ class CustomerView(
     column_sortable_list = (
         *CustomerSearchMixin.column_sortable_list,
         "id",
-        "display_name",
+        ("display_name", NAME_ORDER),
         "postcode",
         "town",
         "status",

@@ -43,6 +43,8 @@ def test_upgrade_from_empty_builds_every_table(empty_database_url):
     assert "alembic_version" in tables
 
 
+# SQLite's reflection cannot read an index on an expression (the list's name order).
+@pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
 def test_migrations_match_the_models(empty_database_url):
     with migrated_app(empty_database_url).app_context():
         upgrade()

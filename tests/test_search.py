@@ -5,7 +5,7 @@ import re
 import pytest
 from sqlalchemy import select, text
 
-from admin_views.customer_search import customer_matches
+from admin_views.customer_search import NAME_ORDER, customer_matches
 from extensions import db
 from models import Contact, Customer, PhoneNumber
 from models.search import CUSTOMER_KEYS, customer_keys, fold_key, starts_with
@@ -172,3 +172,13 @@ def test_search_results_come_newest_first_and_can_be_sorted(client_as, app):
     assert html.index(newer) < html.index(older)
     html = client.get(LIST, query_string={"search": "smith", "sort": 1}).get_data(as_text=True)
     assert html.index(older) < html.index(newer)  # by name: Smith before Smithson
+
+
+def test_the_name_order_and_the_search_by_name_are_served_by_indexes(app):
+    with app.test_request_context():
+        plan = plan_of(select(Customer.id).order_by(NAME_ORDER.desc()).limit(25))
+        searched = plan_of(
+            select(Customer.id).where(customer_matches("smi")).order_by(Customer.id + 0).limit(25)
+        )
+    assert "ix_customer_name_order" in plan, plan
+    assert "ix_customer_surname_key" in searched, searched
