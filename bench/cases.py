@@ -1,0 +1,176 @@
+"""What the benchmark measures: the pages (ours and their stock Flask-Admin counterparts) and
+the issue's targets, with search terms and page numbers taken from the database itself."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from flask import Flask
+from sqlalchemy import select
+
+from extensions import db
+from models import Customer, PhoneNumber
+
+from .generate import LARGEST_CUSTOMER_ID, MERGE_PAIR
+
+
+@dataclass(frozen=True)
+class Target:
+    """The issue's goal for a case: server time median / p95, page size, or a rate."""
+
+    median_ms: float | None = None
+    p95_ms: float | None = None
+    max_kb: float | None = None
+    min_rows_per_s: float | None = None
+
+    def describe(self) -> str:
+        parts = []
+        if self.median_ms is not None:
+            times = [self.median_ms, self.p95_ms] if self.p95_ms is not None else [self.median_ms]
+            parts.append("≤ " + " / ".join(f"{t:,.0f}" for t in times) + " ms")
+        if self.max_kb is not None:
+            parts.append(f"< {self.max_kb:,.0f} KB")
+        if self.min_rows_per_s is not None:
+            parts.append(f"≥ {self.min_rows_per_s:,.0f} rows/s")
+        return ", ".join(parts)
+
+    def met(self, median_ms: float, p95_ms: float, kb: float, rows_per_s: float = 0) -> bool:
+        return (
+            (self.median_ms is None or median_ms <= self.median_ms)
+            and (self.p95_ms is None or p95_ms <= self.p95_ms)
+            and (self.max_kb is None or kb < self.max_kb)
+            and (self.min_rows_per_s is None or rows_per_s >= self.min_rows_per_s)
+        )
+
+
+LIST = Target(25, 40)
+SEARCH = Target(30, 50)
+RECORD = Target(40, 60)
+EDIT_FORM = Target(40, 60, max_kb=200)
+WORK_FORM = Target(25, 40)
+RELATED = Target(10)
+MERGE = Target(1000)
+IMPORT = Target(min_rows_per_s=10_000)
+
+
+@dataclass(frozen=True)
+class PageCase:
+    name: str
+    ours: str  # the panel's URL
+    stock: str | None = None  # the stock Flask-Admin URL showing the same, if it has one
+    target: Target | None = None
+    stock_note: str = ""  # why there is no stock figure
+
+
+@dataclass(frozen=True)
+class Terms:
+    """Search terms from one real customer (not the largest one, whose data is unusual)."""
+
+    customer_id: int
+    surname_prefix: str
+    postcode: str
+    email_prefix: str
+    phone_fragment: str
+
+
+def pick_terms(app: Flask) -> Terms:
+    """The first customer past the middle of the table with a surname, postcode, email and
+    phone: repeatable, and an ordinary row."""
+    with app.app_context():
+        highest = db.session.scalar(select(Customer.id).order_by(Customer.id.desc()).limit(1))
+        row = db.session.execute(
+            select(Customer.id, Customer.surname, Customer.postcode, Customer.email)
+            .join(PhoneNumber, PhoneNumber.customer_id == Customer.id)
+            .where(
+                Customer.id >= (highest or 0) // 2,
+                Customer.id.not_in((LARGEST_CUSTOMER_ID, *MERGE_PAIR)),
+                Customer.merged_into_id.is_(None),
+                Customer.surname.is_not(None),
+                Customer.postcode.is_not(None),
+                Customer.email.is_not(None),
+            )
+            .order_by(Customer.id)
+            .limit(1)
+        ).one_or_none()
+        if row is None:
+            raise SystemExit("No customer with a surname, postcode, email and phone to search.")
+        digits = db.session.scalar(
+            select(PhoneNumber.digits)
+            .where(PhoneNumber.customer_id == row.id)
+            .order_by(PhoneNumber.id)
+            .limit(1)
+        )
+    return Terms(
+        customer_id=row.id,
+        surname_prefix=row.surname.strip()[:4],
+        postcode=row.postcode.strip(),
+        email_prefix=row.email.split("@")[0],
+        phone_fragment=digits[-6:],
+    )
+
+
+def last_page(app: Flask, endpoint: str) -> int:
+    """The zero-based number of a list view's last page (Flask-Admin's ?page=), by its own
+    count query, so each view's own scoping and page size apply."""
+    view = next(
+        v for admin in app.extensions["admin"] for v in admin._views if v.endpoint == endpoint
+    )
+    with app.test_request_context():
+        count = view.get_count_query().scalar()
+    return max(0, math.ceil(count / view.page_size) - 1)
+
+
+def page_cases(app: Flask, terms: Terms, stock: bool = True) -> list[PageCase]:
+    ours_last = last_page(app, "customer")
+    stock_last = last_page(app, "stock_customer") if stock else 0
+    searches = [
+        ("surname prefix", terms.surname_prefix),
+        ("postcode", terms.postcode),
+        ("email prefix", terms.email_prefix),
+        ("phone, last 6 digits", terms.phone_fragment),
+    ]
+    largest = LARGEST_CUSTOMER_ID
+    no_ajax = "stock forms have no AJAX lookup (every customer is in the dropdown)"
+    return [
+        PageCase("Customer list, first page", "/admin/customer/", "/stock/customer/", LIST),
+        PageCase(
+            "Customer list, last page",
+            f"/admin/customer/?page={ours_last}",
+            f"/stock/customer/?page={stock_last}",
+            LIST,
+        ),
+        *(
+            PageCase(
+                f"Search: {what} “{term}”",
+                f"/admin/customer/?search={quote(term)}",
+                f"/stock/customer/?search={quote(term)}",
+                SEARCH,
+            )
+            for what, term in searches
+        ),
+        PageCase(
+            f"Record page, largest customer (id {largest})",
+            f"/admin/customer/details/?id={largest}",
+            f"/stock/customer/details/?id={largest}",
+            RECORD,
+        ),
+        PageCase(
+            f"Customer edit form (id {largest})",
+            f"/admin/customer/edit/?id={largest}",
+            f"/stock/customer/edit/?id={largest}",
+            EDIT_FORM,
+        ),
+        PageCase("Work create form", "/admin/work/new/", "/stock/work/new/", WORK_FORM),
+        PageCase(
+            f"Customer AJAX lookup “{terms.surname_prefix}”",
+            f"/admin/work/ajax/lookup/?name=customer&query={quote(terms.surname_prefix)}",
+            stock_note=no_ajax,
+        ),
+        PageCase(
+            f"Statement PDF, largest customer (id {largest})",
+            f"/admin/documents/statement/{largest}.pdf",
+            stock_note="not in stock Flask-Admin",
+        ),
+    ]
