@@ -13,18 +13,17 @@ from flask_admin.contrib.sqla.form import InlineModelConverter
 from flask_admin.contrib.sqla.typefmt import DEFAULT_FORMATTERS
 from flask_admin.form import BaseForm, rules
 from flask_login import current_user
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import HiddenField
 
 from extensions import db
 from models import ConcurrentEditError, Customer, DomainError, ValidationFailed, enums
+from models.base import MAX_ROW_ID
 from models.customer_rules import check_version
 
 from .list_count import capped_count_query
-
-# Every primary key is an INTEGER: a larger id is nobody's (and PostgreSQL errors on it).
-MAX_ROW_ID = 2**31 - 1
 
 # Flask-Admin view methods that change data; read_only users are refused them outright.
 WRITE_VIEWS = {"create_view", "edit_view", "delete_view", "action_view", "ajax_update"}
@@ -277,6 +276,37 @@ class ReadOnlyModelView(SecureModelView):
 
 class SecureIndexView(AccessMixin, AdminIndexView):
     pass
+
+
+def customer_row(model, row_id: int, customer: Customer):
+    """A row of this customer's, or 404: ids of other customers' rows are not reachable."""
+    row = db.session.scalar(
+        select(model).where(model.id == row_id, model.customer_id == customer.id)
+    )
+    if row is None:
+        abort(404)
+    return row
+
+
+def form_page(view, template: str, **context):
+    """A page with a form: 200 when it is opened, 400 when a refused post shows it again."""
+    return view.render(template, **context), 400 if request.method == "POST" else 200
+
+
+def committed(operation) -> DomainError | None:
+    """Runs `operation` and commits, as one transaction; when a domain rule refuses it, or
+    someone else changed the rows meanwhile, rolls back (nothing changed) and returns why, for
+    the page to show."""
+    try:
+        operation()
+        db.session.commit()
+    except DomainError as refusal:
+        db.session.rollback()
+        return refusal
+    except StaleDataError:
+        db.session.rollback()
+        return ConcurrentEditError("someone else changed it meanwhile. Reload and try again.")
+    return None
 
 
 def live_customer(customer_id: int) -> Customer:

@@ -5,12 +5,12 @@ from sqlalchemy import func
 
 from extensions import db
 from models import Customer, PhoneNumber
+from models.customers import NAME_ORDER
 from models.search import customer_search
 
 # Search results are sorted once found. Ordered by an indexed column (the primary key, the
 # name order) the database may walk that whole index looking for the few rows that match:
 # while searching, the list sorts by the same values through an expression no index serves.
-NAME_ORDER = func.coalesce(Customer.company_key, Customer.surname_key)  # models.customers
 FOUND_ORDER = {None: "found_id", "id": "found_id", "display_name": "found_name"}
 SEARCH_PLACEHOLDER = "Surname, company, name, postcode, email, phone or PID (C000123)"
 

@@ -13,12 +13,12 @@ from models.customer_rules import (
     check_customer,
     check_work_address,
 )
-from models.customers import CREDITOR_DAYS
+from models.customers import CREDITOR_DAYS, NAME_ORDER
 
 from .address_import import AddressImportMixin
 from .address_page import WorkAddressRecordMixin
 from .base import SecureModelView
-from .customer_search import NAME_ORDER, CustomerSearchMixin
+from .customer_search import CustomerSearchMixin
 from .export_page import ExportMixin
 from .lookups import by_name, customer_loader, user_lookup
 from .merge_page import CustomerMergeMixin

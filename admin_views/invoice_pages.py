@@ -44,7 +44,7 @@ from models.invoicing import (
     work_amount,
 )
 
-from .base import changes_data, is_row_id, live_customer, requested_id
+from .base import changes_data, committed, form_page, is_row_id, live_customer, requested_id
 
 OPEN_WORKS_SHOWN = 50  # the filter narrows a long list; the page says how many are hidden
 # What issuing an invoice of each kind does to its works (models.invoicing.issue_invoice).
@@ -54,19 +54,12 @@ WORKS_DONE = {
 }
 
 
-def committed(operation: Callable[[], object], refusal: str) -> bool:
-    """One transaction per action: commit, or roll back and say why (nothing changed)."""
-    try:
-        operation()
-        db.session.commit()
-        return True
-    except StaleDataError:
-        db.session.rollback()
-        flash(f"{refusal}: someone else changed it meanwhile. Reload and try again.", "error")
-    except DomainError as error:
-        db.session.rollback()
-        flash(f"{refusal}: {error}", "error")
-    return False
+def done(operation: Callable[[], object], refused: str) -> bool:
+    """One transaction per action: committed, or rolled back with why (nothing changed)."""
+    refusal = committed(operation)
+    if refusal is not None:
+        flash(f"{refused}: {refusal}", "error")
+    return refusal is None
 
 
 def attach(form, errors: dict[str, str]) -> dict[str, str]:
@@ -163,7 +156,7 @@ class InvoicePagesMixin:
     def issue(self, invoice_id: int):
         invoice = self.invoice_or_404(invoice_id)
         works_done = WORKS_DONE.get(invoice.kind, "") if invoice.works else ""
-        if committed(lambda: issue_invoice(db.session, invoice), "Not issued"):
+        if done(lambda: issue_invoice(db.session, invoice), "Not issued"):
             flash(f"Issued {invoice.number}.{works_done}", "success")
         return redirect(self.details_url(invoice))
 
@@ -212,7 +205,7 @@ class InvoicePagesMixin:
             flash("Choose an interim or a final invoice.", "error")
             return redirect(url_for("work.details_view", id=work.id))
         draft = draft_invoice_for_work(work, InvoiceKind(form.kind.data))
-        if not committed(lambda: db.session.add(draft), "No invoice raised"):
+        if not done(lambda: db.session.add(draft), "No invoice raised"):
             return redirect(url_for("work.details_view", id=work.id))
         flash(f"Draft invoice for {work.number}: check its lines, save, then issue it.", "success")
         return redirect(url_for(".edit_view", id=draft.id, url=self.details_url(draft)))
@@ -242,7 +235,8 @@ class InvoicePagesMixin:
             if request.method == "POST"
             else defaults
         )
-        return self.render(
+        return form_page(
+            self,
             "admin/invoice/consolidated.html",
             customer=customer,
             form=form,
@@ -255,7 +249,7 @@ class InvoicePagesMixin:
             defaults=defaults,
             errors=errors,
             summary=summary(works, ticked, totals, form.tax_rate),
-        ), 400 if request.method == "POST" else 200
+        )
 
     def save_consolidated(self, customer: Customer, form) -> tuple[Invoice | None, dict]:
         ids = request.form.getlist("works")

@@ -15,7 +15,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from extensions import db
 from forms.record import ConfirmDeleteForm, typed_correctly
 from forms.validators import EmailValid
-from models import Customer, DomainError, Invoice, InvoiceAddress, InvoiceLine, ValidationFailed
+from models import Customer, Invoice, InvoiceAddress, InvoiceLine, ValidationFailed
 from models.address_format import FIELD, TAGS, formatted_lines, unknown_tags, validate
 from models.invoice_addresses import (
     add_invoice_address,
@@ -26,7 +26,7 @@ from models.invoice_addresses import (
 from models.money import customer_invoice_address
 from models.works import Work
 
-from .base import CustomerPagesView, changes_data, live_customer
+from .base import CustomerPagesView, changes_data, committed, form_page, live_customer
 
 SEARCH_LIMIT = 10
 
@@ -210,7 +210,8 @@ class InvoiceSettingsView(CustomerPagesView):
                 )
             form.confirm.errors = ['Type "delete" to confirm.']
         sharing = [c.display_name for c in address.customers]
-        return self.render(
+        return form_page(
+            self,
             "admin/record/action.html",
             customer=customer,
             form=form,
@@ -221,16 +222,13 @@ class InvoiceSettingsView(CustomerPagesView):
             "only, detach it instead.",
             submit="Delete for all customers",
             style="danger",
-        ), 400 if request.method == "POST" else 200
+        )
 
     def run(self, customer: Customer, operation, done: str):
         """One transaction: commit and say so, or roll back and say why (nothing changed)."""
-        try:
-            operation()
-            db.session.commit()
-        except DomainError as error:
-            db.session.rollback()
-            flash(f"Nothing changed: {error}", "error")
+        refusal = committed(operation)
+        if refusal is not None:
+            flash(f"Nothing changed: {refusal}", "error")
         else:
             flash(done, "success")
         return self.back(customer, "#addresses")

@@ -5,6 +5,7 @@ from sqlalchemy import func, or_
 
 from extensions import db
 from models import Customer, User, WorkAddress
+from models.customers import NAME_ORDER
 
 from .customer_search import SEARCH_PLACEHOLDER, customer_matches
 
@@ -57,9 +58,9 @@ def customer_loader(name: str) -> CustomerLoader:
         db,
         Customer,
         fields=("surname",),  # required by Flask-Admin; get_list decides what matches
-        # Sorted once found (coalesce): ordering by the indexed key itself lets the database walk
-        # that index from "a" looking for matches of "smi".
-        order_by=(func.coalesce(Customer.surname_key, Customer.company_key), Customer.id + 0),
+        # The list's name order, sorted once found (lower): ordered by the indexed expression
+        # itself, the database would walk that index from "a" looking for matches of "smi".
+        order_by=(func.lower(NAME_ORDER), Customer.id + 0),
         page_size=10,
         minimum_input_length=1,
         placeholder=SEARCH_PLACEHOLDER,

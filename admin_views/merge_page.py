@@ -17,7 +17,7 @@ from models import Customer, DomainError
 from models.base import utcnow
 from models.merge import UNDO_DAYS, merge_customers, merge_preview, unmerge
 
-from .base import changes_data, live_customer
+from .base import changes_data, committed, live_customer
 
 
 def customer_by_account(text: str) -> Customer | None:
@@ -117,12 +117,11 @@ class CustomerMergeMixin:
         if not (form.validate_on_submit() and typed_correctly(form.confirm)):
             flash('Not undone: type "unmerge" to confirm.', "error")
             return redirect(self.record_url(kept))
-        try:
-            unmerge(db.session, absorbed, current_user._get_current_object())
-            db.session.commit()
-        except DomainError as error:
-            db.session.rollback()
-            flash(f"Not undone: {error}", "error")
+        refusal = committed(
+            lambda: unmerge(db.session, absorbed, current_user._get_current_object())
+        )
+        if refusal is not None:
+            flash(f"Not undone: {refusal}", "error")
             return redirect(self.record_url(kept))
         flash(f"The merge was undone: {absorbed.display_name} has its own record again.", "success")
         return redirect(self.record_url(absorbed))

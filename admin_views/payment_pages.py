@@ -27,7 +27,15 @@ from models.payments import (
     unallocated,
 )
 
-from .base import MAX_ROW_ID, CustomerPagesView, changes_data, live_customer, safe_next
+from .base import (
+    MAX_ROW_ID,
+    CustomerPagesView,
+    changes_data,
+    committed,
+    form_page,
+    live_customer,
+    safe_next,
+)
 from .record import page_balance
 
 
@@ -168,10 +176,9 @@ class PaymentPagesView(CustomerPagesView):
                 else:
                     flash(payment_recorded(amount, allocated, left), "success")
                     return self.money_tab(customer)
-        page = self.render(
-            "admin/payment/cash_allocation.html", customer=customer, form=form, grid=grid
+        return form_page(
+            self, "admin/payment/cash_allocation.html", customer=customer, form=form, grid=grid
         )
-        return page, 400 if posted else 200
 
     @expose("/<int:customer_id>/account-credit/", methods=("GET", "POST"))
     @changes_data
@@ -191,13 +198,13 @@ class PaymentPagesView(CustomerPagesView):
                     "success",
                 )
                 return self.money_tab(customer)
-        page = self.render(
+        return form_page(
+            self,
             "admin/payment/account_credit.html",
             customer=customer,
             form=form,
             general=list(general.values()),
         )
-        return page, 400 if request.method == "POST" else 200
 
     @expose("/<int:customer_id>/allocate-credit/", methods=("GET", "POST"))
     @changes_data
@@ -219,13 +226,13 @@ class PaymentPagesView(CustomerPagesView):
                     "success",
                 )
                 return self.money_tab(customer)
-        page = self.render(
+        return form_page(
+            self,
             "admin/payment/allocate_credit.html",
             customer=customer,
             grid=grid,
             credit=customer_balance(db.session, customer.id).account_credit,
         )
-        return page, 400 if posted else 200
 
     def use_credit(self, customer: Customer, allocations: list[Allocation], grid: Grid) -> bool:
         """Every row in one transaction, oldest due first. The first refusal stops it, is shown
@@ -256,12 +263,9 @@ class PaymentPagesView(CustomerPagesView):
             request.form.get("next"), url_for("payment.details_view", id=allocation.payment_id)
         )
         amount, invoice = allocation.amount, str(allocation.invoice)
-        try:
-            remove_allocation(db.session, allocation)
-            db.session.commit()
-        except DomainError as error:
-            db.session.rollback()
-            flash(f"Not removed: {error}", "error")
+        refusal = committed(lambda: remove_allocation(db.session, allocation))
+        if refusal is not None:
+            flash(f"Not removed: {refusal}", "error")
             return redirect(back)
         flash(
             f"Removed the {money(amount)} allocation to {invoice}: the money is back on the "

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from flask import current_app, flash, redirect, request, url_for
+from flask import current_app, flash, redirect, url_for
 from flask_admin import expose
 from flask_admin.actions import action
 from flask_login import current_user
@@ -28,7 +28,7 @@ from models.customer_lifecycle import change_customer_type, delete_customer
 from models.customer_ops import merge_branches
 from models.customer_status import reactivate, set_dormant
 
-from .base import changes_data
+from .base import changes_data, committed, customer_row, form_page
 from .payment_pages import has_account_credit
 
 
@@ -90,8 +90,9 @@ def actions_for(customer: Customer, user) -> list[RecordAction]:
 class RecordActionsMixin:
     """Adds the record actions to the customer view (which provides load_customer/record_url)."""
 
-    def action_page(self, customer, form, title, intro, submit, style="primary", status=200):
-        return self.render(
+    def action_page(self, customer, form, title, intro, submit, style="primary"):
+        return form_page(
+            self,
             "admin/record/action.html",
             customer=customer,
             form=form,
@@ -99,19 +100,15 @@ class RecordActionsMixin:
             intro=intro,
             submit=submit,
             style=style,
-        ), status
+        )
 
     def run(self, customer, operation, done: str, tab: str = ""):
         """One transaction: commit and say so, or roll back and say why (nothing changed)."""
-        try:
-            operation()
-            db.session.commit()
-        except ValidationFailed:
-            db.session.rollback()
-            raise
-        except DomainError as error:
-            db.session.rollback()
-            flash(f"Nothing changed: {error}", "error")
+        refusal = committed(operation)
+        if isinstance(refusal, ValidationFailed):
+            raise refusal  # shown beside its fields
+        if refusal is not None:
+            flash(f"Nothing changed: {refusal}", "error")
             return None
         flash(done, "success")
         return redirect(self.record_url(customer, tab))
@@ -205,7 +202,6 @@ class RecordActionsMixin:
             "mistake: the change is permanent and cannot be undone.",
             "Change type",
             "danger",
-            400 if request.method == "POST" else 200,
         )
 
     @expose("/<int:customer_id>/delete/", methods=("GET", "POST"))
@@ -245,7 +241,7 @@ class RecordActionsMixin:
     @changes_data
     def merge_branch_action(self, customer_id: int, branch_id: int):
         customer = self.load_customer(customer_id)
-        keep = self.child(Branch, branch_id, customer)
+        keep = customer_row(Branch, branch_id, customer)
         form = MergeBranchForm()
         form.absorb.choices = [
             (b.id, b.name)
@@ -259,7 +255,7 @@ class RecordActionsMixin:
             if not typed_correctly(form.confirm):
                 form.confirm.errors = ['Type "merge" to confirm.']
             else:
-                absorb = self.child(Branch, form.absorb.data, customer)
+                absorb = customer_row(Branch, form.absorb.data, customer)
                 done = self.run(
                     customer,
                     lambda: merge_branches(db.session, keep, absorb),

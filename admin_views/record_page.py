@@ -30,7 +30,7 @@ from models.customer_ops import delete_branch, delete_contact, set_logo, set_pri
 from models.customer_status import do_not_work_with_again
 from models.uploads import UploadRefused, delete_attachment, store_upload
 
-from .base import changes_data, requested_id, safe_next
+from .base import changes_data, customer_row, requested_id, safe_next
 from .files import send_attachment
 from .merge_page import recent_merges_into
 from .record import PER_PAGE_CHOICES, TABS, Pager, tab_counts
@@ -87,15 +87,6 @@ class CustomerRecordMixin:
         if customer is None:
             abort(404)
         return customer
-
-    def child(self, model, child_id: int, customer: Customer):
-        """A row of this customer's, or 404: ids of other customers' rows are not reachable."""
-        row = db.session.scalar(
-            select(model).where(model.id == child_id, model.customer_id == customer.id)
-        )
-        if row is None:
-            abort(404)
-        return row
 
     def record_url(self, customer: Customer, tab: str = "") -> str:
         return url_for(".details_view", id=customer.id) + (f"#{tab}" if tab else "")
@@ -156,7 +147,7 @@ class CustomerRecordMixin:
             return self.render_record(customer, 400, note_form=form, open_modal="note")
         address = None
         if form.work_address_id.data:
-            address = self.child(WorkAddress, int_or_404(form.work_address_id.data), customer)
+            address = customer_row(WorkAddress, int_or_404(form.work_address_id.data), customer)
         add_communication(
             db.session,
             customer,
@@ -179,7 +170,7 @@ class CustomerRecordMixin:
     @changes_data
     def pin_note(self, customer_id: int, note_id: int):
         customer = self.load_customer(customer_id)
-        pinned = toggle_pin(self.child(Communication, note_id, customer))
+        pinned = toggle_pin(customer_row(Communication, note_id, customer))
         db.session.commit()
         flash("Pinned as important." if pinned else "Unpinned.", "success")
         return redirect(self.record_url(customer, "communications"))
@@ -188,7 +179,7 @@ class CustomerRecordMixin:
     @changes_data
     def make_primary(self, customer_id: int, contact_id: int):
         customer = self.load_customer(customer_id)
-        contact = self.child(Contact, contact_id, customer)
+        contact = customer_row(Contact, contact_id, customer)
         try:
             set_primary_contact(db.session, contact)
             db.session.commit()
@@ -205,7 +196,7 @@ class CustomerRecordMixin:
             abort(404)
         customer = self.load_customer(customer_id)
         model, operation, tab_of = DELETABLE[kind]
-        row = self.child(model, child_id, customer)
+        row = customer_row(model, child_id, customer)
         tab = tab_of(row)
         if not typed_correctly(ConfirmDeleteForm().confirm):
             flash('Not deleted: type "delete" to confirm.', "error")
@@ -245,7 +236,7 @@ class CustomerRecordMixin:
     @expose("/<int:customer_id>/files/<int:attachment_id>/")
     def download(self, customer_id: int, attachment_id: int):
         customer = self.load_customer(customer_id)
-        attachment = self.child(Attachment, attachment_id, customer)
+        attachment = customer_row(Attachment, attachment_id, customer)
         return send_attachment(attachment, request.args.get("thumbnail") == "1")
 
     @expose("/<int:customer_id>/logo/", methods=("POST",))

@@ -36,7 +36,17 @@ from models import (
 from models.reminders import due_reminders, period_end, process_reminders
 from models.service_ops import assign_service_plan, save_contract, set_sla, sla_targets
 
-from .base import AccessMixin, CustomerPagesView, changes_data, is_row_id, live_customer, safe_next
+from .base import (
+    AccessMixin,
+    CustomerPagesView,
+    changes_data,
+    committed,
+    customer_row,
+    form_page,
+    is_row_id,
+    live_customer,
+    safe_next,
+)
 
 PER_PAGE = 25
 ADDRESSES_SHOWN = 50  # a plan's form lists this many of the customer's properties at most
@@ -202,12 +212,13 @@ class RemindersDueView(AccessMixin, BaseView):
         form = ReminderDecisionForm()
         if request.method == "POST" and self.submit(form, [reminder.id]):
             return redirect(safe_next(request.form.get("next"), url_for(".index")))
-        return self.render(
+        return form_page(
+            self,
             "admin/service/configure_reminder.html",
             reminder=reminder,
             form=form,
             back=safe_next(request.values.get("next"), url_for(".index")),
-        ), 400 if request.method == "POST" else 200
+        )
 
 
 class CustomerServiceView(CustomerPagesView):
@@ -219,32 +230,22 @@ class CustomerServiceView(CustomerPagesView):
             name="Customer service", endpoint="customer_service", url="/admin/customer-service"
         )
 
-    def child(self, model, child_id: int, customer: Customer):
-        row = db.session.scalar(
-            select(model).where(model.id == child_id, model.customer_id == customer.id)
-        )
-        return row if row is not None else abort(404)
-
     def record(self, customer: Customer, panel: str):
         return self.back_to_record(customer, f"#panel-{panel}")
 
     def save(self, form, operation, done: str) -> bool:
         """One transaction: commit and say so, or roll back and show why on the form."""
-        try:
-            operation()
-            db.session.commit()
-        except DomainError as error:
-            db.session.rollback()
-            refuse_on_form(form, error)
+        refusal = committed(operation)
+        if refusal is not None:
+            refuse_on_form(form, refusal)
             return False
         flash(done, "success")
         return True
 
     def page(self, template: str, customer: Customer, form, title: str, **context):
-        status = 400 if request.method == "POST" else 200
-        return self.render(
-            f"admin/service/{template}", customer=customer, form=form, title=title, **context
-        ), status
+        return form_page(
+            self, f"admin/service/{template}", customer=customer, form=form, title=title, **context
+        )
 
     # Contracts
 
@@ -257,7 +258,7 @@ class CustomerServiceView(CustomerPagesView):
     @changes_data
     def edit_contract(self, customer_id: int, contract_id: int):
         customer = live_customer(customer_id)
-        return self.contract_page(customer, self.child(Contract, contract_id, customer))
+        return self.contract_page(customer, customer_row(Contract, contract_id, customer))
 
     def contract_page(self, customer: Customer, contract: Contract):
         form = ContractForm(obj=contract if contract.id else None)
@@ -285,7 +286,7 @@ class CustomerServiceView(CustomerPagesView):
     @changes_data
     def edit_service_plan(self, customer_id: int, assignment_id: int):
         customer = live_customer(customer_id)
-        assignment = self.child(CustomerServicePlan, assignment_id, customer)
+        assignment = customer_row(CustomerServicePlan, assignment_id, customer)
         return self.service_plan_page(customer, assignment)
 
     def service_plan_page(self, customer: Customer, assignment: CustomerServicePlan):
@@ -373,7 +374,7 @@ class CustomerServiceView(CustomerPagesView):
         if kind not in models:
             abort(404)
         customer = live_customer(customer_id)
-        row = self.child(models[kind], row_id, customer)
+        row = customer_row(models[kind], row_id, customer)
         panel = "contracts" if kind == "contracts" else "service_plan"
         if not typed_correctly(ConfirmDeleteForm().confirm):
             flash('Not deleted: type "delete" to confirm.', "error")

@@ -70,6 +70,9 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+# Every primary key is an INTEGER: a larger id is nobody's (and PostgreSQL errors on it).
+MAX_ROW_ID = 2**31 - 1
+
 Money = Numeric(12, 2)
 """Every amount of money: exact decimals, never float."""
 

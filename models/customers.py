@@ -238,7 +238,8 @@ class Customer(TimestampMixin, AddressMixin, CommunicationPreferencesMixin, Base
 
 
 # The list's "Name" order (company, else surname; folded): an index, not a sort of every row.
-Index("ix_customer_name_order", func.coalesce(Customer.company_key, Customer.surname_key))
+NAME_ORDER = func.coalesce(Customer.company_key, Customer.surname_key)
+Index("ix_customer_name_order", NAME_ORDER)
 
 
 class PhoneNumber(Base):

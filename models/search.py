@@ -19,6 +19,7 @@ import re
 from sqlalchemy import ColumnElement, and_, false, or_, select, union
 
 from . import phones
+from .base import MAX_ROW_ID
 from .related import _fold
 
 NAME_KEY_LENGTH = 80
@@ -28,7 +29,6 @@ MIN_PHONE_DIGITS = 4  # fewer digits than this would match half the book
 _NOT_KEY = re.compile(r"[^0-9a-z]")
 _PHONE_LIKE = re.compile(r"^[\d\s()+\-./]+$")
 _ACCOUNT_NUMBER = re.compile(r"^[cC](\d{1,10})$")  # the PID staff quote: "C000123"
-MAX_ID = 2**31 - 1
 
 
 def fold_key(text: str | None) -> str:
@@ -115,7 +115,7 @@ def customer_search(customer_table, phone_table, term: str, dialect: str) -> Col
     if term:
         conditions.append(starts_with(customer_table.c.email_key, term.lower()))
     account = _ACCOUNT_NUMBER.match(term)
-    if account and int(account.group(1)) <= MAX_ID:
+    if account and int(account.group(1)) <= MAX_ROW_ID:
         conditions.append(customer_id == int(account.group(1)))
     if not conditions:
         return false()

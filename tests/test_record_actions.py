@@ -70,7 +70,7 @@ def test_do_not_work_with_again_needs_a_reason_and_nothing_changes(client_as):
     response = post(
         client, f"/admin/customer/{customer.id}/dormant/", {"do_not_work_with_again": "y"}
     )
-    assert response.status_code == 200  # the form again, saying why
+    assert response.status_code == 400  # the form again, saying why
     assert "Say why this customer will not be worked with again." in response.get_data(as_text=True)
     assert db.session.get(Customer, customer.id).status == "active"
     assert count(Communication) == 0
@@ -217,7 +217,7 @@ def test_branches_of_another_customer_cannot_be_merged(client_as):
         f"/admin/customer/{mine.id}/branches/{keep.id}/merge/",
         {"absorb": other.id, "confirm": "merge"},
     )
-    assert response.status_code == 200  # not a choice offered: refused by the form
+    assert response.status_code == 400  # not a choice offered: refused by the form
     assert count(Branch) == 2
 
 

@@ -5,9 +5,10 @@ import re
 import pytest
 from sqlalchemy import select, text
 
-from admin_views.customer_search import NAME_ORDER, customer_matches
+from admin_views.customer_search import customer_matches
 from extensions import db
 from models import Contact, Customer, PhoneNumber
+from models.customers import NAME_ORDER
 from models.search import CUSTOMER_KEYS, customer_keys, fold_key, starts_with
 from tests.factories import make_customer
 
