@@ -7,7 +7,7 @@ from sqlalchemy import select, text
 
 from admin_views.customer_search import customer_matches
 from extensions import db
-from models import Contact, Customer, PhoneNumber
+from models import Customer, PhoneNumber
 from models.customers import NAME_ORDER
 from models.search import CUSTOMER_KEYS, customer_keys, fold_key, starts_with
 from tests.factories import make_customer
@@ -84,13 +84,6 @@ def test_the_middle_of_a_name_does_not_match_but_shows_an_empty_list(client_as, 
 def test_a_phone_fragment_from_the_middle_matches_on_postgresql_only(client_as, book):
     expected = {book["Smith"]} if db.engine.dialect.name == "postgresql" else set()
     assert found(client_as("office"), "34960") == expected
-
-
-def test_a_contacts_fields_are_not_the_customers(client_as, book):
-    customer = db.session.scalars(select(Customer).where(Customer.surname == "Smith")).one()
-    customer.contacts.append(Contact(surname="Zebedee", first_name="Zoe"))
-    db.session.commit()
-    assert found(client_as("office"), "zebedee") == set()
 
 
 def test_editing_a_customer_updates_the_search_keys(app):
