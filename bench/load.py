@@ -25,7 +25,6 @@ import re
 import secrets
 import shutil
 import socket
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -35,9 +34,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote_plus, urlencode
 
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import create_engine, func, select
 
 from bench.generate import BENCH_EMAIL, BENCH_PASSWORD
+from bench.measure import CSRF_TOKEN
+from bench.report import cpu_name, database_version, memory_gigabytes
 from models import Customer, PhoneNumber
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,7 +47,6 @@ REPORT = Path(__file__).with_name("LOAD.md")
 WRK_THREADS = 2
 TARGET_RPS = 200
 TARGET_P99_MS = 250
-TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 SORT_BY_NAME = re.compile(r'href="([^"]*\bsort=\d+[^"]*)"[^>]*title="Sort by Name"')
 LIST_PATH = "/admin/customer/"
 SAMPLE = 200  # customers whose names, postcodes, emails, phones and records are asked for
@@ -220,7 +220,7 @@ def log_in(port: int, email: str, password: str) -> tuple[str, str]:
     cookies: dict[str, str] = {}
     page = _request(port, "GET", "/login")
     _keep_cookies(cookies, page)
-    token = TOKEN.search(page.body)
+    token = CSRF_TOKEN.search(page.body)
     if token is None:
         raise LoadError("no CSRF token on /login")
     form = {"email": email, "password": password, "csrf_token": token.group(1)}
@@ -382,28 +382,14 @@ def _database_facts(database_url: str) -> tuple[int, str]:
         with engine.connect() as connection:
             live = select(func.count()).select_from(Customer)
             customers = connection.scalar(live.where(Customer.merged_into_id.is_(None)))
-            if engine.dialect.name == "postgresql":
-                version = connection.scalar(text("SHOW server_version")).split()[0]
-                database = f"PostgreSQL {version}"
-            else:
-                database = f"{engine.dialect.name} {sqlite3.sqlite_version}"
+            database = database_version(connection)
     finally:
         engine.dispose()
     return customers, database
 
 
 def _machine() -> str:
-    cpu = "unknown CPU"
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    memory = ""
-    with contextlib.suppress(OSError, ValueError, IndexError):
-        kilobytes = int(Path("/proc/meminfo").read_text().split()[1])
-        memory = f", {kilobytes / 1024**2:.0f} GB RAM"
-    return f"{cpu}, {os.cpu_count()} cores{memory}"
+    return f"{cpu_name()}, {os.cpu_count()} cores, {memory_gigabytes():.0f} GB RAM"
 
 
 def markdown(report: LoadReport) -> str:

@@ -28,6 +28,8 @@ from extensions import db
 
 SQL_HEADER = "X-Bench-SQL"
 SERVER_TIMING = re.compile(r"app;dur=([0-9.]+)")
+# The login form's token: benchmarks log in as a browser does.
+CSRF_TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 SLOW_WARMUP_SECONDS = 5.0  # a warm-up this slow counts as the one run: compiling is noise here
 
 

@@ -89,21 +89,17 @@ def machine(
     app: Flask, database_url: str, load_at_start: tuple[float, ...]
 ) -> list[tuple[str, str]]:
     with app.app_context():
-        if db.engine.dialect.name == "postgresql":
-            database = "PostgreSQL " + db.session.scalar(text("SHOW server_version"))
-        else:
-            database = "SQLite " + db.session.scalar(text("SELECT sqlite_version()"))
+        database = database_version(db.session.connection())
         counts = ", ".join(
             f"{name.replace('_', ' ')} {_count(Base.metadata.tables[name]):,}"
             for name in COUNTED_TABLES
         )
     url = make_url(database_url).set(username=None, password=None)
-    memory_kb = int((_first_field("/proc/meminfo", "MemTotal").split() or ["0"])[0])
     return [
         ("Date", datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")),
-        ("CPU", _first_field("/proc/cpuinfo", "model name") or platform.processor()),
+        ("CPU", cpu_name()),
         ("Cores", str(os.cpu_count())),
-        ("RAM", f"{memory_kb / 1024 / 1024:.1f} GB"),
+        ("RAM", f"{memory_gigabytes():.1f} GB"),
         ("OS", f"{_os_name()} (kernel {platform.release()})"),
         ("Python", platform.python_version()),
         (
@@ -118,6 +114,22 @@ def machine(
         ("Database URL", url.render_as_string(hide_password=False)),
         ("Rows", counts),
     ]
+
+
+def cpu_name() -> str:
+    return _first_field("/proc/cpuinfo", "model name") or platform.processor() or "unknown CPU"
+
+
+def memory_gigabytes() -> float:
+    kilobytes = int((_first_field("/proc/meminfo", "MemTotal").split() or ["0"])[0])
+    return kilobytes / 1024 / 1024
+
+
+def database_version(connection) -> str:
+    """ "PostgreSQL 15.20" or "SQLite 3.40.1": the server the figures come from."""
+    if connection.dialect.name == "postgresql":
+        return "PostgreSQL " + connection.scalar(text("SHOW server_version")).split()[0]
+    return "SQLite " + connection.scalar(text("SELECT sqlite_version()"))
 
 
 def _count(table) -> int:

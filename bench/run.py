@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -31,6 +30,7 @@ from . import operations
 from .cases import Terms, page_cases, pick_terms
 from .generate import BENCH_EMAIL, BENCH_PASSWORD, LARGEST_CUSTOMER_ID, MERGE_PAIR
 from .measure import (
+    CSRF_TOKEN,
     SLOW_WARMUP_SECONDS,
     HttpClient,
     HttpServer,
@@ -43,8 +43,6 @@ from .measure import (
 )
 from .report import PageRow, Report, machine
 from .stock import add_stock_admin
-
-TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
 @dataclass(frozen=True)
@@ -77,7 +75,7 @@ def build_app(database_url: str, stock: bool) -> Flask:
 
 def log_in(app: Flask, email: str, password: str) -> FlaskClient:
     client = app.test_client()
-    token = TOKEN.search(client.get("/login").get_data(as_text=True))
+    token = CSRF_TOKEN.search(client.get("/login").get_data(as_text=True))
     response = client.post(
         "/login",
         data={"email": email, "password": password, "csrf_token": token and token.group(1)},

@@ -6,7 +6,6 @@ TEST_DATABASE_URL names a PostgreSQL server, into a database of its own, dropped
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from decimal import Decimal
 
@@ -43,11 +42,11 @@ from models.base import for_database
 from models.invoicing import draft_invoice_for_work, issue_invoice
 from models.related import address_key, name_key
 from models.search import customer_keys, reversed_digits
+from tests.conftest import TOKEN
 from tests.generated import generated_database
 
 CUSTOMERS = 50
 ORDINARY = CUSTOMERS - 3  # customers 1 to 3 have fixed shapes
-TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
 @pytest.fixture(scope="module")
