@@ -340,14 +340,13 @@ class MoneyTab(Tab):
                 select(Invoice)
                 .where(Invoice.customer_id == customer.id)
                 .order_by(Invoice.invoice_date.desc(), Invoice.id.desc())
-            ).options(selectinload(Invoice.lines))
+            )
         ).all()
         credit_notes = db.session.scalars(
             select(CreditNote)
             .where(CreditNote.customer_id == customer.id)
             .order_by(CreditNote.credit_date.desc())
             .limit(self.recent)
-            .options(selectinload(CreditNote.lines))
         ).all()
         payments = db.session.scalars(
             select(Payment)

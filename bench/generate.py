@@ -727,6 +727,15 @@ def add_invoices(run: Run) -> tuple[list[list[tuple[int, date, int]]], int]:
             numbered += 1
             number = f"{SERIES['invoice']}{numbered:06d}"
         product_id, name, price = rng.choice(run.lookups.products)
+        works = run.plan[customer_id][1].works
+        work_id = work_first[customer_id] + rng.randrange(works) if works else None
+        rate = 0 if ZERO_RATED in name.lower() else 2000
+        items = [(name, "labour", 1, price if kind is InvoiceKind.final else price // 2)]
+        if rng.random() < 0.5:
+            part, low, high = rng.choice(PARTS)
+            items.append((part, "parts", rng.randint(1, 3), rng.randint(low * 100, high * 100)))
+        # As LineMixin.gross rounds: net in pence, then tax half to even.
+        total = sum(q * p + _half_even(q * p * rate, 10_000) for _, _, q, p in items)
         run.out.add(
             Invoice.__table__,
             {
@@ -747,23 +756,14 @@ def add_invoices(run: Run) -> tuple[list[list[tuple[int, date, int]]], int]:
                     else None
                 ),
                 "void_reason": "Raised in error" if status is InvoiceStatus.void else None,
+                "total_cents": total,
                 "version": 1,
                 "created_at": datetime.combine(invoice_date, time(8), tzinfo=UTC),
                 "updated_at": datetime.combine(invoice_date, time(9), tzinfo=UTC),
             },
         )
-        works = run.plan[customer_id][1].works
-        work_id = work_first[customer_id] + rng.randrange(works) if works else None
-        rate = 0 if ZERO_RATED in name.lower() else 2000
-        items = [(name, "labour", 1, price if kind is InvoiceKind.final else price // 2)]
-        if rng.random() < 0.5:
-            part, low, high = rng.choice(PARTS)
-            items.append((part, "parts", rng.randint(1, 3), rng.randint(low * 100, high * 100)))
-        total = 0
         for description, category, quantity, pence in items:
             line_id += 1
-            net = quantity * pence
-            total += net + _half_even(net * rate, 10_000)  # as LineMixin.gross rounds
             run.out.add(
                 InvoiceLine.__table__,
                 {

@@ -1,7 +1,7 @@
 """The domain: SQLAlchemy models and the operations on them. Nothing here imports Flask."""
 
 # Imported for their flush hooks: document numbers, and the guard on issued invoices.
-from . import invoicing, numbering  # noqa: F401
+from . import invoicing, numbering, stored_totals  # noqa: F401
 from .assets import Asset
 from .audit import AuditEntry, act_as, record
 from .base import Base, sparse_foreign_key_indexes

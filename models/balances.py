@@ -2,14 +2,12 @@
 
 The record page, statements, the portal and the dashboard all read these figures, so they are
 aggregated in SQL (a fixed number of statements whatever the number of invoices) and must equal
-what the Python properties (`InvoiceLine.gross`, `Invoice.total`) say for the same rows.
+what the Python properties (`Invoice.total`, `CreditNote.total`) say for the same rows.
 
-Rounding: a line's net is quantity × unit price rounded to the cent, its tax is net × rate / 100
-rounded to the cent, both half-to-even (Python's default `quantize`). SQL's ROUND rounds half away
-from zero, and on SQLite works on floats, so here every amount is first turned into an exact
-integer (cents; basis points for the tax rate) and rounded half-to-even with integer division.
-Sums come back as integer cents and become Decimal in Python: no float ever reaches a figure.
-The integers are BIGINT: exact while a line's net stays under 9 × 10^12.
+Each invoice and credit note stores its total in integer cents (`total_cents`, kept in step with
+its lines by models/stored_totals.py), so a balance sums one column per document instead of
+pricing every line. Amounts are summed as integer cents and become Decimal in Python: no float
+ever reaches a figure.
 """
 
 from __future__ import annotations
@@ -24,7 +22,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
 from .enums import InvoiceStatus
-from .money import CreditNote, CreditNoteLine, Invoice, InvoiceLine, Payment, PaymentAllocation
+from .money import CreditNote, Invoice, Payment, PaymentAllocation
 
 BUCKETS = ("current", "1-30", "31-60", "61-90", "90+")
 
@@ -65,11 +63,8 @@ def customer_balance(session: Session, customer_id: int, as_of: date | None = No
     outstanding = invoices.c.total - invoices.c.allocated - invoices.c.credited
     owed = case((outstanding > 0, outstanding), else_=0)  # overpaid invoices age as nothing
     bucket = _bucket_of(invoices.c.due_on, aged_on)
-    credit_lines = _credit_lines()
-    credited = (
-        select(_sum(credit_lines.c.gross))
-        .join(CreditNote, CreditNote.id == credit_lines.c.parent_id)
-        .where(CreditNote.customer_id == customer_id, *_dated(CreditNote.credit_date, as_of))
+    credited = select(_sum(CreditNote.total_cents)).where(
+        CreditNote.customer_id == customer_id, *_dated(CreditNote.credit_date, as_of)
     )
     received = select(_sum(_cents(Payment.amount))).where(
         Payment.customer_id == customer_id, *_dated(Payment.paid_on, as_of)
@@ -217,14 +212,6 @@ def _invoice_figures(*criteria, as_of: date | None = None, issued_only: bool = T
     """
     if issued_only:
         criteria = (*criteria, *_on_the_books(as_of))
-    lines = _invoice_lines()
-    totals = (
-        select(Invoice.id, Invoice.status, Invoice.due_on, _sum(lines.c.gross).label("total"))
-        .outerjoin(lines, lines.c.parent_id == Invoice.id)
-        .where(*criteria)
-        .group_by(Invoice.id, Invoice.status, Invoice.due_on)
-        .subquery()
-    )
     allocated = (
         select(PaymentAllocation.invoice_id, _sum(_cents(PaymentAllocation.amount)).label("cents"))
         .join(Invoice, Invoice.id == PaymentAllocation.invoice_id)
@@ -232,10 +219,8 @@ def _invoice_figures(*criteria, as_of: date | None = None, issued_only: bool = T
         .group_by(PaymentAllocation.invoice_id)
         .subquery()
     )
-    credit_lines = _credit_lines()
     credited = (
-        select(CreditNote.invoice_id, _sum(credit_lines.c.gross).label("cents"))
-        .join(credit_lines, credit_lines.c.parent_id == CreditNote.id)
+        select(CreditNote.invoice_id, _sum(CreditNote.total_cents).label("cents"))
         .join(Invoice, Invoice.id == CreditNote.invoice_id)
         .where(*criteria, *_dated(CreditNote.credit_date, as_of))
         .group_by(CreditNote.invoice_id)
@@ -243,50 +228,23 @@ def _invoice_figures(*criteria, as_of: date | None = None, issued_only: bool = T
     )
     return (
         select(
-            totals.c.id,
-            totals.c.status,
-            totals.c.due_on,
-            totals.c.total,
+            Invoice.id,
+            Invoice.status,
+            Invoice.due_on,
+            Invoice.total_cents.label("total"),
             func.coalesce(allocated.c.cents, 0).label("allocated"),
             func.coalesce(credited.c.cents, 0).label("credited"),
         )
-        .outerjoin(allocated, allocated.c.invoice_id == totals.c.id)
-        .outerjoin(credited, credited.c.invoice_id == totals.c.id)
+        .outerjoin(allocated, allocated.c.invoice_id == Invoice.id)
+        .outerjoin(credited, credited.c.invoice_id == Invoice.id)
+        .where(*criteria)
         .subquery()
     )
 
 
-def _invoice_lines() -> Subquery:
-    return _priced_lines(InvoiceLine, InvoiceLine.invoice_id)
-
-
-def _credit_lines() -> Subquery:
-    return _priced_lines(CreditNoteLine, CreditNoteLine.credit_note_id)
-
-
-def _priced_lines(line, parent_id) -> Subquery:
-    """Each line's gross in cents, rounded exactly as `LineMixin.gross` rounds."""
-    net = _divide_half_even(_cents(line.quantity) * _cents(line.unit_price), 100)
-    per_line = select(
-        parent_id.label("parent_id"), net.label("net"), _cents(line.tax_rate).label("rate")
-    ).subquery()
-    # cents × hundredths of a percent = the tax in ten-thousandths of a cent.
-    tax = _divide_half_even(per_line.c.net * per_line.c.rate, 10_000)
-    return select(per_line.c.parent_id, (per_line.c.net + tax).label("gross")).subquery()
-
-
 def _cents(amount) -> ColumnElement[int]:
-    """A two-decimal amount as an exact integer number of hundredths (also for tax rates)."""
+    """A two-decimal amount as an exact integer number of cents."""
     return cast(func.round(amount * 100), BigInteger)
-
-
-def _divide_half_even(value, divisor: int) -> ColumnElement[int]:
-    """value / divisor rounded half to even, for non-negative integers, in integer SQL."""
-    quotient = value // divisor
-    remainder = value % divisor
-    half = divisor // 2
-    rounds_up = or_(remainder > half, and_(remainder == half, quotient % 2 == 1))
-    return quotient + case((rounds_up, 1), else_=0)
 
 
 def _bucket_of(due_on, as_of: date) -> ColumnElement[str]:

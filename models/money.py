@@ -7,10 +7,12 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from typing import TYPE_CHECKING
 
 from sqlalchemy import (
+    BigInteger,
     CheckConstraint,
     Column,
     Date,
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     String,
@@ -85,12 +87,33 @@ class LineMixin:
         return self.net + self.tax
 
 
-class Invoice(TimestampMixin, Base):
+class PricedDocument:
+    """An invoice or credit note: its total is the sum of its lines' gross.
+
+    `total_cents` holds the same figure, kept in step at every flush (models/stored_totals.py),
+    so balances and ageing sum one column instead of pricing every line of every invoice.
+    """
+
+    total_cents: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+
+    @property
+    def total(self) -> Decimal:
+        return sum((line.gross for line in self.lines), zero())
+
+    @property
+    def stored_total(self) -> Decimal:
+        """The total as stored: for lists, which then need not load every line."""
+        return Decimal(self.total_cents).scaleb(-2)
+
+
+class Invoice(PricedDocument, TimestampMixin, Base):
     __tablename__ = "invoice"
     __table_args__ = (
         CheckConstraint("due_on >= invoice_date", name="due_after_date"),
         # Issued and void invoices keep the number they were issued under.
         CheckConstraint("status = 'draft' OR number IS NOT NULL", name="issued_has_number"),
+        # All that a customer's balance reads of each invoice: covered, it reads no table row.
+        Index("ix_invoice_balance", "customer_id", "status", "due_on", "total_cents"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -131,10 +154,6 @@ class Invoice(TimestampMixin, Base):
     credit_notes: Mapped[list[CreditNote]] = relationship(back_populates="invoice")
 
     @property
-    def total(self) -> Decimal:
-        return sum((line.gross for line in self.lines), zero())
-
-    @property
     def works(self) -> list[Work]:
         """The jobs it bills, in line order; more than one makes it a consolidated invoice."""
         seen: dict[int, Work] = {}
@@ -172,7 +191,7 @@ class InvoiceLine(LineMixin, Base):
     work: Mapped[Work | None] = relationship()
 
 
-class CreditNote(TimestampMixin, Base):
+class CreditNote(PricedDocument, TimestampMixin, Base):
     __tablename__ = "credit_note"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -195,10 +214,6 @@ class CreditNote(TimestampMixin, Base):
     lines: Mapped[list[CreditNoteLine]] = relationship(
         back_populates="credit_note", cascade="all, delete-orphan", order_by="CreditNoteLine.id"
     )
-
-    @property
-    def total(self) -> Decimal:
-        return sum((line.gross for line in self.lines), zero())
 
     def __str__(self) -> str:
         return self.number or "New credit note"
