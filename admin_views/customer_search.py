@@ -4,7 +4,7 @@
 from sqlalchemy import func
 
 from extensions import db
-from models import Customer, PhoneNumber
+from models import Contact, Customer, PhoneNumber
 from models.customers import NAME_ORDER
 from models.search import customer_search
 
@@ -12,13 +12,14 @@ from models.search import customer_search
 # name order) the database may walk that whole index looking for the few rows that match:
 # while searching, the list sorts by the same values through an expression no index serves.
 FOUND_ORDER = {None: "found_id", "id": "found_id", "display_name": "found_name"}
-SEARCH_PLACEHOLDER = "Surname, company, name, postcode, email, phone or PID (C000123)"
+SEARCH_PLACEHOLDER = "Surname, company, name, contact, postcode, email, phone or PID (C000123)"
 
 
 def customer_matches(term: str):
     """The condition "the customer matches what was typed", for the database in use."""
     dialect = db.session.get_bind().dialect.name
-    return customer_search(Customer.__table__, PhoneNumber.__table__, term, dialect)
+    tables = (Customer.__table__, Contact.__table__, PhoneNumber.__table__)
+    return customer_search(*tables, term, dialect)
 
 
 class CustomerSearchMixin:

@@ -1,11 +1,12 @@
 """AJAX lookups for relationship fields: no form ever renders a whole table as a dropdown."""
 
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
-from sqlalchemy import func, or_
+from sqlalchemy import func
 
 from extensions import db
 from models import Customer, User, WorkAddress
 from models.customers import NAME_ORDER
+from models.search import work_address_search
 
 from .customer_search import SEARCH_PLACEHOLDER, customer_matches
 
@@ -29,15 +30,12 @@ def user_lookup() -> dict:
     }
 
 
-class PrefixLoader(QueryAjaxModelLoader):
-    """Matches the start of a name, postcode or email, case-insensitively, in a stable order
-    (stock loaders CAST every column and match `%term%`, which no index can serve)."""
+class WorkAddressLoader(QueryAjaxModelLoader):
+    """Matches the start of line 1, postcode or occupier surname on indexed keys (stock
+    loaders CAST every column and match `%term%`, which no index can serve)."""
 
     def get_list(self, term: str, offset: int = 0, limit: int = 10):
-        query = self.get_query()
-        term = (term or "").strip()
-        if term:
-            query = query.filter(or_(*(field.ilike(f"{term}%") for field in self._cached_fields)))
+        query = self.get_query().filter(work_address_search(WorkAddress.__table__, term or ""))
         return query.order_by(*self.order_by).offset(offset).limit(limit).all()
 
 
@@ -67,14 +65,15 @@ def customer_loader(name: str) -> CustomerLoader:
     )
 
 
-def work_address_loader(name: str) -> PrefixLoader:
-    return PrefixLoader(
+def work_address_loader(name: str) -> WorkAddressLoader:
+    return WorkAddressLoader(
         name,
         db,
         WorkAddress,
-        fields=("address_line_1", "postcode", "occupier_surname"),
-        order_by=(WorkAddress.address_line_1, WorkAddress.id),
+        fields=("address_line_1",),  # required by Flask-Admin; get_list decides what matches
+        # Sorted once found: no index has this order, so none is walked looking for matches.
+        order_by=(WorkAddress.address_line_1, WorkAddress.id + 0),
         page_size=10,
         minimum_input_length=1,
-        placeholder="Address or postcode…",
+        placeholder="Address line 1, postcode or occupier's surname…",
     )

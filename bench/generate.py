@@ -86,7 +86,7 @@ from models import (
 from models.customers import CREDITOR_DAYS, OCCUPIER
 from models.numbering import SERIES
 from models.related import address_key, name_key
-from models.search import customer_keys, reversed_digits
+from models.search import customer_keys, person_keys, reversed_digits, work_address_keys
 from seed.demo import COMMUNICATION_KIND
 from seed.demo_money import INVOICE_STATUS, PARTS, REFERENCES
 from seed.demo_run import STAFF, ensure_staff
@@ -624,6 +624,7 @@ def contact_row(run: Run, contact_id: int, customer_id: int, type_name: str, own
         "email": email,
         "is_primary": not company,  # private customers have one contact at most: the primary
         **communication_preferences(rng),
+        **person_keys(first_name, surname),
         "version": 1,
         "created_at": owner["created_at"],
         "updated_at": owner["created_at"],
@@ -635,10 +636,11 @@ def work_address_row(run: Run, address_id: int, customer_id: int) -> dict:
     named = rng.random() < 0.4  # otherwise the occupier stays "Occupier"
     title, first_name, surname = person(run) if named else (None, None, OCCUPIER)
     created = run.moment()
+    address = postal_address(run, rng.choice(TOWNS))
     return {
         "id": address_id,
         "customer_id": customer_id,
-        **postal_address(run, rng.choice(TOWNS)),
+        **address,
         "status": run.statuses[customer_id],  # a dormant customer's properties are dormant too
         "building_type_id": rng.choice(run.lookups.building_types),
         "occupier_title": title,
@@ -648,6 +650,7 @@ def work_address_row(run: Run, address_id: int, customer_id: int) -> dict:
         "after_sales_communication": rng.random() < 0.8,
         "is_invoice_address": False,
         **communication_preferences(rng),
+        **work_address_keys(address["address_line_1"], address["postcode"], surname),
         "version": 1,
         "created_at": created,
         "updated_at": created,

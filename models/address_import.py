@@ -34,7 +34,7 @@ from .import_lookups import (
     landlord_key,
 )
 from .related import address_line_key, postcode_key
-from .search import reversed_digits
+from .search import reversed_digits, work_address_keys
 
 __all__ = [
     "FIELDS",
@@ -130,7 +130,7 @@ def import_rows(
 
     Rows go in bulk, BATCH_SIZE at a time (models.bulk): the ORM's unit of work would take a
     hundred times longer on a large file. So what the ORM would do is done here: defaults,
-    version, timestamps, phone digits and the audit entry.
+    version, timestamps, search keys, phone digits and the audit entry.
     """
     if getattr(customer, "merged_into_id", None):
         raise ImportRefused(
@@ -239,6 +239,7 @@ def _check_values(values: dict[str, str], customer, landlords, branches):
         errors.append(f"{FIELDS[REQUIRED]} is required.")
     surname = values.get("occupier_surname") or OCCUPIER  # as the model defaults it
     record["occupier_surname"] = surname
+    record.update(work_address_keys(record[REQUIRED], record.get("postcode"), surname))
     for name, limit in MAX_LENGTHS.items():
         value = record.get(name)
         if value and len(value) > limit:

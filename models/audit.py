@@ -40,6 +40,8 @@ QUIET_COLUMNS = {
     "full_name_key",
     "postcode_key",
     "email_key",
+    "address_line_1_key",
+    "occupier_key",
 }
 
 

@@ -37,11 +37,16 @@ from .enums import PhoneKind, Status, Title, VacantProperty
 from .lookups import AdvertisingSource, BuildingType, CustomerType, PriceBook, Sla
 from .related import KEY_LENGTH, address_key, name_key
 from .search import (
+    CONTACT_KEY_SOURCES,
     CUSTOMER_KEY_SOURCES,
     EMAIL_KEY_LENGTH,
     NAME_KEY_LENGTH,
+    OCCUPIER,
+    WORK_ADDRESS_KEY_SOURCES,
     customer_keys,
+    person_keys,
     reversed_digits,
+    work_address_keys,
 )
 
 if TYPE_CHECKING:
@@ -64,6 +69,17 @@ KEY_SOURCES = tuple(
 
 def person_name(title: str | None, first_name: str | None, surname: str | None) -> str:
     return " ".join(part for part in (title, first_name, surname) if part)
+
+
+def _sources_once_set(record, names: tuple[str, ...], field: str, value) -> dict:
+    """The fields `names` of `record` as they will be once `field` is `value` (a validator
+    runs before the new value is stored)."""
+    return {name: value if name == field else getattr(record, name) for name in names}
+
+
+def _set_keys(record, keys: dict[str, str | None]) -> None:
+    for column, key in keys.items():
+        setattr(record, column, key)
 
 
 class Customer(TimestampMixin, AddressMixin, CommunicationPreferencesMixin, Base):
@@ -200,11 +216,10 @@ class Customer(TimestampMixin, AddressMixin, CommunicationPreferencesMixin, Base
     def _refresh_keys(self, field: str, value: str | None) -> str | None:
         """Keep the match and search keys in step with every way a field is set: constructor,
         form, code."""
-        source = {name: value if name == field else getattr(self, name) for name in KEY_SOURCES}
+        source = _sources_once_set(self, KEY_SOURCES, field, value)
         self.name_key = name_key(source["first_name"], source["surname"])
         self.address_key = address_key(source["address_line_1"], source["postcode"])
-        for column, key in customer_keys(*(source[n] for n in CUSTOMER_KEY_SOURCES)).items():
-            setattr(self, column, key)
+        _set_keys(self, customer_keys(*(source[n] for n in CUSTOMER_KEY_SOURCES)))
         return value
 
     @hybrid_property
@@ -327,6 +342,9 @@ class Contact(CommunicationPreferencesMixin, TimestampMixin, Base):
     facebook_url: Mapped[str | None] = mapped_column(String(254))
     linkedin_url: Mapped[str | None] = mapped_column(String(254))
     is_primary: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Search keys (models/search.py): the customer search finds a company by its contacts.
+    surname_key: Mapped[str | None] = mapped_column(String(NAME_KEY_LENGTH), index=True)
+    full_name_key: Mapped[str | None] = mapped_column(String(NAME_KEY_LENGTH), index=True)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
 
     __mapper_args__ = {"version_id_col": version}
@@ -336,6 +354,13 @@ class Contact(CommunicationPreferencesMixin, TimestampMixin, Base):
     phones: Mapped[list[PhoneNumber]] = relationship(
         back_populates="contact", cascade="all, delete-orphan", order_by="PhoneNumber.id"
     )
+
+    @validates(*CONTACT_KEY_SOURCES)
+    def _refresh_keys(self, field: str, value: str | None) -> str | None:
+        """Keep the search keys in step with the names, however they are set."""
+        source = _sources_once_set(self, CONTACT_KEY_SOURCES, field, value)
+        _set_keys(self, person_keys(*(source[n] for n in CONTACT_KEY_SOURCES)))
+        return value
 
     @property
     def name(self) -> str:
@@ -368,9 +393,6 @@ class Branch(TimestampMixin, AddressMixin, Base):
         return self.name
 
 
-OCCUPIER = "Occupier"
-
-
 class WorkAddress(TimestampMixin, AddressMixin, CommunicationPreferencesMixin, Base):
     """A property where work happens, owned by a customer, possibly let to an occupier."""
 
@@ -400,6 +422,10 @@ class WorkAddress(TimestampMixin, AddressMixin, CommunicationPreferencesMixin, B
     after_sales_communication: Mapped[bool] = mapped_column(Boolean, default=True)
     is_invoice_address: Mapped[bool] = mapped_column(Boolean, default=False)
     notes: Mapped[str | None] = mapped_column(Text)
+    # Search keys (models/search.py) for the work-address lookups of the forms.
+    address_line_1_key: Mapped[str | None] = mapped_column(String(NAME_KEY_LENGTH), index=True)
+    postcode_key: Mapped[str | None] = mapped_column(String(NAME_KEY_LENGTH), index=True)
+    occupier_key: Mapped[str | None] = mapped_column(String(NAME_KEY_LENGTH), index=True)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
 
     __mapper_args__ = {"version_id_col": version}
@@ -414,9 +440,15 @@ class WorkAddress(TimestampMixin, AddressMixin, CommunicationPreferencesMixin, B
         back_populates="work_address", cascade="all, delete-orphan", order_by="PhoneNumber.id"
     )
 
-    @validates("occupier_surname")
-    def _default_occupier(self, _key: str, surname: str | None) -> str:
-        return (surname or "").strip() or OCCUPIER
+    @validates(*WORK_ADDRESS_KEY_SOURCES)
+    def _refresh_keys(self, field: str, value: str | None) -> str | None:
+        """Keep the search keys in step, however a field is set; a blank occupier surname is
+        the placeholder "Occupier"."""
+        if field == "occupier_surname":
+            value = (value or "").strip() or OCCUPIER
+        source = _sources_once_set(self, WORK_ADDRESS_KEY_SOURCES, field, value)
+        _set_keys(self, work_address_keys(*(source[n] for n in WORK_ADDRESS_KEY_SOURCES)))
+        return value
 
     def __str__(self) -> str:
         return ", ".join(part for part in (self.address_line_1, self.postcode) if part)

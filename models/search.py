@@ -1,5 +1,6 @@
 """Finding a customer by what staff type: the start of a surname, company, full name, postcode
-or email, or part of a phone number.
+or email, the start of one of its contacts' names, or part of its or its contacts' phone
+numbers; and finding a work address by the start of its line 1, postcode or occupier's surname.
 
 Every match runs on a normalised key column with a plain B-tree index and is a prefix range
 (`key >= 'smi' AND key < 'smj'`), which both SQLite and PostgreSQL answer from the index. The
@@ -8,15 +9,16 @@ match on the start of their digits (as dialled, national or international) or on
 digits, via a reversed copy of the digits; on PostgreSQL a trigram index (pg_trgm) also finds
 digits anywhere in the number.
 
-The key functions are pure: the model keeps the keys in step (`Customer._refresh_keys`), and
-the bulk generator in bench/ fills them the same way.
+The key functions are pure: the models keep the keys in step (`Customer._refresh_keys` and
+the like on Contact and WorkAddress), the migrations that added them and the bulk generator
+in bench/ fill them the same way.
 """
 
 from __future__ import annotations
 
 import re
 
-from sqlalchemy import ColumnElement, and_, false, or_, select, union
+from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, union_all
 
 from . import phones
 from .base import MAX_ROW_ID
@@ -25,6 +27,7 @@ from .related import _fold
 NAME_KEY_LENGTH = 80
 EMAIL_KEY_LENGTH = 254
 MIN_PHONE_DIGITS = 4  # fewer digits than this would match half the book
+OCCUPIER = "Occupier"  # a work address's occupier surname when nobody is named
 
 _NOT_KEY = re.compile(r"[^0-9a-z]")
 _PHONE_LIKE = re.compile(r"^[\d\s()+\-./]+$")
@@ -36,6 +39,19 @@ def fold_key(text: str | None) -> str:
     return _NOT_KEY.sub("", _fold(text))
 
 
+def name_search_key(text: str | None) -> str | None:
+    """A key column's value: folded and cut to the column's width, None when nothing is left."""
+    return fold_key(text)[:NAME_KEY_LENGTH] or None
+
+
+def person_keys(first_name: str | None, surname: str | None) -> dict[str, str | None]:
+    """The name key columns of a customer or a contact: surname, and first name with surname."""
+    return {
+        "surname_key": name_search_key(surname),
+        "full_name_key": name_search_key(f"{first_name}{surname or ''}") if first_name else None,
+    }
+
+
 def customer_keys(
     first_name: str | None,
     surname: str | None,
@@ -44,19 +60,36 @@ def customer_keys(
     email: str | None,
 ) -> dict[str, str | None]:
     """The search key columns for a customer with these fields (None where a field is blank)."""
-    full_name = fold_key(f"{first_name or ''}{surname or ''}") if first_name else ""
+    names = person_keys(first_name, surname)
     email_key = (email or "").strip().lower()
     return {
-        "surname_key": fold_key(surname)[:NAME_KEY_LENGTH] or None,
-        "company_key": fold_key(company_name)[:NAME_KEY_LENGTH] or None,
-        "full_name_key": full_name[:NAME_KEY_LENGTH] or None,
-        "postcode_key": fold_key(postcode)[:NAME_KEY_LENGTH] or None,
+        "surname_key": names["surname_key"],
+        "company_key": name_search_key(company_name),
+        "full_name_key": names["full_name_key"],
+        "postcode_key": name_search_key(postcode),
         "email_key": email_key[:EMAIL_KEY_LENGTH] or None,
+    }
+
+
+def work_address_keys(
+    address_line_1: str | None, postcode: str | None, occupier_surname: str | None
+) -> dict[str, str | None]:
+    """The search key columns for a work address. The placeholder occupier ("Occupier", most
+    addresses) gets no key: "occ" would offer every such address, in no useful order."""
+    occupier = name_search_key(occupier_surname)
+    return {
+        "address_line_1_key": name_search_key(address_line_1),
+        "postcode_key": name_search_key(postcode),
+        "occupier_key": None if occupier == fold_key(OCCUPIER) else occupier,
     }
 
 
 CUSTOMER_KEY_SOURCES = ("first_name", "surname", "company_name", "postcode", "email")
 CUSTOMER_KEYS = ("surname_key", "company_key", "full_name_key", "postcode_key", "email_key")
+CONTACT_KEY_SOURCES = ("first_name", "surname")
+CONTACT_KEYS = ("surname_key", "full_name_key")
+WORK_ADDRESS_KEY_SOURCES = ("address_line_1", "postcode", "occupier_surname")
+WORK_ADDRESS_KEYS = ("address_line_1_key", "postcode_key", "occupier_key")
 
 
 def reversed_digits(digits: str | None) -> str:
@@ -95,14 +128,16 @@ def phone_match(phone_table, digits: str, dialect: str) -> ColumnElement[bool]:
     return or_(*conditions)
 
 
-def customer_search(customer_table, phone_table, term: str, dialect: str) -> ColumnElement[bool]:
+def customer_search(
+    customer_table, contact_table, phone_table, term: str, dialect: str
+) -> ColumnElement[bool]:
     """The condition "this customer matches what was typed" (the whole term, not word by word,
     so "SW1A 1AA" and "John Smith" match as one).
 
     The key ranges are one OR on the customer table, which both databases answer by combining
-    indexes (PostgreSQL's BitmapOr, SQLite's multi-index OR). Phone numbers live in another
-    table; an OR with a subquery would make PostgreSQL scan every customer, so a term with
-    digits enough for a phone is a UNION of the two lookups instead.
+    indexes (PostgreSQL's BitmapOr, SQLite's multi-index OR). Contacts and phone numbers live
+    in other tables; an OR with a subquery would make PostgreSQL scan every customer, so the
+    term is a UNION of the lookups instead, each answered from its own table's indexes.
     """
     term = (term or "").strip()
     customer_id = customer_table.c.id
@@ -119,8 +154,33 @@ def customer_search(customer_table, phone_table, term: str, dialect: str) -> Col
         conditions.append(customer_id == int(account.group(1)))
     if not conditions:
         return false()
+    elsewhere = []
+    if key:
+        by_contact = or_(*(starts_with(contact_table.c[column], key) for column in CONTACT_KEYS))
+        elsewhere.append(select(contact_table.c.customer_id).where(by_contact))
     digits = phone_digits(term)
-    if not digits:
+    if digits:
+        elsewhere.append(phone_owners(contact_table, phone_table, digits, dialect))
+    if not elsewhere:
         return or_(*conditions)
-    by_phone = select(phone_table.c.customer_id).where(phone_match(phone_table, digits, dialect))
-    return customer_id.in_(union(select(customer_id).where(or_(*conditions)), by_phone))
+    # UNION ALL: IN ignores duplicates anyway, so no sort to remove them first.
+    return customer_id.in_(union_all(select(customer_id).where(or_(*conditions)), *elsewhere))
+
+
+def phone_owners(contact_table, phone_table, digits: str, dialect: str) -> Select:
+    """The customers owning the numbers that match, themselves or through a contact (whose
+    number names the contact only: the outer join finds its customer by primary key)."""
+    owner = func.coalesce(phone_table.c.customer_id, contact_table.c.customer_id)
+    contact = contact_table.c.id == phone_table.c.contact_id
+    return (
+        select(owner)
+        .select_from(phone_table.outerjoin(contact_table, contact))
+        .where(phone_match(phone_table, digits, dialect))
+    )
+
+
+def work_address_search(work_address_table, term: str) -> ColumnElement[bool]:
+    """The condition "this work address's line 1, postcode or occupier surname starts with
+    what was typed": one OR of key ranges, answered by combining indexes as for customers."""
+    key = fold_key(term)[:NAME_KEY_LENGTH]
+    return or_(*(starts_with(work_address_table.c[column], key) for column in WORK_ADDRESS_KEYS))

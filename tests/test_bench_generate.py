@@ -41,7 +41,7 @@ from models.balances import customer_balance
 from models.base import for_database
 from models.invoicing import draft_invoice_for_work, issue_invoice
 from models.related import address_key, name_key
-from models.search import customer_keys, reversed_digits
+from models.search import customer_keys, person_keys, reversed_digits, work_address_keys
 from tests.conftest import TOKEN
 from tests.generated import generated_database
 
@@ -148,6 +148,14 @@ def test_derived_columns_are_what_the_models_compute(session):
     for phone in session.scalars(select(PhoneNumber).order_by(PhoneNumber.id).limit(100)):
         assert phone.digits == phones.normalise(phone.number)
         assert phone.digits_reversed == reversed_digits(phone.digits)
+    for contact in session.scalars(select(Contact).order_by(Contact.id).limit(20)):
+        keys = person_keys(contact.first_name, contact.surname)
+        assert {name: getattr(contact, name) for name in keys} == keys
+    addresses = session.scalars(select(WorkAddress).order_by(WorkAddress.id).limit(40)).all()
+    for address in addresses:
+        keys = work_address_keys(address.address_line_1, address.postcode, address.occupier_surname)
+        assert {name: getattr(address, name) for name in keys} == keys
+    assert any(address.occupier_key for address in addresses)  # named occupiers among them
 
 
 def test_the_indexes_are_those_the_migrations_make(session):

@@ -1,4 +1,5 @@
-"""Finding a customer from the list's search box and the customer lookups, on indexed keys."""
+"""Finding a customer from the list's search box and the customer lookups, and a work address
+from the forms' lookups, on indexed keys."""
 
 import re
 
@@ -6,19 +7,33 @@ import pytest
 from sqlalchemy import select, text
 
 from admin_views.customer_search import customer_matches
+from admin_views.lookups import work_address_loader
 from extensions import db
-from models import Customer, PhoneNumber
+from models import Contact, Customer, PhoneNumber, WorkAddress
+from models.address_import import guess_mapping, import_rows, read_csv
+from models.audit import ACTOR_KEY
 from models.customers import NAME_ORDER
-from models.search import CUSTOMER_KEYS, customer_keys, fold_key, starts_with
-from tests.factories import make_customer
+from models.search import (
+    CUSTOMER_KEYS,
+    WORK_ADDRESS_KEYS,
+    customer_keys,
+    fold_key,
+    starts_with,
+    work_address_search,
+)
+from tests.factories import make_customer, make_work_address
 
 LIST = "/admin/customer/"
 
 
-def found(client, term: str) -> set[str]:
-    """The account numbers the customer list shows for a search."""
+def shown(client, term: str) -> list[str]:
+    """The account numbers the customer list shows for a search, row by row."""
     html = client.get(LIST, query_string={"search": term}).get_data(as_text=True)
-    return set(re.findall(r'class="col-id">\s*(C\d{6})', html))
+    return re.findall(r'class="col-id">\s*(C\d{6})', html)
+
+
+def found(client, term: str) -> set[str]:
+    return set(shown(client, term))
 
 
 @pytest.fixture
@@ -45,6 +60,13 @@ def book(app):
         postcode="LS1 4AP",
         email="office@acme-heating.com",
         phones=[PhoneNumber(kind="work", number="+44 113 496 0999")],
+        contacts=[
+            Contact(
+                first_name="Zoë",
+                surname="Ångström-Berg",
+                phones=[PhoneNumber(kind="mobile", number="07911 555777")],
+            )
+        ],
     )
     return {c.surname: c.account_number for c in (ada, jose, acme)}
 
@@ -64,6 +86,11 @@ def book(app):
         ("07700 900", "O'Brien-Lovelace"),  # its start, dialled nationally
         ("+44 7700", "O'Brien-Lovelace"),  # or internationally
         ("0161 496 0555", "Núñez"),  # the whole number
+        ("angstrom", "Smith"),  # a company by its contact's surname, accents ignored
+        ("ÅNGSTRÖM-B", "Smith"),
+        ("Zoe Angs", "Smith"),  # or first name and surname
+        ("555777", "Smith"),  # or the contact's phone number
+        ("07911 555777", "Smith"),
     ],
 )
 def test_the_search_box_finds_a_customer_by_what_staff_type(client_as, book, term, who):
@@ -108,6 +135,27 @@ def test_fold_key_and_prefix_ranges():
     )
 
 
+def test_a_contact_name_finds_its_customer_once_and_never_a_merged_one(client_as, book):
+    client = client_as("office")
+    plumbing = make_customer(type_name="Company", company_name="Ångström Plumbing", surname="Jones")
+    tombstone = make_customer(
+        type_name="Company",
+        company_name="Old Acme",
+        surname="Hopper",
+        contacts=[Contact(first_name="Grace", surname="Ångström")],
+    )
+    tombstone.merged_into_id = db.session.scalars(
+        select(Customer.id).where(Customer.surname == "Smith")
+    ).one()
+    db.session.commit()
+    # Acme by its contact, Ångström Plumbing by its name: each once, the tombstone never.
+    assert sorted(shown(client, "angstrom")) == sorted([book["Smith"], plumbing.account_number])
+    lookup = client.get(
+        "/admin/work/ajax/lookup/", query_string={"name": "customer", "query": "grace angs"}
+    ).get_json()
+    assert lookup == []
+
+
 def test_the_customer_lookup_finds_by_the_same_keys_and_leaves_out_merged_customers(
     client_as, book
 ):
@@ -148,14 +196,22 @@ def plan_of(statement) -> str:
         ("ada.obrien@ex", "ix_customer_email_key"),
         ("900123", "ix_phone_number_digits_reversed"),
         ("07700 9001", "ix_phone_number_digits"),
+        ("angs", "ix_contact_surname_key"),
+        ("zoe angs", "ix_contact_full_name_key"),
     ],
 )
 def test_the_search_is_answered_from_indexes_on_both_databases(app, term, index):
     with app.test_request_context():
         plan = plan_of(select(Customer.id).where(customer_matches(term)))
+    assert_read_through(plan, index)
+
+
+def assert_read_through(plan: str, index: str) -> None:
+    """The plan uses `index` and reads no table whole."""
     assert index in plan, plan
-    assert "Seq Scan" not in plan, plan  # PostgreSQL reads no table whole
-    assert not re.search(r"SCAN (customer|phone_number)\b(?! USING)", plan), plan  # nor SQLite
+    assert "Seq Scan" not in plan, plan  # PostgreSQL
+    tables = "customer|contact|phone_number|work_address"
+    assert not re.search(rf"SCAN ({tables})\b(?! USING)", plan), plan  # SQLite
 
 
 def test_search_results_come_newest_first_and_can_be_sorted(client_as, app):
@@ -176,3 +232,84 @@ def test_the_name_order_and_the_search_by_name_are_served_by_indexes(app):
         )
     assert "ix_customer_name_order" in plan, plan
     assert "ix_customer_surname_key" in searched, searched
+
+
+def work_addresses_found(client, term: str) -> list[str]:
+    """What the work form's address lookup offers for what was typed."""
+    lookup = client.get(
+        "/admin/work/ajax/lookup/", query_string={"name": "work_address", "query": term}
+    ).get_json()
+    return [label for _id, label in lookup]
+
+
+@pytest.fixture
+def properties(app):
+    owner = make_customer(surname="Landlord")
+    make_work_address(owner, address_line_1="3 Tenant Street", postcode="M2 2BB")
+    make_work_address(
+        owner, address_line_1="14 Église Road", postcode="SW1A 1AA", occupier_surname="O'Neill"
+    )
+    make_work_address(owner, address_line_1="2 Tenant Street", postcode="M2 2BA")
+    return owner
+
+
+@pytest.mark.parametrize(
+    ("term", "expected"),
+    [
+        ("3 tenant", ["3 Tenant Street, M2 2BB"]),  # start of line 1, any case
+        ("14 eglise", ["14 Église Road, SW1A 1AA"]),  # accents ignored
+        ("m2 2b", ["2 Tenant Street, M2 2BA", "3 Tenant Street, M2 2BB"]),  # postcode, in order
+        ("M22BB", ["3 Tenant Street, M2 2BB"]),  # with or without its space
+        ("oneil", ["14 Église Road, SW1A 1AA"]),  # the occupier's surname, punctuation ignored
+        ("occupier", []),  # not the placeholder every unnamed property has
+        ("tenant", []),  # line 1 matches from its start
+    ],
+)
+def test_the_work_address_lookup_finds_by_what_staff_type(client_as, properties, term, expected):
+    assert work_addresses_found(client_as("office"), term) == expected
+
+
+def test_editing_a_work_address_updates_what_the_lookup_finds(client_as, properties):
+    address = properties.work_addresses[0]
+    address.address_line_1 = "5 Moved Lane"
+    address.occupier_surname = "Ngata"
+    db.session.commit()
+    client = client_as("office")
+    assert work_addresses_found(client, "3 tenant") == []
+    assert work_addresses_found(client, "5 moved") == ["5 Moved Lane, M2 2BB"]
+    assert work_addresses_found(client, "ngata") == ["5 Moved Lane, M2 2BB"]
+    address.occupier_surname = ""  # back to the placeholder, which is not looked up
+    db.session.commit()
+    keys = select(*(getattr(WorkAddress, key) for key in WORK_ADDRESS_KEYS))
+    stored = db.session.execute(keys.where(WorkAddress.id == address.id)).one()
+    assert stored == ("5movedlane", "m22bb", None)
+
+
+def test_imported_work_addresses_are_found_by_the_lookup(client_as, users):
+    owner = make_customer(surname="Landlord")
+    parsed = read_csv(b"Address 1,Postcode,Surname\n9 Import Way,LS2 9JT,Okafor\n", 10_000)
+    db.session.info[ACTOR_KEY] = users["office"].id
+    import_rows(db.session, owner, parsed, guess_mapping(parsed.header))  # in bulk, not the ORM
+    db.session.commit()
+    client = client_as("office")
+    assert work_addresses_found(client, "9 import") == ["9 Import Way, LS2 9JT"]
+    assert work_addresses_found(client, "okaf") == ["9 Import Way, LS2 9JT"]
+
+
+@pytest.mark.parametrize(
+    ("term", "index"),
+    [
+        ("3 tenant", "ix_work_address_address_line_1_key"),
+        ("m2 2b", "ix_work_address_postcode_key"),
+        ("oneil", "ix_work_address_occupier_key"),
+    ],
+)
+def test_the_work_address_lookup_is_answered_from_indexes_on_both_databases(app, term, index):
+    loader = work_address_loader("work_address")
+    statement = (
+        select(WorkAddress.id)
+        .where(work_address_search(WorkAddress.__table__, term))
+        .order_by(*loader.order_by)
+        .limit(10)
+    )
+    assert_read_through(plan_of(statement), index)

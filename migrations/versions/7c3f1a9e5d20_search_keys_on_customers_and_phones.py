@@ -9,6 +9,7 @@ Create Date: 2026-11-22 10:00:00.000000
 import sqlalchemy as sa
 from alembic import op
 
+from migrations.backfill import backfill
 from models.search import (
     CUSTOMER_KEY_SOURCES,
     EMAIL_KEY_LENGTH,
@@ -23,7 +24,6 @@ down_revision = "408d8195df94"
 branch_labels = None
 depends_on = None
 
-BATCH_SIZE = 1000
 NAME_KEYS = ("surname_key", "company_key", "full_name_key", "postcode_key")
 
 # The tables as this revision knows them, not as the models may look later.
@@ -52,12 +52,12 @@ def upgrade():
         batch_op.add_column(sa.Column("digits_reversed", sa.String(length=20), nullable=True))
 
     connection = op.get_bind()
-    backfill(connection, customer, lambda row: customer_keys(*row[1:]))
+    backfill(connection, customer, CUSTOMER_KEY_SOURCES, lambda row: customer_keys(*row[1:]))
     backfill(
         connection,
         phone_number,
+        ("digits",),
         lambda row: {"digits_reversed": reversed_digits(row.digits)},
-        columns=("digits",),
     )
 
     with op.batch_alter_table("customer", schema=None) as batch_op:
@@ -77,28 +77,6 @@ def upgrade():
             postgresql_using="gin",
             postgresql_ops={"digits": "gin_trgm_ops"},
         )
-
-
-def backfill(connection, table, keys, columns=CUSTOMER_KEY_SOURCES):
-    """Compute the new columns for existing rows, a batch of ids at a time, with the app's rules."""
-    read = sa.select(table.c.id, *(table.c[name] for name in columns)).order_by(table.c.id)
-    new_columns = None
-    last_id = 0
-    while rows := connection.execute(read.where(table.c.id > last_id).limit(BATCH_SIZE)).all():
-        values = [{"row_id": row.id, **_prefixed(keys(row))} for row in rows]
-        new_columns = new_columns or list(keys(rows[0]))
-        # A bind parameter may not share its column's name in an UPDATE … SET.
-        write = (
-            sa.update(table)
-            .where(table.c.id == sa.bindparam("row_id"))
-            .values({name: sa.bindparam(f"new_{name}") for name in new_columns})
-        )
-        connection.execute(write, values)
-        last_id = rows[-1].id
-
-
-def _prefixed(values: dict) -> dict:
-    return {f"new_{name}": value for name, value in values.items()}
 
 
 def downgrade():
