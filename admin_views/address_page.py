@@ -94,6 +94,7 @@ class WorkAddressRecordMixin:
             address=address,
             customer=address.customer,
             tabs=tabs,
+            record_url=url_for(".details_view", id=address.id),
             per_page_choices=PER_PAGE_CHOICES,
             note_form=CommunicationForm(formdata=None, work_address_id=address.id),
             can_write=current_user.can_write,

@@ -156,6 +156,15 @@ def page_cases(app: Flask, terms: Terms, stock: bool = True) -> list[PageCase]:
             f"/stock/customer/details/?id={largest}",
             RECORD,
         ),
+        *(
+            PageCase(
+                f"Record page, {title} tab opened (id {largest})",
+                f"/admin/customer/{largest}/tabs/{key}/?id={largest}",
+                target=RECORD,
+                stock_note="stock has no tabs: its details page is measured above",
+            )
+            for key, title in (("money", "Money"), ("communications", "Communications"))
+        ),
         PageCase(
             f"Customer edit form (id {largest})",
             f"/admin/customer/edit/?id={largest}",

@@ -8,6 +8,7 @@ it between tests and drops it at the end.
 from __future__ import annotations
 
 import functools
+import html
 import os
 import re
 import secrets
@@ -26,6 +27,8 @@ from seed.lookups import ensure_lookups
 
 PASSWORD = "correct horse battery"
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+# A record tab left for record.js to load when it is opened: its pane names the address.
+LAZY_TAB = re.compile(r'role="tabpanel" data-src="([^"]+)">')
 
 
 def _postgres_database(url: str):
@@ -114,6 +117,25 @@ class PanelClient(FlaskClient):
             response = super().open(*args, **kwargs)
         db.session.rollback()  # the test's own session sees what the request committed
         return response
+
+    def record(self, customer_id: int, query: str = "") -> str:
+        """A customer's record page as the browser shows it once every tab has been opened."""
+        return self.record_at(f"/admin/customer/details/?id={customer_id}{query}")
+
+    def record_at(self, url: str) -> str:
+        """The record page at `url` (a redirect's Location, say) with each tab's content
+        fetched with the page's query string, as record.js fetches it when a tab is opened."""
+        url = url.partition("#")[0]
+        response = self.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        search = "?" + url.partition("?")[2]
+
+        def with_content(pane):
+            tab = self.get(html.unescape(pane.group(1)) + search)
+            assert tab.status_code == 200, (pane.group(1), tab.status_code)
+            return pane.group(0) + tab.get_data(as_text=True)
+
+        return LAZY_TAB.sub(with_content, response.get_data(as_text=True))
 
     def csrf(self, page: str = "/admin/") -> dict[str, str]:
         html = self.get(page).get_data(as_text=True)

@@ -437,7 +437,7 @@ def mapping_of(header: str) -> dict[str, str]:
 
 def test_a_user_uploads_maps_previews_and_imports(client_as, agent, import_folder):
     client = client_as("office")
-    record = client.get(f"/admin/customer/details/?id={agent.id}").get_data(as_text=True)
+    record = client.record(agent.id)
     assert f"/admin/customer/{agent.id}/import-addresses/" in record
     data = csv_bytes(
         HEADER,
@@ -466,7 +466,7 @@ def test_a_user_uploads_maps_previews_and_imports(client_as, agent, import_folde
     assert done.headers["Location"].endswith(f"/admin/customer/details/?id={agent.id}#addresses")
     assert count(WorkAddress) == 2
     assert list(import_folder.glob(f"{agent.id}-{token}.*")) == []  # the file is gone
-    record = client.get(f"/admin/customer/details/?id={agent.id}").get_data(as_text=True)
+    record = client.record(agent.id)
     assert "Imported 2 work addresses." in record
     assert "1 High St" in record and "2 Low Lane" in record
 
@@ -525,7 +525,7 @@ def test_read_only_users_cannot_import(client_as, agent, import_folder):
     forged = client.post(f"{base}/import", data={"column_0": "address_line_1", **client.csrf()})
     assert forged.status_code == 403
     assert count(WorkAddress) == 0
-    record = client.get(f"/admin/customer/details/?id={agent.id}").get_data(as_text=True)
+    record = client.record(agent.id)
     assert "import-addresses" not in record
 
 

@@ -21,7 +21,7 @@ from tests.generated import generated_database
 STATEMENT_BOUNDS = {
     "Customer list": 10,
     "Search": 10,
-    "Record page": 60,
+    "Record page": 25,  # the page with its first tab, or one tab opened
     "Customer edit form": 15,
     "Work create form": 5,
     "Customer AJAX lookup": 3,

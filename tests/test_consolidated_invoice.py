@@ -98,7 +98,7 @@ def test_one_invoice_with_one_number_bills_every_ticked_work(client_as, customer
     assert "Consolidated invoice INV000001 for 2 works issued." in details
     assert ">Consolidated<" in details and priced.number in details and unpriced.number in details
     assert "Gutter clearing" in details and "Roof survey" in details
-    history = client.get(f"/admin/customer/details/?id={customer.id}").get_data(as_text=True)
+    history = client.record(customer.id)
     assert "Invoice INV000001</a>" in history and ">Consolidated<" in history
 
 
@@ -195,7 +195,7 @@ def test_the_page_totals_the_ticked_rows_as_the_invoice_will(client_as, customer
 
 
 def test_the_actions_menu_offers_the_consolidated_invoice(client_as, customer):
-    html = client_as("office").get(f"/admin/customer/details/?id={customer.id}").get_data(True)
+    html = client_as("office").record(customer.id)
     assert "Add consolidated invoice" in html and url(customer) in html
     assert client_as("read_only").get(url(customer)).status_code == 403
 

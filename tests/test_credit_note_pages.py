@@ -159,7 +159,7 @@ def test_the_add_page_offers_the_four_breakdown_styles(client_as, customer):
     ):
         assert f">{style}</option>" in html
     assert 'name="lines-0-description"' in html and "Add a line" in html
-    record = client_as("office").get(f"/admin/customer/details/?id={customer.id}").get_data(True)
+    record = client_as("office").record(customer.id)
     assert f"/admin/creditnote/add/{customer.id}/" in record
 
 

@@ -50,11 +50,11 @@ def test_details_and_edit_pages_with_such_an_id_find_nothing(app, client_as, val
 def test_ids_in_filters_and_ticked_rows_past_an_integer_key_are_ignored(client_as):
     customer = make_customer()
     client = client_as("office")
-    record = client.get(f"/admin/customer/details/?id={customer.id}&assets_group={PAST_INTEGER}")
+    record = client.record(customer.id, f"&assets_group={PAST_INTEGER}")  # 200 with every tab
     reminders = client.get(f"/admin/reminders-due/?customer_id={PAST_INTEGER}")
     batch = client.post(
         "/admin/reminders-due/decide/",
         data={"reminder": PAST_INTEGER, "decision": "unknown", **client.csrf()},
     )
-    assert (record.status_code, reminders.status_code) == (200, 200)
+    assert "Asset group" in record and reminders.status_code == 200
     assert batch.status_code == 400  # nothing ticked: the list comes back with the reason

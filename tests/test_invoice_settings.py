@@ -142,9 +142,7 @@ def test_read_only_users_see_the_settings_but_cannot_save(client_as):
 
 def test_the_record_actions_lead_to_invoice_settings_and_statements(client_as):
     customer = make_customer()
-    html = (
-        client_as("office").get(f"/admin/customer/details/?id={customer.id}").get_data(as_text=True)
-    )
+    html = client_as("office").record(customer.id)
     assert f'href="/admin/invoice-settings/{customer.id}/"' in html
     assert f'href="/admin/statement/{customer.id}/"' in html
 

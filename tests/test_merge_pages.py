@@ -60,7 +60,7 @@ def test_a_merge_can_be_undone_from_the_kept_record(client_as):
     keep, absorb = pair()
     client = client_as("office")
     post(client, f"/admin/customer/{keep.id}/merge/{absorb.id}/", {"confirm": "merge"})
-    record = client.get(f"/admin/customer/details/?id={keep.id}").get_data(as_text=True)
+    record = client.record(keep.id)
     assert "was merged into this record on" in record and "Undo merge" in record
     undone = post(client, f"/admin/customer/{absorb.id}/unmerge/", {"confirm": "unmerge"})
     assert undone.headers["Location"] == f"/admin/customer/details/?id={absorb.id}"

@@ -65,12 +65,12 @@ def books(app):
 def test_payment_actions_are_on_the_record_and_allocating_credit_only_with_credit(client_as, books):
     customer = books[0]
     client = client_as("office")
-    record = client.get(f"/admin/customer/details/?id={customer.id}").get_data(as_text=True)
+    record = client.record(customer.id)
     for title in ("Add cash allocation", "Add account credit", "Stored cards"):
         assert title in record
     assert "Allocate account credit" not in record
     payment(customer, "25.00")
-    record = client.get(f"/admin/customer/details/?id={customer.id}").get_data(as_text=True)
+    record = client.record(customer.id)
     assert "Allocate account credit" in record
     assert f'href="{allocate_url(customer)}">Allocate</a>' in record  # beside the credit figure
 
@@ -96,7 +96,7 @@ def test_a_cash_allocation_pays_invoices_and_leaves_the_rest_as_credit(client_as
     )
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/admin/customer/details/?id={customer.id}#money")
-    record = client.get(response.headers["Location"]).get_data(as_text=True)
+    record = client.record_at(response.headers["Location"])
     assert (
         f"Payment of £180.00 recorded. Allocated £100.00 to {first.number}, £30.00 to "
         f"{second.number}. £50.00 left as account credit." in record
@@ -208,7 +208,7 @@ def test_account_credit_is_a_payment_set_against_no_invoice(client_as, books):
     customer = books[0]
     client = client_as("office")
     response = post(client, credit_url(customer), paid("75.50", reference=""))
-    record = client.get(response.headers["Location"]).get_data(as_text=True)
+    record = client.record_at(response.headers["Location"])
     assert "Account credit of £75.50 added." in record
     assert 'data-money="account_credit">75.50<' in record
     assert count(PaymentAllocation) == 0

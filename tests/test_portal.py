@@ -283,7 +283,12 @@ def test_works_show_no_internal_notes_or_commission(app, ada):
 def test_a_portal_session_cannot_open_staff_pages(app, ada):
     _, token = new_link(ada)
     client = visitor(app, token)
-    for page in ("/admin/", "/admin/customer/", f"/admin/customer/details/?id={ada.id}"):
+    for page in (
+        "/admin/",
+        "/admin/customer/",
+        f"/admin/customer/details/?id={ada.id}",
+        f"/admin/customer/{ada.id}/tabs/money/",
+    ):
         response = client.get(page)
         assert response.status_code == 302, page
         assert response.headers["Location"].startswith("/login")

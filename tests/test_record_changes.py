@@ -34,7 +34,7 @@ def test_a_note_added_in_the_modal_appears_with_its_author(client_as, users):
         users["office"].id,
         "Rang: boiler knocking",
     )
-    html = client.get(f"/admin/customer/details/?id={customer.id}").get_data(as_text=True)
+    html = client.record(customer.id)
     assert "Boiler noise" in html and "Office User" in html
 
 
@@ -60,7 +60,7 @@ def test_pinned_notes_come_first_in_red_and_the_star_toggles_them(client_as):
     db.session.commit()
     client = client_as("office")
     post(client, f"/admin/customer/{customer.id}/communications/{old.id}/pin/")
-    html = client.get(f"/admin/customer/details/?id={customer.id}").get_data(as_text=True)
+    html = client.record(customer.id)
     assert html.index("Old but important") < html.index("Newest note")
     assert 'text-danger" style="white-space: pre-line">Old but important' in html
     post(client, f"/admin/customer/{customer.id}/communications/{old.id}/pin/")
@@ -155,7 +155,7 @@ def test_another_customers_rows_cannot_be_reached_through_this_record(client_as)
 def test_read_only_users_see_the_record_but_change_nothing(client_as):
     customer = make_customer(contacts=[Contact(surname="Kept")])
     client = client_as("read_only")
-    html = client.get(f"/admin/customer/details/?id={customer.id}").get_data(as_text=True)
+    html = client.record(customer.id)
     assert "Kept" in html
     assert "Add record" not in html and "Upload files" not in html and ">Delete<" not in html
     contact_id = customer.contacts[0].id

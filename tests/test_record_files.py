@@ -46,7 +46,7 @@ def test_an_uploaded_picture_shows_as_a_thumbnail_opening_the_full_image(app, cl
         True,
         "Front of the house",
     )
-    html = client.get(f"/admin/customer/details/?id={customer.id}").get_data(as_text=True)
+    html = client.record(customer.id)
     full = f"/admin/customer/{customer.id}/files/{picture.id}/"
     assert f'src="{full}?thumbnail=1"' in html and f'href="{full}"' in html
     thumbnail = client.get(f"{full}?thumbnail=1")
@@ -68,7 +68,7 @@ def test_a_document_is_listed_and_downloads_as_an_attachment(client_as, customer
     )
     document = db.session.scalar(select(Attachment))
     assert document.is_picture is False
-    html = client.get(f"/admin/customer/details/?id={customer.id}").get_data(as_text=True)
+    html = client.record(customer.id)
     assert "quote.pdf" in html and "Signed quote" in html
     download = client.get(f"/admin/customer/{customer.id}/files/{document.id}/")
     assert download.headers["Content-Disposition"].startswith("attachment")
@@ -140,7 +140,7 @@ def test_a_logo_is_shown_on_the_record_and_kept_with_the_pictures(client_as, cus
     client = client_as("office")
     response = set_logo_via_page(client, customer, jpeg_bytes(), "logo.jpg")
     assert "Logo saved." in client.get(response.headers["Location"]).get_data(as_text=True)
-    html = client.get(f"/admin/customer/details/?id={customer.id}").get_data(as_text=True)
+    html = client.record(customer.id)
     assert f'src="/admin/customer/{customer.id}/logo/"' in html
     logo = client.get(f"/admin/customer/{customer.id}/logo/")
     assert logo.mimetype == "image/jpeg" and max(Image.open(io.BytesIO(logo.data)).size) <= 320

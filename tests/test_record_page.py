@@ -32,9 +32,7 @@ from tests.sql import counting_statements
 
 
 def page(client, customer, query=""):
-    response = client.get(f"/admin/customer/details/?id={customer.id}{query}")
-    assert response.status_code == 200
-    return response.get_data(as_text=True)
+    return client.record(customer.id, query)
 
 
 def tab_count(html, key):
@@ -306,6 +304,42 @@ def test_an_unknown_customer_is_not_found(client_as):
     assert client_as("office").get("/admin/customer/details/?id=999").status_code == 404
 
 
+def test_only_the_first_tab_comes_with_the_page_and_each_other_loads_when_opened(client_as):
+    customer = make_customer()
+    make_work(customer, description="Boiler service")
+    client = client_as("office")
+    html = client.get(f"/admin/customer/details/?id={customer.id}").get_data(as_text=True)
+
+    assert "Boiler service" in pane(html, "works")
+    money = f"/admin/customer/{customer.id}/tabs/money/"
+    assert f'id="money" role="tabpanel" data-src="{money}"' in html
+    assert 'data-money="balance"' not in html  # not loaded until the tab is opened
+    assert tab_count(html, "money") == 0  # every tab's count is on the page
+
+    opened = client.get(f"{money}?id={customer.id}&money_per=25")
+    assert opened.status_code == 200
+    tab = opened.get_data(as_text=True)
+    assert 'data-money="balance"' in tab and "<html" not in tab
+    assert "<strong>25</strong>" in tab  # the page's own query string applies
+
+
+def test_an_unknown_tab_or_customer_is_not_found(client_as):
+    customer = make_customer()
+    client = client_as("office")
+    assert client.get(f"/admin/customer/{customer.id}/tabs/nothing/").status_code == 404
+    assert client.get("/admin/customer/999/tabs/money/").status_code == 404
+
+
+def test_the_page_alone_costs_fewer_statements_than_the_page_with_every_tab(client_as):
+    customer = make_customer()
+    client = client_as("office")
+    with counting_statements() as alone:
+        client.get(f"/admin/customer/details/?id={customer.id}")
+    with counting_statements() as everything:
+        client.record(customer.id)
+    assert len(alone) <= 25 < len(everything)
+
+
 def test_the_money_tab_shows_the_latest_payments_and_points_at_the_statement(client_as):
     customer = make_customer()
     cash = db.session.scalars(select(PaymentMethod)).first()
@@ -319,9 +353,7 @@ def test_the_money_tab_shows_the_latest_payments_and_points_at_the_statement(cli
             reference=f"REF-{day:02d}",
         )
     db.session.commit()
-    html = (
-        client_as("office").get(f"/admin/customer/details/?id={customer.id}").get_data(as_text=True)
-    )
+    html = client_as("office").record(customer.id)
     shown = sorted(set(re.findall(r"REF-\d\d", html)))
     assert shown == [f"REF-{day:02d}" for day in range(2, 12)]  # the latest ten
     assert "The latest 10 payments" in html

@@ -49,7 +49,7 @@ def count(model) -> int:
 
 
 def record(client, customer) -> str:
-    return client.get(f"/admin/customer/details/?id={customer.id}").get_data(as_text=True)
+    return client.record(customer.id)
 
 
 def test_the_actions_menu_opens_the_service_pages(client_as):

@@ -138,7 +138,7 @@ def test_an_assignment_is_edited_and_deleted_from_the_record(client_as):
     first, second = make_work_address(customer), make_work_address(customer)
     assignment = assign(customer, make_plan(), [first])
     client = client_as("office")
-    record = client.get(f"/admin/customer/details/?id={customer.id}").get_data(as_text=True)
+    record = client.record(customer.id)
     edit_url = f"/admin/customer-service/{customer.id}/service-plans/{assignment.id}/"
     assert f'href="{edit_url}"' in record
     form = client.get(edit_url).get_data(as_text=True)

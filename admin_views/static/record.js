@@ -1,5 +1,22 @@
-/* The customer record page: deep-linked tabs, mini-map, typed delete, side-panel editor. */
+/* The customer record page: deep-linked tabs loaded when opened, mini-map, typed delete, side-panel editor. */
 $(function () {
+  // Tabs other than the first load when first opened, with the page's own query string
+  // (pages, page sizes, filters): the page costs one tab, not ten.
+  function loadTab(pane) {
+    var source = pane.data('src');
+    if (!source || pane.data('requested')) { return; }
+    pane.data('requested', true);
+    $.get(source + window.location.search)
+      .done(function (html) { pane.html(html); })
+      .fail(function () {
+        pane.data('requested', false);
+        pane.find('[data-loading]').text('This tab could not be loaded: open it again, or reload the page.');
+      });
+  }
+  $('.record-tabs a[data-toggle="tab"]').on('show.bs.tab', function (event) {
+    loadTab($(event.target.hash));
+  });
+
   // Tabs: #contacts opens the Contacts tab; switching tabs updates the address.
   function showTabFromHash() {
     $('.record-tabs a[href="' + window.location.hash + '"]').tab('show');
