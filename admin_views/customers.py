@@ -14,6 +14,7 @@ from models.customer_rules import (
     check_work_address,
 )
 from models.customers import CREDITOR_DAYS, NAME_ORDER
+from models.search import CONTACT_KEYS
 
 from .address_import import AddressImportMixin
 from .address_page import WorkAddressRecordMixin
@@ -232,6 +233,7 @@ class ContactView(SecureModelView):
     column_searchable_list = ("surname", "first_name", "email")
     column_filters = ("is_primary", "position")
     column_sortable_list = ("surname", "first_name", "position", "email", "is_primary")
+    column_details_exclude_list = ("version", *CONTACT_KEYS)  # keys are the search's, derived
     form_columns = (
         "customer",
         "branch",
@@ -344,6 +346,7 @@ class PhoneNumberView(SecureModelView):
     column_list = ("number", "kind", "digits", "customer", "contact", "branch", "work_address")
     column_searchable_list = ("digits", "number")
     column_filters = ("kind",)
+    column_details_exclude_list = ("digits_reversed",)  # the search's, derived from digits
     allow_create = False  # numbers are added on their owner's form
     form_columns = ("kind", "number")
     form_args = {"number": PHONE_NUMBER}

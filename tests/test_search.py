@@ -156,6 +156,16 @@ def test_a_contact_name_finds_its_customer_once_and_never_a_merged_one(client_as
     assert lookup == []
 
 
+def test_the_keys_are_not_shown_on_the_contact_and_phone_pages(client_as):
+    customer = make_customer(contacts=[Contact(first_name="Grace", surname="Hopper")])
+    contact, phone = customer.contacts[0], customer.phones[0]
+    client = client_as("office")
+    shown = client.get(f"/admin/contact/details/?id={contact.id}").get_data(as_text=True)
+    number = client.get(f"/admin/phonenumber/details/?id={phone.id}").get_data(as_text=True)
+    assert "Hopper" in shown and "Key" not in shown and "gracehopper" not in shown
+    assert phone.digits in number and "Digits Reversed" not in number
+
+
 def test_the_customer_lookup_finds_by_the_same_keys_and_leaves_out_merged_customers(
     client_as, book
 ):
