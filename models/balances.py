@@ -98,18 +98,15 @@ def customer_balance(session: Session, customer_id: int, as_of: date | None = No
 
 def ageing_totals(session: Session, as_of: date | None = None) -> dict[str, Decimal]:
     """What every customer owes, per ageing bucket, in one statement: the dashboard's debt
-    chart, computed by the same invoice figures as each customer's balance."""
+    chart, computed by the same invoice figures as each customer's balance. Grouped by bucket,
+    so each invoice's bucket and figure are worked out once, not once per bucket."""
     aged_on = as_of or date.today()
     invoices = _invoice_figures(as_of=as_of)
     outstanding = invoices.c.total - invoices.c.allocated - invoices.c.credited
     owed = case((outstanding > 0, outstanding), else_=0)
-    bucket = _bucket_of(invoices.c.due_on, aged_on)
-    row = session.execute(
-        select(*(_sum(case((bucket == name, owed), else_=0)) for name in BUCKETS)).select_from(
-            invoices
-        )
-    ).one()
-    return {name: _money(cents) for name, cents in zip(BUCKETS, row, strict=True)}
+    bucket = _bucket_of(invoices.c.due_on, aged_on).label("bucket")
+    totals = dict(session.execute(select(bucket, _sum(owed)).group_by(bucket)).all())
+    return {name: _money(totals.get(name)) for name in BUCKETS}
 
 
 @dataclass(frozen=True)

@@ -112,8 +112,10 @@ class Invoice(PricedDocument, TimestampMixin, Base):
         CheckConstraint("due_on >= invoice_date", name="due_after_date"),
         # Issued and void invoices keep the number they were issued under.
         CheckConstraint("status = 'draft' OR number IS NOT NULL", name="issued_has_number"),
-        # All that a customer's balance reads of each invoice: covered, it reads no table row.
+        # All that balances and ageing read of each invoice, by customer and across the book:
+        # covered, they read no table row.
         Index("ix_invoice_balance", "customer_id", "status", "due_on", "total_cents"),
+        Index("ix_invoice_ageing", "status", "due_on", "total_cents"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -271,15 +273,17 @@ class PaymentAllocation(Base):
     __table_args__ = (
         CheckConstraint("amount > 0", name="amount_positive"),
         UniqueConstraint("payment_id", "invoice_id"),
+        # The invoice's allocations, and what balances and ageing sum of them (as of a date,
+        # too) read from the index alone. It is also the foreign key's index: beside a narrower
+        # one on invoice_id, SQLite would pick that and read every allocation's row.
+        Index("ix_payment_allocation_amounts", "invoice_id", "allocated_on", "amount"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     payment_id: Mapped[int] = mapped_column(
         ForeignKey("payment.id", ondelete="CASCADE"), index=True
     )
-    invoice_id: Mapped[int] = mapped_column(
-        ForeignKey("invoice.id", ondelete="CASCADE"), index=True
-    )
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoice.id", ondelete="CASCADE"))
     amount: Mapped[Decimal] = mapped_column(Money)
     allocated_on: Mapped[date] = mapped_column(Date)
 
