@@ -5,10 +5,11 @@
 Starts the panel under gunicorn (gthread workers) on a free loopback port, logs in as the bench
 user the way a browser does (login page, CSRF token, form post), picks the pages staff open all
 day from the database itself — customer list pages (first, middle, sorted by name), searches
-by surname, postcode, email and phone taken from real rows, and customer record pages — and
-lets wrk (bench/load.lua) request them for the given time. Prints a markdown table (requests/s,
-latency percentiles, errors, machine) and adds it to bench/LOAD.md. Any response but 200 is an
-error (a lost login is a redirect to the login page), and any error makes the exit status 1.
+by surname, postcode, email and phone taken from real rows, customer record pages and the tabs
+opened on them — and lets wrk (bench/load.lua) request them for the given time. Prints a
+markdown table (requests/s, latency percentiles, errors, machine) and adds it to bench/LOAD.md.
+Any response but 200 is an error (a lost login is a redirect to the login page), and any error
+makes the exit status 1.
 The target at 100,000 customers on PostgreSQL: >= 200 requests/s, p99 <= 250 ms, no errors.
 """
 
@@ -284,6 +285,10 @@ def page_kinds(database_url: str, list_html: str, rng: random.Random) -> dict[st
         "search email": [search(local[: rng.choice((4, 5, 6))]) for local in emails],
         "search phone": [search(number[-6:]) for number in digits if len(number) >= 6],
         "record": [f"/admin/customer/details/?id={i}" for i in records],
+        # Opened after the page, each a request of its own (record.js).
+        "record tab": [
+            f"/admin/customer/{i}/tabs/{rng.choice(OPENED_TABS)}/?id={i}" for i in records
+        ],
     }
 
 
@@ -293,7 +298,10 @@ def _postcode_prefix(postcode: str, rng: random.Random) -> str:
     return f"{outward} {inward[0]}" if inward and rng.random() < 0.5 else outward
 
 
-# A working day's mix: records opened most, then searches, then browsing the list.
+OPENED_TABS = ("money", "communications", "contacts", "addresses")
+
+# A working day's mix: records opened most (and one tab in two opened), then searches, then
+# browsing the list.
 MIX = {
     "list": 8,
     "list by name": 7,
@@ -301,7 +309,8 @@ MIX = {
     "search postcode": 10,
     "search email": 7,
     "search phone": 8,
-    "record": 45,
+    "record": 30,
+    "record tab": 15,
 }
 
 
