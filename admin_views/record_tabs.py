@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import request
-from sqlalchemy import Select, func, literal, select, union_all
+from sqlalchemy import Select, distinct, func, literal, select, union_all
 from sqlalchemy.orm import selectinload
 
 from extensions import db
@@ -18,6 +18,7 @@ from models import (
     CreditNote,
     Customer,
     Invoice,
+    InvoiceLine,
     InvoiceStatus,
     Payment,
     Work,
@@ -68,6 +69,7 @@ class Works:
     ongoing_pager: Pager
     parent_only: bool
     outstanding: dict[int, object]
+    consolidated: set[int]  # the page's invoices billing more than one work
 
 
 @register_tab
@@ -104,6 +106,7 @@ class AllWorksTab(Tab):
             ongoing_pager=ongoing_pager,
             parent_only=parent_only,
             outstanding=invoice_outstanding(db.session, invoice_ids),
+            consolidated=_consolidated(invoice_ids),
         )
 
 
@@ -111,8 +114,8 @@ def _load_history(page) -> dict[tuple[str, int], object]:
     """The page's works, invoices and credit notes: one query per kind."""
     kinds = {
         "work": select(Work).options(selectinload(Work.work_address)),
-        "invoice": select(Invoice).options(selectinload(Invoice.lines)),
-        "credit_note": select(CreditNote).options(selectinload(CreditNote.lines)),
+        "invoice": select(Invoice),  # totals are stored: no lines to load
+        "credit_note": select(CreditNote),
     }
     loaded = {}
     for kind, query in kinds.items():
@@ -122,6 +125,19 @@ def _load_history(page) -> dict[tuple[str, int], object]:
             for obj in db.session.scalars(query.where(model.id.in_(ids))):
                 loaded[kind, obj.id] = obj
     return loaded
+
+
+def _consolidated(invoice_ids: list[int]) -> set[int]:
+    if not invoice_ids:
+        return set()
+    return set(
+        db.session.scalars(
+            select(InvoiceLine.invoice_id)
+            .where(InvoiceLine.invoice_id.in_(invoice_ids))
+            .group_by(InvoiceLine.invoice_id)
+            .having(func.count(distinct(InvoiceLine.work_id)) > 1)
+        )
+    )
 
 
 @register_tab
