@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 from flask import Flask, redirect, render_template, url_for
@@ -97,4 +98,10 @@ def create_app(config: dict | None = None) -> Flask:
     def home():
         return redirect(url_for("admin.index"))
 
+    if not app.testing:
+        # Start-up leaves ~200,000 objects (views, forms, mappers) that live as long as the
+        # process; frozen, a full collection no longer walks them (115-190 ms each time, paid by
+        # whichever request sets it off). Not in tests: each test's app would outlive its test.
+        gc.collect()
+        gc.freeze()
     return app

@@ -90,6 +90,7 @@ class CustomerView(
     SecureModelView,
 ):
     noun = "customer"
+    list_template = "admin/customer/list.html"
     column_list = (
         "id",
         "display_name",
