@@ -90,6 +90,14 @@ class Customer(TimestampMixin, AddressMixin, CommunicationPreferencesMixin, Base
         CheckConstraint("kilometres IS NULL OR kilometres >= 0", name="kilometres_not_negative"),
         CheckConstraint("creditor_days IS NULL OR creditor_days >= 0", name="creditor_days"),
         Index("ix_customer_name", "surname", "first_name"),
+        # The customers the lists show (not merged away): counting the first 10,000 reads this
+        # narrow index instead of 10,000 wide rows.
+        Index(
+            "ix_customer_live",
+            "id",
+            sqlite_where=text("merged_into_id IS NULL"),
+            postgresql_where=text("merged_into_id IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

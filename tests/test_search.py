@@ -4,7 +4,7 @@ from the forms' lookups, on indexed keys."""
 import re
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import func, literal, select, text
 
 from admin_views.customer_search import customer_matches
 from admin_views.lookups import work_address_loader
@@ -242,6 +242,14 @@ def test_the_name_order_and_the_search_by_name_are_served_by_indexes(app):
         )
     assert "ix_customer_name_order" in plan, plan
     assert "ix_customer_surname_key" in searched, searched
+
+
+def test_the_list_count_reads_the_narrow_index_of_the_customers_shown(app):
+    """The capped count of the customer list (admin_views/list_count.py), merged ones left out."""
+    shown = select(literal(1)).where(Customer.merged_into_id.is_(None)).limit(10_001).subquery()
+    with app.test_request_context():
+        plan = plan_of(select(func.count()).select_from(shown))
+    assert "ix_customer_live" in plan, plan
 
 
 def work_addresses_found(client, term: str) -> list[str]:
