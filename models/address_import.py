@@ -10,8 +10,10 @@ How landlords and branches are found: models.import_lookups.
 from __future__ import annotations
 
 import functools
+import gc
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import phonenumbers
@@ -21,7 +23,7 @@ from . import phones
 from .address_columns import FIELDS, REQUIRED, check_mapping, guess_mapping
 from .audit import record
 from .base import ADDRESS_FIELDS, utcnow
-from .bulk import allocate_ids, bulk_insert
+from .bulk import allocate_ids, bulk_insert, bulk_writes
 from .csv_files import ImportRefused, ParsedCsv, read_csv
 from .customer_rules import email_problem
 from .customers import OCCUPIER, Customer, PhoneNumber, WorkAddress
@@ -102,6 +104,23 @@ class ImportPreview:
         return self.valid + self.invalid
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector waits while a file is checked and written: its rows
+    become half a million objects that all live to the end, and every full collection would
+    walk them again (~1 s of a 100,000-row import). It resumes afterwards; when another
+    thread had paused it already, that thread resumes it."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+@_collector_paused()
 def preview(
     session: Session,
     customer: Customer,
@@ -116,6 +135,7 @@ def preview(
     return ImportPreview(shown, len(results) - len(problems), len(problems), problems)
 
 
+@_collector_paused()
 def import_rows(
     session: Session,
     customer: Customer,
@@ -153,28 +173,30 @@ def import_rows(
     record(session, "import", customer, {"count": total, "file": filename}, summary=summary)
     session.flush()
     now = utcnow()
-    fixed = {**_column_defaults(), "customer_id": customer.id, "version": 1}
-    fixed.update(created_at=now, updated_at=now)
+    same = {**_column_defaults(), "customer_id": customer.id, "version": 1}
+    same.update(created_at=now, updated_at=now)
     ids = allocate_ids(session, WorkAddress.__table__, total)
     numbered = list(zip(ids, results, strict=True))
-    for start in range(0, total, BATCH_SIZE):
-        batch = numbered[start : start + BATCH_SIZE]
-        bulk_insert(
-            session,
-            WorkAddress.__table__,
-            [{**fixed, **result.record, "id": address_id} for address_id, result in batch],
-        )
-        bulk_insert(
-            session,
-            PhoneNumber.__table__,
-            [
-                {**result.phone, "work_address_id": address_id}
-                for address_id, result in batch
-                if result.phone
-            ],
-        )
-        if progress is not None:
-            progress(min(start + BATCH_SIZE, total), total)
+    with bulk_writes(session):
+        for start in range(0, total, BATCH_SIZE):
+            batch = numbered[start : start + BATCH_SIZE]
+            bulk_insert(
+                session,
+                WorkAddress.__table__,
+                [{**result.record, "id": address_id} for address_id, result in batch],
+                same,
+            )
+            bulk_insert(
+                session,
+                PhoneNumber.__table__,
+                [
+                    {**result.phone, "work_address_id": address_id}
+                    for address_id, result in batch
+                    if result.phone
+                ],
+            )
+            if progress is not None:
+                progress(min(start + BATCH_SIZE, total), total)
     return total
 
 
@@ -319,33 +341,47 @@ def _email_problem(address: str) -> str | None:
 
 def _phone(number: str) -> tuple[dict | None, str | None]:
     """The phone_number row (digits exactly as models.phones.normalise makes them)."""
-    parsed = phones.parse(number)
-    if parsed is None:
-        return None, f"Phone “{number}” is not a valid phone number."
+    national = phones.parse_national(number)
+    if national is None:
+        parsed = phones.parse(number)
+        if parsed is None:
+            return None, f"Phone “{number}” is not a valid phone number."
+        national = parsed.country_code, phonenumbers.national_significant_number(parsed)
     if len(number) > MAX_PHONE_LENGTH:
         return None, f"Phone is longer than {MAX_PHONE_LENGTH} characters."
-    digits = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164).lstrip("+")
-    kind = PhoneKind.mobile if _is_mobile(parsed) else PhoneKind.home
+    country_code, significant = national
+    digits = f"{country_code}{significant}"  # E.164 without its "+"
+    kind = PhoneKind.mobile if _is_mobile(country_code, significant) else PhoneKind.home
     row = {"kind": kind, "number": number, "digits": digits}
     return {**row, "digits_reversed": reversed_digits(digits)}, None
 
 
-def _is_mobile(parsed: phonenumbers.PhoneNumber) -> bool:
+def _is_mobile(country_code: int, national: str) -> bool:
     """A mobile number for sure by the patterns of its country code's regions (+44: GB, GG,
     IM, JE): the answer of phonenumbers.number_type, which is 15x slower as it tries every kind
     of number in every region of the code."""
-    national = phonenumbers.national_significant_number(parsed)
-    for region in phonenumbers.region_codes_for_country_code(parsed.country_code):
+    return any(
+        mobile.fullmatch(national) and not (fixed_line and fixed_line.fullmatch(national))
+        for mobile, fixed_line in _mobile_patterns(country_code)
+    )
+
+
+@functools.cache
+def _mobile_patterns(country_code: int) -> tuple[tuple[re.Pattern, re.Pattern | None], ...]:
+    """(mobile, fixed line) patterns of each region of the country code that has mobiles."""
+    patterns = []
+    for region in phonenumbers.region_codes_for_country_code(country_code):
         metadata = phonenumbers.PhoneMetadata.metadata_for_region_or_calling_code(
-            parsed.country_code, region
+            country_code, region
         )
-        if metadata is None or metadata.mobile is None:
+        if metadata is None:
             continue
-        if _matches(metadata.mobile, national) and not _matches(metadata.fixed_line, national):
-            return True
-    return False
+        mobile = _pattern(metadata.mobile)
+        if mobile is not None:
+            patterns.append((mobile, _pattern(metadata.fixed_line)))
+    return tuple(patterns)
 
 
-def _matches(description, national: str) -> bool:
+def _pattern(description) -> re.Pattern | None:
     pattern = description.national_number_pattern if description is not None else None
-    return bool(pattern and re.fullmatch(pattern, national))
+    return re.compile(pattern) if pattern else None

@@ -45,8 +45,10 @@ _NOT_ALNUM = re.compile(r"[^0-9A-Z]")
 
 def _fold(text: str | None) -> str:
     """Lower-case, accents dropped, whitespace collapsed: "  José\tSMITH " -> "jose smith"."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    plain = text or ""
+    if not plain.isascii():  # ASCII has nothing to decompose: most text skips the slow part
+        decomposed = unicodedata.normalize("NFKD", plain)
+        plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(plain.casefold().split())
 
 

@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import io
 import os
+import random
 import re
 import time
+from datetime import datetime
+from decimal import Decimal
 
+import phonenumbers
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from extensions import db
-from models import AuditEntry, Branch, PhoneKind, PhoneNumber, Status, WorkAddress, phones
+from models import AuditEntry, Branch, PhoneKind, PhoneNumber, Status, Title, WorkAddress, phones
 from models.address_import import (
     ImportRefused,
     _email_problem,
@@ -21,6 +25,7 @@ from models.address_import import (
     preview,
     read_csv,
 )
+from models.bulk import allocate_ids, bulk_insert
 from models.customer_rules import email_problem
 from tests.factories import make_customer, make_work_address
 from tests.sql import counting_statements
@@ -321,6 +326,141 @@ def test_the_email_shortcut_agrees_with_the_full_check():
     ]
     for address in addresses:
         assert (_email_problem(address) is None) == (email_problem(address) is None), address
+
+
+# Phone numbers: the import's shortcut and phonenumbers must read every number alike
+
+TRICKY_PHONES = [
+    "07700 900123",
+    "0 7700 900123",
+    "(0113) 496-0000",
+    "0113.496.0000",
+    "020 7946 0000",
+    "0800 1111",
+    "01632 96012",
+    "07700 9001234",
+    "0770",
+    "00 44 7700 900123",
+    "447700900123",
+    "7700 900123",
+    "+44 7700 900123",
+    "07700 900123 ext 4",
+    "07700 900123#",
+    "07700/900123",
+    "0" + " " * 300 + "7700900123",
+    "٠٧٧٠٠ ٩٠٠١٢٣",
+    "(0)",
+    "815245091",  # Belarus: its national prefix 8 also starts numbers
+    "11330303063",  # US: 1 is both the country code and the national prefix
+]
+
+
+def generated_phones(rng: random.Random, region: str, count: int):
+    """National numbers of every kind the region has, with digits changed, some dropped or
+    added, and separators sprinkled in; and strings of digits starting any which way."""
+    digit = "0123456789"
+    for kind in phonenumbers.PhoneNumberType.values():
+        example = phonenumbers.example_number_for_type(region, kind)
+        if example is not None:
+            national = phonenumbers.national_significant_number(example)
+            for _ in range(count):
+                changed = [rng.choice(digit) if rng.random() < 0.3 else d for d in national]
+                changed = changed[: rng.choice((-1, len(changed), len(changed)))]
+                yield from ("0" + "".join(changed), _sprinkled(rng, "0" + "".join(changed)))
+    for _ in range(count * 10):
+        start = rng.choice(["0", "0", "00", "1", "44", "", phones.country_code(region)])
+        digits = start + "".join(rng.choice(digit) for _ in range(rng.randrange(1, 14)))
+        yield _sprinkled(rng, digits)
+
+
+def _sprinkled(rng: random.Random, digits: str) -> str:
+    return "".join(rng.choice(" -.()") + d if rng.random() < 0.2 else d for d in digits)
+
+
+def test_the_phone_shortcut_reads_numbers_as_phonenumbers_does():
+    rng = random.Random(4)
+    taken = 0
+    for region in ("GB", "IE", "FR", "DE", "NZ", "US", "BY", "IT", "JE"):
+        for number in [*TRICKY_PHONES, *generated_phones(rng, region, 40)]:
+            quick = phones.parse_national(number, region)
+            if quick is None:
+                continue
+            taken += 1
+            parsed = phones.parse(number, region)
+            assert parsed is not None, (region, number)
+            national = phonenumbers.national_significant_number(parsed)
+            assert quick == (parsed.country_code, national), (region, number)
+            assert "".join(map(str, quick)) == phones.normalise(number, region)
+    assert taken > 1_000  # it is no shortcut if it is never taken
+
+
+def test_the_phone_shortcut_takes_numbers_written_the_usual_way():
+    assert phones.parse_national("07700 900123") == (44, "7700900123")
+    assert phones.parse_national("(0113) 496-0000") == (44, "1134960000")
+    assert phones.parse_national("+44 7700 900123") is None  # phonenumbers reads it
+
+
+def test_imported_phones_are_normalised_and_typed_as_before(agent):
+    numbers = ["07911 123456", "+44 7911 123456", "0113 496 0000", "07624 123456", "07700 900123"]
+    numbers.append("+1 202 555 0123")  # could be either: not a mobile for sure
+    rows = [f"{n} High St,{number}" for n, number in enumerate(numbers, start=1)]
+    parsed = read_csv(csv_bytes("Address 1,Tel", *rows), LIMIT)
+    import_rows(db.session, agent, parsed, guess_mapping(parsed.header))
+    db.session.commit()
+    stored = db.session.execute(
+        select(PhoneNumber.number, PhoneNumber.digits, PhoneNumber.kind)
+        .where(PhoneNumber.work_address_id.is_not(None))
+        .order_by(PhoneNumber.id)
+    ).all()
+    mobile, home = PhoneKind.mobile, PhoneKind.home
+    kinds = [mobile, mobile, home, mobile, home, home]  # 07624: Isle of Man; 07700 900: drama
+    assert stored == [
+        (number, phones.normalise(number), kind)
+        for number, kind in zip(numbers, kinds, strict=True)
+    ]
+
+
+def test_imported_rows_are_stored_as_the_orm_stores_them(agent):
+    """The bulk insert converts the values itself: a query must not tell its rows apart."""
+    make_work_address(
+        agent, address_line_1="1 Orm St", occupier_title=Title.Dr, vacant_property="yes"
+    )
+    parsed = read_csv(csv_bytes("Title,Address 1,Vacant", "Dr,2 Bulk St,yes"), LIMIT)
+    import_rows(db.session, agent, parsed, guess_mapping(parsed.header))
+    db.session.commit()
+    orm, bulk = db.session.execute(
+        text(
+            "SELECT status, occupier_title, occupier_surname, vacant_property, "
+            "after_sales_communication, is_invoice_address, comm_email, comm_sms, version, "
+            "created_at, updated_at FROM work_address WHERE customer_id = :id ORDER BY id"
+        ),
+        {"id": agent.id},
+    ).all()
+    assert stored_shape(bulk) == stored_shape(orm)
+
+
+def stored_shape(row) -> list[tuple]:
+    """Each value's type, and the value but for the digits of text and the time of a moment."""
+    return [
+        (type(value), None if isinstance(value, datetime) else re.sub(r"\d", "0", str(value)))
+        for value in row
+    ]
+
+
+def test_bulk_inserted_values_are_converted_as_the_orm_converts_them(agent):
+    """Whether a value comes with each row or once for all of them."""
+    made = make_work_address(
+        agent, occupier_title=Title.Dr, vacant_property="yes", latitude=Decimal("53.8")
+    )
+    table = WorkAddress.__table__
+    values = {column.key: getattr(made, column.key) for column in table.columns}
+    first, second = allocate_ids(db.session, table, 2)
+    bulk_insert(db.session, table, [{**values, "id": first}])
+    bulk_insert(db.session, table, [{"id": second}], same=values)
+    rows = db.session.execute(
+        text("SELECT * FROM work_address WHERE customer_id = :id ORDER BY id"), {"id": agent.id}
+    ).all()
+    assert [row[1:] for row in rows] == [rows[0][1:]] * 3
 
 
 # Importing
