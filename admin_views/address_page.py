@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from flask import abort, redirect, request, url_for
 from flask_admin import expose
-from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -14,7 +13,7 @@ from forms.record import CommunicationForm
 from models import Asset, Communication, Work, WorkAddress
 
 from .base import requested_id
-from .record import PER_PAGE_CHOICES, ListTab, Pager, Tab, tab_counts
+from .record import ListTab, Pager, Tab, tab_context, tab_counts
 from .record_tabs import ASSET_LOADS, notes_pinned_first
 
 
@@ -94,8 +93,6 @@ class WorkAddressRecordMixin:
             address=address,
             customer=address.customer,
             tabs=tabs,
-            record_url=url_for(".details_view", id=address.id),
-            per_page_choices=PER_PAGE_CHOICES,
             note_form=CommunicationForm(formdata=None, work_address_id=address.id),
-            can_write=current_user.can_write,
+            **tab_context(address),
         )

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from flask import g, request, url_for
+from flask_login import current_user
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
@@ -121,8 +122,19 @@ def register_panel_block(block_class: type[PanelBlock]) -> type[PanelBlock]:
     return block_class
 
 
+def tab_context(record) -> dict:
+    """What every tab's template may use besides its own rows, on a customer's or a work
+    address's record page (the view's own details page is the record's address)."""
+    return {
+        "record_url": url_for(".details_view", id=record.id),
+        "per_page_choices": PER_PAGE_CHOICES,
+        "can_write": current_user.can_write,
+    }
+
+
 def page_balance(customer: Customer):
-    """The customer's balance, computed once per request (the panel icons and the Money tab)."""
+    """The customer's balance, computed once per request: the side panel's blocks and the
+    record actions ask for it on the page, the Money tab when it is fetched."""
     if g.get("balance_for") != customer.id:
         g.balance_for, g.balance = customer.id, customer_balance(db.session, customer.id)
     return g.balance

@@ -33,7 +33,7 @@ from models.uploads import UploadRefused, delete_attachment, store_upload
 from .base import changes_data, customer_row, requested_id, safe_next
 from .files import send_attachment
 from .merge_page import recent_merges_into
-from .record import PER_PAGE_CHOICES, TABS, Pager, tab_counts
+from .record import TABS, Pager, tab_context, tab_counts
 from .record_actions import actions_for
 from .record_panel import arranged_blocks, panel_layout
 
@@ -137,16 +137,8 @@ class CustomerRecordMixin:
             confirm_form=ConfirmDeleteForm(formdata=None),
             logo_form=LogoForm(formdata=None),
             open_modal=forms.get("open_modal"),
-            **self.tab_context(customer),
+            **tab_context(customer),
         ), status
-
-    def tab_context(self, customer: Customer) -> dict:
-        """What every tab's template may use besides its own rows."""
-        return {
-            "record_url": url_for(".details_view", id=customer.id),
-            "per_page_choices": PER_PAGE_CHOICES,
-            "can_write": current_user.can_write,
-        }
 
     @expose("/<int:customer_id>/tabs/<key>/")
     def tab_view(self, customer_id: int, key: str):
@@ -164,7 +156,7 @@ class CustomerRecordMixin:
             tab=tab,
             pager=pager,
             rows=rows,
-            **self.tab_context(customer),
+            **tab_context(customer),
         )
 
     @expose("/<int:customer_id>/communications/", methods=("POST",))
