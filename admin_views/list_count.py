@@ -22,13 +22,19 @@ class ListCount(int):
         return f"{COUNT_CAP:,}+" if self.capped else f"{int(self):,}"
 
 
+def capped(count: int) -> ListCount:
+    """A count made in full (a search counts its matches as it sorts them), shown and paged
+    as the capped counts are."""
+    return ListCount(min(count, COUNT_CAP + 1))
+
+
 class CappedCountQuery(Query):
     """Flask-Admin's count query, filtered and searched as the list is, counted up to the cap:
     `SELECT count(*) FROM (SELECT 1 FROM … WHERE … LIMIT 10001)`."""
 
     def scalar(self) -> ListCount:
         rows = self.with_entities(literal(1)).limit(COUNT_CAP + 1).subquery()
-        return ListCount(self.session.query(func.count()).select_from(rows).scalar())
+        return capped(self.session.query(func.count()).select_from(rows).scalar())
 
 
 def capped_count_query(session, model) -> CappedCountQuery:

@@ -6,6 +6,7 @@ import re
 import pytest
 from sqlalchemy import func, literal, select, text
 
+from admin_views import list_count
 from admin_views.customer_search import customer_matches
 from admin_views.lookups import work_address_loader
 from extensions import db
@@ -331,3 +332,33 @@ def test_the_work_address_lookup_is_answered_from_indexes_on_both_databases(app,
         .limit(10)
     )
     assert_read_through(plan_of(statement), index)
+
+
+def test_a_search_counts_its_matches_and_pages_through_them(client_as, monkeypatch):
+    """The matches are counted as they are sorted; the count, the pages and the cap read as
+    on the unsearched list, and a customer merged away is neither counted nor shown."""
+    customers = [make_customer(surname=f"Smith {number:02}") for number in range(31)]
+    customers[30].merged_into_id = customers[29].id
+    db.session.commit()
+    made = [customer.account_number for customer in customers]
+    client = client_as("office")
+
+    def page(number: int) -> tuple[str, list[str]]:
+        query = {"search": "smith", "page": number}
+        html = client.get(LIST, query_string=query).get_data(as_text=True)
+        return html, re.findall(r'class="col-id">\s*(C\d{6})', html)
+
+    newest_first = made[29::-1]
+    html, rows = page(0)
+    assert "List (30)" in html
+    assert rows == newest_first[:25]
+    html, rows = page(1)
+    assert "List (30)" in html
+    assert rows == newest_first[25:]
+    html, rows = page(5)  # past the last page: nothing shown, still counted
+    assert "List (30)" in html
+    assert rows == []
+    monkeypatch.setattr(list_count, "COUNT_CAP", 20)
+    html, rows = page(0)
+    assert "List (20+)" in html
+    assert len(rows) == 25
