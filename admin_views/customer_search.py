@@ -53,16 +53,14 @@ class CustomerSearchMixin:
         matches with their whole rows, ran the search twice and carried a common surname's
         thousands of rows through the sort: twice the time."""
         found = query.with_entities(Customer.id, func.count().over()).all()
+        if not found:  # nothing at all, or a page past the last one: counted without the page
+            return capped(self._count_all(query) if page else 0), []
         ids = [customer_id for customer_id, _ in found]
-        if found:
-            count = found[0][1]
-        else:  # nothing at all, or a page past the last one: counted without the page
-            count = self._count_all(query) if page else 0
         rows = self.get_query().filter(Customer.id.in_(ids))
         for relation in self._auto_joins:
             rows = rows.options(joinedload(relation))
         by_id = {customer.id: customer for customer in rows}
-        return capped(count), [by_id[customer_id] for customer_id in ids]
+        return capped(found[0][1]), [by_id[customer_id] for customer_id in ids]
 
     @staticmethod
     def _count_all(page_query) -> int:
