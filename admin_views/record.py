@@ -8,7 +8,8 @@ of rows with explicit eager loading, so the page costs the same whatever the cus
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import sys
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
 from flask import g, request, url_for
@@ -40,6 +41,23 @@ class Pager:
         pages = max(1, -(-total // per_page))
         page = min(max(1, request.args.get(f"{key}_page", type=int) or 1), pages)
         return cls(key, page, per_page, total)
+
+    @classmethod
+    def fetch(cls, key: str, query: Select) -> tuple[Pager, list[tuple]]:
+        """The requested page of `query`'s rows and the pager over them, counted in the same
+        statement (a window count): the query runs once, not once to count and again for the
+        page. A page past the last one (an old link) is fetched again as the last page."""
+        pager = cls.from_request(key, total=sys.maxsize)  # the page asked for, unclamped
+        rows = pager.rows_of(query)
+        if rows:
+            pager = replace(pager, total=rows[0][-1])
+        else:
+            pager = cls.from_request(key, db.session.scalar(counted(query)))
+            rows = pager.rows_of(query) if pager.total else []
+        return pager, [tuple(row[:-1]) for row in rows]
+
+    def rows_of(self, query: Select) -> list:
+        return db.session.execute(self.apply(query.add_columns(func.count().over()))).all()
 
     @property
     def offset(self) -> int:

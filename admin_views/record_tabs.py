@@ -83,25 +83,20 @@ class AllWorksTab(Tab):
 
     def rows(self, customer, pager):
         parent_only = request.args.get("parent_only") == "1"
-        ongoing_pager = Pager.from_request(
-            "ongoing", db.session.scalar(counted(_ongoing(customer)))
+        ongoing_pager, ongoing = Pager.fetch(
+            "ongoing", _ongoing(customer).options(selectinload(Work.work_address))
         )
-        ongoing = db.session.scalars(
-            ongoing_pager.apply(_ongoing(customer).options(selectinload(Work.work_address)))
-        ).all()
         history = _history_union(customer, parent_only).subquery()
-        pager = Pager.from_request(self.key, db.session.scalar(counted(select(history))))
-        page = db.session.execute(
-            pager.apply(
-                select(history.c.kind, history.c.id).order_by(
-                    history.c.on.desc().nulls_last(), history.c.id.desc()
-                )
-            )
-        ).all()
+        pager, page = Pager.fetch(
+            self.key,
+            select(history.c.kind, history.c.id).order_by(
+                history.c.on.desc().nulls_last(), history.c.id.desc()
+            ),
+        )
         loaded = _load_history(page)
         invoice_ids = [id_ for kind, id_ in page if kind == "invoice"]
         return pager, Works(
-            ongoing=list(ongoing),
+            ongoing=[work for (work,) in ongoing],
             history=[(kind, loaded[kind, id_]) for kind, id_ in page],
             ongoing_pager=ongoing_pager,
             parent_only=parent_only,
@@ -279,15 +274,16 @@ class AssetsTab(Tab):
         typed = {name: request.args.get(f"assets_{name}") for name in ASSET_FILTERS}
         chosen = {name: int(value) for name, value in typed.items() if is_row_id(value)}
         query = self.query(customer, chosen)
-        pager = Pager.from_request(self.key, db.session.scalar(counted(query)))
-        assets = db.session.scalars(
-            pager.apply(query).options(*map(selectinload, ASSET_LOADS))
-        ).all()
+        pager, assets = Pager.fetch(self.key, query.options(*map(selectinload, ASSET_LOADS)))
         choices = {
             name: db.session.scalars(select(model).order_by(model.name)).all()
             for name, model in ASSET_FILTERS.items()
         }
-        return pager, {"assets": assets, "choices": choices, "chosen": chosen}
+        return pager, {
+            "assets": [asset for (asset,) in assets],
+            "choices": choices,
+            "chosen": chosen,
+        }
 
 
 class AttachmentsTab(ListTab):

@@ -137,6 +137,31 @@ def test_tabs_page_through_their_rows_at_the_chosen_size(client_as, customer):
     assert odd_size.count("/admin/contact/edit/") == 10  # only 10, 25, 50 or 100 rows
 
 
+def test_works_page_through_ongoing_and_history_and_an_old_page_link_shows_the_last(
+    client_as, customer
+):
+    for day in range(1, 13):
+        make_work(
+            customer,
+            description=f"Done {day:02d}",
+            status="completed",
+            completed_on=date(2026, 3, day),
+        )
+    for number in range(11):
+        make_work(customer, description=f"Ongoing {number:02d}")
+    client = client_as("office")
+    ongoing, history = pane(page(client, customer), "works").split("Property history")
+    assert "11 in all" in ongoing and "12 in all" in history
+    assert len(re.findall("<td>Ongoing ", ongoing)) == 10
+    assert len(re.findall("<td>Done ", history)) == 10
+    assert "Done 12" in history and "Done 02" not in history  # newest first
+    for query in ("&works_page=2", "&works_page=9"):  # the last page, and past it
+        history = pane(page(client, customer, query), "works").split("Property history")[1]
+        assert "12 in all" in history
+        assert re.findall(r"<td>(Done \d+)</td>", history) == ["Done 02", "Done 01"]
+        assert re.search(r'page-item active"><a class="page-link" [^>]*>2<', history)
+
+
 def test_branches_show_their_work_addresses(client_as):
     company = make_customer(type_name="Estate agent", company_name="Lets R Us")
     branch = Branch(customer=company, name="Leeds office", address_line_1="1 Park Row")
