@@ -90,11 +90,14 @@ class Customer(TimestampMixin, AddressMixin, CommunicationPreferencesMixin, Base
         CheckConstraint("kilometres IS NULL OR kilometres >= 0", name="kilometres_not_negative"),
         CheckConstraint("creditor_days IS NULL OR creditor_days >= 0", name="creditor_days"),
         Index("ix_customer_name", "surname", "first_name"),
-        # The customers the lists show (not merged away): counting the first 10,000 reads this
-        # narrow index instead of 10,000 wide rows.
+        # The customers the lists show (not merged away): counting the first 10,000, or finding
+        # a page's ids, reads this narrow index instead of 10,000 wide rows. It holds
+        # merged_into_id so that it covers its own filter: without it SQLite, given statistics,
+        # reckons on a row lookup per entry and scans the table instead.
         Index(
             "ix_customer_live",
             "id",
+            "merged_into_id",
             sqlite_where=text("merged_into_id IS NULL"),
             postgresql_where=text("merged_into_id IS NULL"),
         ),
