@@ -9,7 +9,7 @@ from models import Contact, Customer, PhoneNumber
 from models.customers import NAME_ORDER
 from models.search import customer_search
 
-from .list_count import ListCount, capped
+from .list_count import capped
 
 # Search results are sorted once found. Ordered by an indexed column (the primary key, the
 # name order) the database may walk that whole index looking for the few rows that match:
@@ -32,35 +32,34 @@ class CustomerSearchMixin:
     column_sortable_list = (("found_id", Customer.id + 0), ("found_name", func.lower(NAME_ORDER)))
 
     def get_list(self, page, sort_column, sort_desc, search, filters, execute=True, page_size=None):
-        if not search:
-            return super().get_list(
-                page, sort_column, sort_desc, search, filters, execute, page_size
-            )
-        if sort_column in FOUND_ORDER:
+        if search and sort_column in FOUND_ORDER:
             sort_desc = sort_desc if sort_column else True  # newest first by default
             sort_column = FOUND_ORDER[sort_column]
-        # No count query while searching (see _apply_search): the page's own query counts.
-        _, query = super().get_list(page, sort_column, sort_desc, search, filters, False, page_size)
+        # While searching there is no count query (_apply_search): the page's own query counts.
+        count, query = super().get_list(
+            page, sort_column, sort_desc, search, filters, False, page_size
+        )
         if not execute:  # as Flask-Admin's: the count, and the page's query to run later
-            return capped(self._count_all(query)), query
-        return self._found_page(query, page)
-
-    def _found_page(self, query, page: int | None) -> tuple[ListCount, list[Customer]]:
-        """The number of matches and the page's customers, in two short statements.
-
-        The database sorts the matches' ids only, counting them in the same pass (a window
-        count), then loads the page's 25 rows. Counting in a query of its own, and sorting the
-        matches with their whole rows, ran the search twice and carried a common surname's
-        thousands of rows through the sort: twice the time."""
+            return (capped(self._count_all(query)) if search else count), query
+        if not search:
+            return count, self._customers([id_ for (id_,) in query.with_entities(Customer.id)])
         found = query.with_entities(Customer.id, func.count().over()).all()
         if not found:  # nothing at all, or a page past the last one: counted without the page
             return capped(self._count_all(query) if page else 0), []
-        ids = [customer_id for customer_id, _ in found]
+        return capped(found[0][1]), self._customers([customer_id for customer_id, _ in found])
+
+    def _customers(self, ids: list[int]) -> list[Customer]:
+        """The page's customers, in the order of their ids.
+
+        The database sorts and skips ids only (a search's matches counted in the same pass, a
+        window count), then loads the page's 25 rows. Sorting a common surname's thousands of
+        matches with their whole rows, or skipping 10,000 whole rows to the last page, took
+        twice as long; so did counting a search's matches in a query of its own."""
         rows = self.get_query().filter(Customer.id.in_(ids))
         for relation in self._auto_joins:
             rows = rows.options(joinedload(relation))
         by_id = {customer.id: customer for customer in rows}
-        return capped(found[0][1]), [by_id[customer_id] for customer_id in ids]
+        return [by_id[customer_id] for customer_id in ids]
 
     @staticmethod
     def _count_all(page_query) -> int:

@@ -1,6 +1,7 @@
 """The customer list's row icons (admin/customer/list.html writes them out itself): view and
 edit open that customer, delete deletes it, and each comes back to the list as it was."""
 
+import re
 from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlsplit
 
@@ -76,3 +77,23 @@ def test_the_delete_icon_deletes_that_customer_and_returns_to_the_same_list(clie
     assert fields["url"].startswith(SEARCHED_LIST)
     assert db.session.get(Customer, ada_id) is None
     assert db.session.get(Customer, byron_id) is not None
+
+
+def test_each_page_of_the_list_shows_its_customers_in_the_order_chosen(client_as):
+    """The list sorts and skips ids only, then loads the page's rows: those rows come in the
+    order sorted, whichever order, with merged customers left out."""
+    # named out of the order they were added: 00, 07, 14, 21, 28, 05, …
+    customers = [make_customer(surname=f"Name {number * 7 % 30:02d}") for number in range(30)]
+    customers[0].merged_into_id = customers[1].id
+    db.session.commit()
+    client = client_as("office")
+
+    def shown(query: str) -> list[str]:
+        html = client.get(f"/admin/customer/?{query}").get_data(as_text=True)
+        return re.findall(r'class="col-id">\s*(C\d{6})', html)
+
+    newest_first = [customer.account_number for customer in reversed(customers[1:])]
+    assert shown("page=0") == newest_first[:25]
+    assert shown("page=1") == newest_first[25:]
+    by_name = [c.account_number for c in sorted(customers[1:], key=lambda c: c.surname)]
+    assert shown("sort=1&page=0") + shown("sort=1&page=1") == by_name
