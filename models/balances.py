@@ -16,8 +16,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import cache
 
-from sqlalchemy import BigInteger, Subquery, and_, case, cast, func, literal, or_, select
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    Select,
+    Subquery,
+    and_,
+    bindparam,
+    case,
+    cast,
+    func,
+    literal,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
@@ -59,27 +73,10 @@ def customer_balance(session: Session, customer_id: int, as_of: date | None = No
     later still counts (what a statement as of that date must show).
     """
     aged_on = as_of or date.today()
-    invoices = _invoice_figures(Invoice.customer_id == customer_id, as_of=as_of)
-    outstanding = invoices.c.total - invoices.c.allocated - invoices.c.credited
-    owed = case((outstanding > 0, outstanding), else_=0)  # overpaid invoices age as nothing
-    bucket = _bucket_of(invoices.c.due_on, aged_on)
-    credited = select(_sum(CreditNote.total_cents)).where(
-        CreditNote.customer_id == customer_id, *_dated(CreditNote.credit_date, as_of)
-    )
-    received = select(_sum(_cents(Payment.amount))).where(
-        Payment.customer_id == customer_id, *_dated(Payment.paid_on, as_of)
-    )
-    oldest_overdue = case((and_(outstanding > 0, invoices.c.due_on < aged_on), invoices.c.due_on))
-    row = session.execute(
-        select(
-            _sum(invoices.c.total),
-            _sum(invoices.c.allocated),
-            credited.scalar_subquery(),
-            received.scalar_subquery(),
-            func.min(oldest_overdue),
-            *(_sum(case((bucket == name, owed), else_=0)) for name in BUCKETS),
-        ).select_from(invoices)
-    ).one()
+    params = {"customer_id": customer_id, "aged_on": aged_on, **_cutoff_dates(aged_on)}
+    if as_of is not None:
+        params["as_of"] = as_of
+    row = session.execute(_balance_statement(dated=as_of is not None), params).one()
     invoiced, allocated, credited_total, received_total = map(_money, row[:4])
     oldest_due = row[4]
     ageing = {name: _money(cents) for name, cents in zip(BUCKETS, row[5:], strict=True)}
@@ -96,6 +93,34 @@ def customer_balance(session: Session, customer_id: int, as_of: date | None = No
     )
 
 
+@cache
+def _balance_statement(dated: bool) -> Select:
+    """customer_balance's statement, built once with its values bound at each run: building it
+    anew was half the balance's time (about 10 ms to 5.5 for the largest benchmark customer)."""
+    customer_id = bindparam("customer_id")
+    as_of = bindparam("as_of", type_=Date) if dated else None
+    aged_on = bindparam("aged_on", type_=Date)
+    invoices = _invoice_figures(Invoice.customer_id == customer_id, as_of=as_of)
+    outstanding = invoices.c.total - invoices.c.allocated - invoices.c.credited
+    owed = case((outstanding > 0, outstanding), else_=0)  # overpaid invoices age as nothing
+    bucket = _bucket_of(invoices.c.due_on, CUTOFF_PARAMS)
+    credited = select(_sum(CreditNote.total_cents)).where(
+        CreditNote.customer_id == customer_id, *_dated(CreditNote.credit_date, as_of)
+    )
+    received = select(_sum(_cents(Payment.amount))).where(
+        Payment.customer_id == customer_id, *_dated(Payment.paid_on, as_of)
+    )
+    oldest_overdue = case((and_(outstanding > 0, invoices.c.due_on < aged_on), invoices.c.due_on))
+    return select(
+        _sum(invoices.c.total),
+        _sum(invoices.c.allocated),
+        credited.scalar_subquery(),
+        received.scalar_subquery(),
+        func.min(oldest_overdue),
+        *(_sum(case((bucket == name, owed), else_=0)) for name in BUCKETS),
+    ).select_from(invoices)
+
+
 def ageing_totals(session: Session, as_of: date | None = None) -> dict[str, Decimal]:
     """What every customer owes, per ageing bucket, in one statement: the dashboard's debt
     chart, computed by the same invoice figures as each customer's balance. Grouped by bucket,
@@ -104,7 +129,7 @@ def ageing_totals(session: Session, as_of: date | None = None) -> dict[str, Deci
     invoices = _invoice_figures(as_of=as_of)
     outstanding = invoices.c.total - invoices.c.allocated - invoices.c.credited
     owed = case((outstanding > 0, outstanding), else_=0)
-    bucket = _bucket_of(invoices.c.due_on, aged_on).label("bucket")
+    bucket = _bucket_of(invoices.c.due_on, _cutoff_dates(aged_on).values()).label("bucket")
     totals = dict(session.execute(select(bucket, _sum(owed)).group_by(bucket)).all())
     return {name: _money(totals.get(name)) for name in BUCKETS}
 
@@ -143,7 +168,7 @@ def open_invoices(
             invoices.c.allocated,
             invoices.c.credited,
             outstanding,
-            _bucket_of(invoices.c.due_on, aged_on),
+            _bucket_of(invoices.c.due_on, _cutoff_dates(aged_on).values()),
         )
         .join(Invoice, Invoice.id == invoices.c.id)
         .where(outstanding > 0)
@@ -174,15 +199,20 @@ def invoice_outstanding(session: Session, invoice_ids: Sequence[int]) -> dict[in
     """
     if not invoice_ids:
         return {}
-    invoices = _invoice_figures(Invoice.id.in_(list(invoice_ids)), issued_only=False)
-    outstanding = invoices.c.total - invoices.c.allocated - invoices.c.credited
-    rows = session.execute(
-        select(
-            invoices.c.id,
-            case((invoices.c.status == InvoiceStatus.issued, outstanding), else_=0),
-        )
-    )
+    rows = session.execute(_outstanding_statement(), {"invoice_ids": list(invoice_ids)})
     return {invoice_id: _money(cents) for invoice_id, cents in rows}
+
+
+@cache
+def _outstanding_statement() -> Select:
+    """invoice_outstanding's statement, built once like _balance_statement's."""
+    ids = bindparam("invoice_ids", expanding=True)
+    invoices = _invoice_figures(Invoice.id.in_(ids), issued_only=False)
+    outstanding = invoices.c.total - invoices.c.allocated - invoices.c.credited
+    return select(
+        invoices.c.id,
+        case((invoices.c.status == InvoiceStatus.issued, outstanding), else_=0),
+    )
 
 
 def _dated(column, as_of: date | None) -> list[ColumnElement[bool]]:
@@ -244,11 +274,23 @@ def _cents(amount) -> ColumnElement[int]:
     return cast(func.round(amount * 100), BigInteger)
 
 
-def _bucket_of(due_on, as_of: date) -> ColumnElement[str]:
-    """The ageing bucket as a CASE over cut-off dates: no date arithmetic in SQL, so the same
-    on SQLite and PostgreSQL (and an index on due_on stays usable)."""
+def _cutoff_dates(aged_on: date) -> dict[str, date]:
+    """The earliest due date of each bucket but "90+", aged on that day (CUTOFF_PARAMS' values)."""
+    return {f"cutoff_{limit}": aged_on - timedelta(days=limit) for limit, _ in _BUCKET_LIMITS}
+
+
+CUTOFF_PARAMS = [bindparam(f"cutoff_{limit}", type_=Date) for limit, _ in _BUCKET_LIMITS]
+
+
+def _bucket_of(due_on, cutoffs) -> ColumnElement[str]:
+    """The ageing bucket as a CASE over cut-off dates (values, or CUTOFF_PARAMS bound at each
+    run): no date arithmetic in SQL, so the same on SQLite and PostgreSQL (and an index on
+    due_on stays usable)."""
     return case(
-        *((due_on >= as_of - timedelta(days=limit), bucket) for limit, bucket in _BUCKET_LIMITS),
+        *(
+            (due_on >= cutoff, bucket)
+            for cutoff, (_, bucket) in zip(cutoffs, _BUCKET_LIMITS, strict=True)
+        ),
         else_=literal("90+"),
     )
 
