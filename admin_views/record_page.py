@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from extensions import db
@@ -61,29 +61,34 @@ def int_or_404(value) -> int:
         abort(404)
 
 
+# The customer with what its header and side panel show, as one statement built once (with
+# seven joined lookups, building it each time cost more than running it).
+RECORD_CUSTOMER = (
+    select(Customer)
+    .where(Customer.id == bindparam("customer_id"))
+    .options(
+        *(
+            joinedload(getattr(Customer, name))
+            for name in (
+                "customer_type",
+                "salesperson",
+                "representative",
+                "advertising_source",
+                "building_type",
+                "price_book",
+                "sla",
+            )
+        ),
+        selectinload(Customer.phones),
+    )
+)
+
+
 class CustomerRecordMixin:
     """Adds the record page and its actions to the customer model view."""
 
     def load_customer(self, customer_id) -> Customer:
-        customer = db.session.scalar(
-            select(Customer)
-            .where(Customer.id == customer_id)
-            .options(
-                *(
-                    joinedload(getattr(Customer, name))
-                    for name in (
-                        "customer_type",
-                        "salesperson",
-                        "representative",
-                        "advertising_source",
-                        "building_type",
-                        "price_book",
-                        "sla",
-                    )
-                ),
-                selectinload(Customer.phones),
-            )
-        )
+        customer = db.session.scalar(RECORD_CUSTOMER, {"customer_id": customer_id})
         if customer is None:
             abort(404)
         return customer
