@@ -139,6 +139,27 @@ def repeated(
         return Result(error=f"{type(error).__name__}: {error}")
 
 
+def interleaved(runs: list[Callable[[], Sample]], repeat: int) -> list[Result]:
+    """Like `repeated` for each of `runs`, but in rounds: every case once per round. On a
+    shared machine whose speed drifts over minutes, a slow spell then lands on every case
+    alike rather than on whichever cases were being measured at the time. A case stops at its
+    first failure; the others go on."""
+    results = [repeated(run_once, 0) for run_once in runs]  # the warm-ups
+    for _ in range(repeat):
+        for run_once, result in zip(runs, results, strict=True):
+            if not result.failed:
+                _sample_into(result, run_once)
+    return results
+
+
+def _sample_into(result: Result, run_once: Callable[[], Sample]) -> None:
+    try:
+        result.samples.append(run_once())
+    except Exception as error:  # reported in the table, as `repeated` does
+        result.samples.clear()
+        result.error = f"{type(error).__name__}: {error}"
+
+
 def budgeted(
     run_once: Callable[[], Sample], runs: int, budget: float, report=lambda kind, s: None
 ) -> Result:

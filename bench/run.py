@@ -38,8 +38,8 @@ from .measure import (
     budgeted,
     in_process,
     instrument,
+    interleaved,
     measure_abandonable,
-    repeated,
 )
 from .report import PageRow, Report, machine
 from .stock import add_stock_admin
@@ -112,8 +112,9 @@ def run(
     client = log_in(app, email, password)
     terms = pick_terms(app)
     rows = [PageRow(case, Result()) for case in page_cases(app, terms, settings.stock)]
-    for row in rows:
-        row.ours = repeated(lambda c=row.case: in_process(client, c.ours), settings.repeat)
+    runs = [lambda c=row.case: in_process(client, c.ours) for row in rows]
+    for row, result in zip(rows, interleaved(runs, settings.repeat), strict=True):
+        row.ours = result
         progress("ours", row.case.name, row.ours)
     ops = list(measure_operations(app, email, terms, settings))
     if settings.stock:
@@ -159,9 +160,11 @@ def over_http(app: Flask, client: FlaskClient, rows: list[PageRow], settings: Se
     cookie = f"{cookie_name}={client.get_cookie(cookie_name).value}"
     with HttpServer(app) as server:
         http = HttpClient(server.port, cookie, settings.http_timeout)
-        for row in rows:
-            row.ours_http = repeated(lambda c=row.case: http.get(c.ours), settings.repeat)
+        runs = [lambda c=row.case: http.get(c.ours) for row in rows]
+        for row, result in zip(rows, interleaved(runs, settings.repeat), strict=True):
+            row.ours_http = result
             progress("ours/http", row.case.name, row.ours_http)
+        for row in rows:
             if row.stock is not None:
                 _stock_over_http(row, http, settings)
         http.close()
@@ -189,7 +192,9 @@ def _stock_over_http(row: PageRow, http: HttpClient, settings: Settings) -> None
 def notes(settings: Settings, terms: Terms) -> list[str]:
     flask_admin = version("Flask-Admin")
     return [
-        f"Ours: one warm-up request, then {settings.repeat} counted; merge, import and export "
+        f"Ours: one warm-up request, then {settings.repeat} counted, in rounds of every page "
+        "once (a slow spell of a shared machine lands on every page alike); merge, import and "
+        "export "
         f"{settings.operation_repeat} counted runs after a warm-up (the import's on "
         f"{operations.WARM_UP_ROWS:,} rows). SQL is the most statements any run sent; KB the "
         "response body (the export: the ZIP).",

@@ -13,6 +13,7 @@ from dataclasses import replace
 
 import pytest
 
+from bench.measure import Sample, interleaved
 from bench.run import QUICK, Settings, run
 from tests.generated import generated_database
 
@@ -77,3 +78,31 @@ def test_our_pages_stay_within_their_statement_bounds(report):
         bound = next((b for start, b in STATEMENT_BOUNDS.items() if name.startswith(start)), None)
         if bound is not None:
             assert statements <= bound, f"{name}: {statements} statements"
+
+
+def test_pages_are_measured_in_rounds_and_a_failing_page_stops_alone():
+    calls = []
+
+    def page(name: str, status: int = 200):
+        def run_once() -> Sample:
+            calls.append(name)
+            return Sample(0.01, 1, status=status if len(calls) > 3 else 200)
+
+        return run_once
+
+    list_page, broken, record = interleaved([page("list"), page("broken", 500), page("record")], 3)
+    # the warm-ups, then rounds of every page once; the broken one stops at its first failure
+    assert calls == [
+        "list",
+        "broken",
+        "record",
+        "list",
+        "broken",
+        "record",
+        "list",
+        "record",
+        "list",
+        "record",
+    ]
+    assert len(list_page.samples) == len(record.samples) == 3
+    assert broken.failed and broken.status == 500
