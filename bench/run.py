@@ -41,7 +41,7 @@ from .measure import (
     interleaved,
     measure_abandonable,
 )
-from .report import PageRow, Report, machine
+from .report import PageRow, Report, machine, speed_check
 from .stock import add_stock_admin
 
 
@@ -107,7 +107,7 @@ def run(
     """Every case, in this order: ours in-process, the operations, stock in-process, then all
     pages over HTTP (the stock children are forked before the server thread exists)."""
     settings = settings or Settings()
-    load_at_start = os.getloadavg()
+    load_at_start, speed_at_start = os.getloadavg(), speed_check()
     app = build_app(database_url, settings.stock)
     client = log_in(app, email, password)
     terms = pick_terms(app)
@@ -130,7 +130,9 @@ def run(
                 progress("stock", row.case.name, row.stock)
     over_http(app, client, rows, settings)
 
-    report = Report(machine(app, database_url, load_at_start), rows, ops, notes(settings, terms))
+    report = Report(
+        machine(app, database_url, load_at_start, speed_at_start), rows, ops, notes(settings, terms)
+    )
     if output is not None:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(report.markdown())
