@@ -1,5 +1,6 @@
 """The customer list's search box, on indexed keys (models/search.py) instead of Flask-Admin's
-`CAST(column AS TEXT) ILIKE '%term%'` over five columns, which reads every customer."""
+`CAST(column AS TEXT) ILIKE '%term%'` over five columns, which reads every customer; and the
+list's pages, searched or not, found as ids from indexes before their rows are loaded."""
 
 from sqlalchemy import func
 from sqlalchemy.orm import joinedload
@@ -52,7 +53,7 @@ class CustomerSearchMixin:
         """The page's customers, in the order of their ids.
 
         The database sorts and skips ids only (a search's matches counted in the same pass, a
-        window count), then loads the page's 25 rows. Sorting a common surname's thousands of
+        window count), then the page's rows are loaded. Sorting a common surname's thousands of
         matches with their whole rows, or skipping 10,000 whole rows to the last page, took
         twice as long; so did counting a search's matches in a query of its own."""
         rows = self.get_query().filter(Customer.id.in_(ids))
