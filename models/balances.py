@@ -34,6 +34,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
+from sqlalchemy.sql.elements import BindParameter
 
 from .enums import InvoiceStatus
 from .money import CreditNote, Invoice, Payment, PaymentAllocation
@@ -215,11 +216,15 @@ def _outstanding_statement() -> Select:
     )
 
 
-def _dated(column, as_of: date | None) -> list[ColumnElement[bool]]:
+# A cut-off date: a value, or a bound parameter in the statements built once.
+AsOf = date | BindParameter | None
+
+
+def _dated(column, as_of: AsOf) -> list[ColumnElement[bool]]:
     return [] if as_of is None else [column <= as_of]
 
 
-def _on_the_books(as_of: date | None) -> list[ColumnElement[bool]]:
+def _on_the_books(as_of: AsOf) -> list[ColumnElement[bool]]:
     """Issued invoices; as of a past date, those dated by then and not yet voided by then."""
     if as_of is None:
         return [Invoice.status == InvoiceStatus.issued]
@@ -230,7 +235,7 @@ def _on_the_books(as_of: date | None) -> list[ColumnElement[bool]]:
     ]
 
 
-def _invoice_figures(*criteria, as_of: date | None = None, issued_only: bool = True) -> Subquery:
+def _invoice_figures(*criteria, as_of: AsOf = None, issued_only: bool = True) -> Subquery:
     """The invoices matching `criteria` (issued ones, as of a date, unless `issued_only` is
     off), each with its total, allocated and credited cents.
 
