@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from flask import abort, flash, g, redirect, request, url_for
 from flask_admin import AdminIndexView, BaseView, expose
-from flask_admin.contrib.sqla import ModelView
+from flask_admin.contrib.sqla import ModelView, tools
 from flask_admin.contrib.sqla.form import InlineModelConverter
 from flask_admin.contrib.sqla.typefmt import DEFAULT_FORMATTERS
 from flask_admin.form import BaseForm, rules
@@ -24,6 +24,7 @@ from models.base import MAX_ROW_ID
 from models.customer_rules import check_version
 
 from .list_count import capped_count_query
+from .surface import check_surface, is_relationship
 
 # Flask-Admin view methods that change data; read_only users are refused them outright.
 WRITE_VIEWS = {"create_view", "edit_view", "delete_view", "action_view", "ajax_update"}
@@ -201,6 +202,21 @@ class SecureModelView(AccessMixin, ModelView):
             check_version(model, _as_int(form.version.data), self.noun)
         with db.session.no_autoflush:  # judge the unsaved state, not half of it in the DB
             self.check(model, is_created)
+
+    def scaffold_filters(self, name):
+        attr = tools.get_field_with_path(self.model, name)[0] if isinstance(name, str) else None
+        if is_relationship(attr):
+            # Flask-Admin would build a filter on every column of the related model (that is
+            # how `User / Password Hash contains …` reached the customer list).
+            raise TypeError(
+                f"{type(self).__name__}.column_filters names the relationship {name!r}: "
+                f"name the related column you mean ('{name}.name')."
+            )
+        return super().scaffold_filters(name)
+
+    def _refresh_cache(self) -> None:
+        super()._refresh_cache()
+        check_surface(self)
 
     def get_count_query(self):
         return capped_count_query(db.session, self.model)

@@ -126,14 +126,14 @@ class StoredCardView(ReadOnlyModelView):
         "last_four",
         "expiry_year",
         "cardholder_name",
-        "processor_reference",
     )
     column_details_list = (*column_list, "billing_address", "created_at")
+    column_sortable_list = ("brand", "expiry_year", "cardholder_name")
+    column_searchable_list = ()
     column_labels = {
         "last_four": "Card",
         "expiry_year": "Expiry",
         "cardholder_name": "Name on card",
-        "processor_reference": "Processor reference",
     }
     column_formatters = {"brand": brand_name, "last_four": masked, "expiry_year": expiry}
     column_formatters_detail = column_formatters

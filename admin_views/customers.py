@@ -107,6 +107,9 @@ class CustomerView(
         "display_name": "Name",
         "address_line_1": "Address",
         "created_at": "Added",
+        "customer_type.name": "Customer type",
+        "advertising_source.name": "Advertising source",
+        "salesperson.name": "Salesperson",
         "what3words": "what3words",
         "sla": "SLA",
         "alt_email": "Alternative email",
@@ -127,15 +130,33 @@ class CustomerView(
     column_default_sort = ("id", True)
     column_filters = (
         "status",
-        "customer_type",
-        "advertising_source",
-        "salesperson",
+        "customer_type.name",
+        "advertising_source.name",
+        "salesperson.name",
         "town",
         "postcode",
         "invalid_email",
         "created_at",
     )
-    column_details_exclude_list = ("version", "custom_fields")
+    column_searchable_list = ()  # the search is CustomerSearchMixin's: indexed, not ILIKE
+    # The details page is the record page (CustomerRecordMixin); these are its stock fields.
+    column_details_list = (
+        "customer_type",
+        "status",
+        "title",
+        "first_name",
+        "surname",
+        "company_name",
+        *ADDRESS_FIELDS,
+        "region",
+        "email",
+        "alt_email",
+        "statement_email",
+        "salesperson",
+        "representative",
+        "advertising_source",
+        "created_at",
+    )
     form_rules = (
         rules.FieldSet(
             (
@@ -234,7 +255,22 @@ class ContactView(SecureModelView):
     column_searchable_list = ("surname", "first_name", "email")
     column_filters = ("is_primary", "position")
     column_sortable_list = ("surname", "first_name", "position", "email", "is_primary")
-    column_details_exclude_list = ("version", *CONTACT_KEYS)  # keys are the search's, derived
+    column_details_list = (
+        "customer",
+        "branch",
+        "title",
+        "first_name",
+        "surname",
+        "position",
+        "email",
+        "twitter_url",
+        "facebook_url",
+        "linkedin_url",
+        "is_primary",
+        *COMMUNICATION_FIELDS,
+        "created_at",
+        "updated_at",
+    )
     form_columns = (
         "customer",
         "branch",
@@ -268,8 +304,10 @@ class ContactView(SecureModelView):
 class BranchView(SecureModelView):
     noun = "branch"
     column_list = ("name", "customer", "town", "postcode", "email")
+    column_details_list = ("customer", "name", *ADDRESS_FIELDS, "email", "created_at", "updated_at")
     column_searchable_list = ("name", "postcode")
     column_sortable_list = ("name", "town", "postcode")
+    column_filters = ("town", "postcode")
     form_columns = ("customer", "name", *ADDRESS_FIELDS, "email", "phones")
     form_args = {
         "name": {"validators": [DataRequired("Name the branch.")]},
@@ -303,6 +341,27 @@ class WorkAddressView(WorkAddressRecordMixin, SecureModelView):
     column_searchable_list = ("address_line_1", "postcode", "occupier_surname")
     column_filters = ("status", "vacant_property", "is_invoice_address", "town")
     column_sortable_list = ("address_line_1", "town", "postcode", "occupier_surname", "status")
+    column_details_list = (
+        "customer",
+        "landlord",
+        "branch",
+        "status",
+        "occupier_title",
+        "occupier_first_name",
+        "occupier_surname",
+        *ADDRESS_FIELDS,
+        "email",
+        "latitude",
+        "longitude",
+        "building_type",
+        "vacant_property",
+        "after_sales_communication",
+        "is_invoice_address",
+        "notes",
+        *COMMUNICATION_FIELDS,
+        "created_at",
+        "updated_at",
+    )
     form_columns = (
         "customer",
         "landlord",
@@ -347,7 +406,8 @@ class PhoneNumberView(SecureModelView):
     column_list = ("number", "kind", "digits", "customer", "contact", "branch", "work_address")
     column_searchable_list = ("digits", "number")
     column_filters = ("kind",)
-    column_details_exclude_list = ("digits_reversed",)  # the search's, derived from digits
+    column_sortable_list = ("number", "kind", "digits")
+    column_details_list = ("number", "kind", "digits", "customer", "contact", "branch", "work_address")
     allow_create = False  # numbers are added on their owner's form
     form_columns = ("kind", "number")
     form_args = {"number": PHONE_NUMBER}

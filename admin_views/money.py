@@ -86,7 +86,24 @@ class InvoiceView(InvoicePagesMixin, WithLinesView):
     column_searchable_list = ("number", "description")
     column_filters = ("status", "kind", "invoice_date", "due_on")
     column_sortable_list = ("number", "invoice_date", "due_on", "status", "kind")
-    column_details_exclude_list = ("version",)
+    column_details_list = (
+        "number",
+        "customer",
+        "invoice_address",
+        "contact",
+        "description",
+        "invoice_date",
+        "due_on",
+        "kind",
+        "status",
+        "total",
+        "notes",
+        "issued_at",
+        "voided_on",
+        "void_reason",
+        "created_at",
+        "updated_at",
+    )
     form_columns = (
         "customer",
         "description",
@@ -139,6 +156,8 @@ class CreditNoteView(CreditNotePagesMixin, WithLinesView):
     column_default_sort = ("credit_date", True)
     column_searchable_list = ("number", "description")
     column_filters = ("credit_date", "breakdown")
+    column_sortable_list = ("number", "description", "credit_date", "breakdown")
+    column_details_list = (*column_list, "notes", "created_at", "updated_at")
 
     def scaffold_form(self):
         """Never rendered (see CreditNotePagesMixin): build no fields for it."""
@@ -153,7 +172,20 @@ class PaymentView(SecureModelView):
     column_list = ("paid_on", "customer", "payment_method", "reference", "amount")
     column_default_sort = ("paid_on", True)
     column_searchable_list = ("reference",)
-    column_filters = ("paid_on", "payment_method", "amount")
+    column_filters = ("paid_on", "payment_method.name", "amount")
+    column_labels = {"payment_method.name": "Payment method"}
+    column_sortable_list = ("paid_on", "reference", "amount")
+    column_details_list = (
+        "customer",
+        "payment_method",
+        "paid_on",
+        "reference",
+        "nominal_account",
+        "amount",
+        "notes",
+        "created_at",
+        "updated_at",
+    )
     form_columns = (
         "customer",
         "paid_on",
@@ -197,7 +229,10 @@ class PaymentView(SecureModelView):
 class InvoiceAddressView(SecureModelView):
     noun = "invoice address"
     column_list = ("name", "address_line_1", "town", "postcode", "email")
+    column_details_list = ("name", *ADDRESS_FIELDS, "email", "created_at", "updated_at")
+    column_sortable_list = ("name", "address_line_1", "town", "postcode", "email")
     column_searchable_list = ("name", "postcode")
+    column_filters = ("town", "postcode")
     form_columns = ("name", *ADDRESS_FIELDS, "email", "customers")
     form_args = {
         "name": {"validators": [DataRequired("Name the addressee.")]},

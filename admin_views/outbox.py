@@ -59,6 +59,7 @@ class OutboxView(ReadOnlyModelView):
     column_formatters_detail = {"attachment_name": attachment_link}
     column_filters = ("status",)
     column_sortable_list = ("created_at", "status", "sent_at", "recipient")
+    column_searchable_list = ()
     column_default_sort = ("created_at", True)
 
     # The attachment's bytes are read only when it is downloaded, never for a list or a page.

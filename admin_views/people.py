@@ -16,11 +16,11 @@ MIN_PASSWORD = 10
 class UserView(SecureModelView):
     admin_only = True
     noun = "user"
-    column_list = ("email", "name", "role", "active", "locked_until", "created_at")
+    column_list = ("email", "name", "role", "active", "created_at")
+    column_details_list = (*column_list, "updated_at")
+    column_sortable_list = column_list
     column_searchable_list = ("email", "name")
     column_filters = ("role", "active")
-    column_exclude_list = ("password_hash",)
-    column_details_exclude_list = ("password_hash", "preferences")
     form_columns = ("email", "name", "role", "active", "new_password")
     form_extra_fields = {
         "new_password": PasswordField(
@@ -70,7 +70,9 @@ class AuditLogView(ReadOnlyModelView):
     column_list = ("at", "user", "action", "entity", "entity_id", "summary", "changes")
     column_labels = {"at": "When", "entity_id": "Id"}
     column_default_sort = ("at", True)
-    column_filters = ("action", "entity", "entity_id", "at", "user")
+    column_details_list = column_list
+    column_sortable_list = ("at", "action", "entity", "entity_id")
+    column_filters = ("action", "entity", "entity_id", "at", "user.name")
     column_searchable_list = ("summary",)
     column_formatters = {"changes": render_changes}
     column_formatters_detail = {"changes": render_changes}
@@ -91,5 +93,8 @@ class PortalAccessView(ReadOnlyModelView):
         "can_see_documents",
         "can_see_assets",
     )
-    column_details_exclude_list = ("token_hash",)
+    column_details_list = (*column_list[:1], "created_by", *column_list[1:])
+    column_sortable_list = ("created_at", "expires_at", "revoked_at", "last_used_at")
+    column_searchable_list = ()
+    column_filters = ("expires_at", "revoked_at")
     column_default_sort = ("created_at", True)

@@ -45,6 +45,8 @@ class ContractView(SecureModelView):
         "renewal_reminder_on",
         "value",
     )
+    column_details_list = (*column_list[:2], "description", *column_list[2:])
+    column_sortable_list = ("reference", "status", "start_date", "end_date", "renewal_reminder_on")
     column_searchable_list = ("reference",)
     column_filters = (
         RenewalDueFilter(),
@@ -77,7 +79,11 @@ class ContractView(SecureModelView):
 class CustomerServicePlanView(SecureModelView):
     noun = "service plan"
     column_list = ("customer", "service_plan", "expires_on")
-    column_filters = ("expires_on", "service_plan")
+    column_details_list = (*column_list, "created_at", "updated_at")
+    column_labels = {"service_plan.name": "Service plan"}
+    column_sortable_list = ("expires_on",)
+    column_searchable_list = ()
+    column_filters = ("expires_on", "service_plan.name")
     form_columns = ("customer", "service_plan", "expires_on", "work_addresses")
     form_args = {
         "customer": CUSTOMER_REQUIRED,
@@ -109,6 +115,21 @@ class ServiceReminderView(SecureModelView):
     column_default_sort = "due_on"
     column_filters = ("status", "due_on")
     column_searchable_list = ("description",)
+    column_sortable_list = ("due_on", "description", "status", "decision")
+    column_details_list = (
+        "customer",
+        "work_address",
+        "asset",
+        "work",
+        "description",
+        "due_on",
+        "status",
+        "interval_months",
+        "decision",
+        "decided_on",
+        "created_at",
+        "updated_at",
+    )
     form_columns = (
         "customer",
         "work_address",
@@ -164,6 +185,19 @@ class CommunicationView(SecureModelView):
         "scheduled_for",
         "created_at",
     )
+    column_sortable_list = ("created_at", "kind", "subject", "is_important", "scheduled_for")
+    column_details_list = (
+        "customer",
+        "work_address",
+        "author",
+        "kind",
+        "created_at",
+        "subject",
+        "body",
+        "is_important",
+        "do_not_work_with_again",
+        "scheduled_for",
+    )
     form_columns = (
         "customer",
         "work_address",
@@ -209,6 +243,25 @@ class AttachmentView(SecureModelView):
     column_default_sort = ("uploaded_at", True)
     column_searchable_list = ("original_name", "description")
     column_filters = ("is_picture", "content_type", "uploaded_at")
-    column_details_exclude_list = ("stored_name", "thumbnail_name")
+    column_sortable_list = (
+        "original_name",
+        "description",
+        "content_type",
+        "size_bytes",
+        "is_picture",
+        "uploaded_at",
+    )
+    column_details_list = (
+        "customer",
+        "work_address",
+        "work",
+        "uploaded_by",
+        "original_name",
+        "content_type",
+        "size_bytes",
+        "description",
+        "is_picture",
+        "uploaded_at",
+    )
     form_columns = ("description",)
     form_args = {"description": {"validators": [DataRequired("Describe the file.")]}}

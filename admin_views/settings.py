@@ -23,7 +23,8 @@ class LookupView(SecureModelView):
     column_extra: tuple[str, ...] = ()
 
     def __init__(self, model, session, **kwargs):
-        self.column_list = ("name", *self.column_extra, "active")
+        self.column_list = self.column_details_list = ("name", *self.column_extra, "active")
+        self.column_sortable_list = self.column_list
         self.form_columns = ("name", *self.column_extra, "active")
         super().__init__(model, session, **kwargs)
 
@@ -69,9 +70,11 @@ class ServicePlanView(AssignedLookupView):
 class ModelLookupView(SecureModelView):
     """Appliance models, each of one make."""
 
-    column_list = ("name", "make", "active")
+    column_list = column_details_list = ("name", "make", "active")
+    column_labels = {"make.name": "Make"}
+    column_sortable_list = ("name", ("make", "make.name"), "active")
     column_searchable_list = ("name",)
-    column_filters = ("active", "make")
+    column_filters = ("active", "make.name")
     form_columns = ("make", "name", "active")
     form_args = {"name": NAME_REQUIRED, "make": {"validators": [DataRequired("Choose the make.")]}}
     form_ajax_refs = {"make": by_name()}

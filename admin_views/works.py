@@ -38,10 +38,23 @@ class WorkView(JobPageMixin, SecureModelView):
         "sale_amount",
         "created_at",
     )
-    column_labels = {"appointment_on": "Appointment", "rto_on": "RTO", "created_at": "Added"}
+    column_labels = {
+        "appointment_on": "Appointment",
+        "rto_on": "RTO",
+        "created_at": "Added",
+        "product.name": "Product",
+        "result_code.name": "Result code",
+    }
     column_default_sort = ("id", True)
     column_searchable_list = ("number", "description")
-    column_filters = ("kind", "status", "product", "result_code", "appointment_on", "completed_on")
+    column_filters = (
+        "kind",
+        "status",
+        "product.name",
+        "result_code.name",
+        "appointment_on",
+        "completed_on",
+    )
     column_sortable_list = (
         "number",
         "kind",
@@ -50,7 +63,40 @@ class WorkView(JobPageMixin, SecureModelView):
         "sale_amount",
         "created_at",
     )
-    column_details_exclude_list = ("version",)
+    column_details_list = (
+        "number",
+        "kind",
+        "status",
+        "customer",
+        "work_address",
+        "description",
+        "product",
+        "result_code",
+        "payment_method",
+        "units_total",
+        "units_sold",
+        "sale_amount",
+        "contract_amount",
+        "commission_total",
+        "commission_paid",
+        "estimated_amount",
+        "final_amount",
+        "account_notes",
+        "requested_services",
+        "pickup_address",
+        "delivery_address",
+        "received_on",
+        "appointment_on",
+        "appointment_time",
+        "sold_on",
+        "rto_on",
+        "ordered_on",
+        "scheduled_on",
+        "completed_on",
+        "access_method",
+        "created_at",
+        "updated_at",
+    )
     form_rules = (
         rules.FieldSet(("kind", "status", "customer", "work_address", "description"), "Work"),
         rules.FieldSet(
@@ -151,8 +197,37 @@ class AssetView(SecureModelView):
         "next_service_due_on",
     )
     column_searchable_list = ("technical_reference", "serial_number")
-    column_filters = ("asset_group", "fuel_type", "location", "make", "next_service_due_on")
+    column_filters = (
+        "asset_group.name",
+        "fuel_type.name",
+        "location.name",
+        "make.name",
+        "next_service_due_on",
+    )
+    column_labels = {
+        "asset_group.name": "Asset group",
+        "fuel_type.name": "Fuel type",
+        "location.name": "Location",
+        "make.name": "Make",
+    }
     column_sortable_list = ("technical_reference", "next_service_due_on")
+    column_details_list = (
+        "customer",
+        "work_address",
+        "technical_reference",
+        "asset_group",
+        "make",
+        "model",
+        "fuel_type",
+        "location",
+        "serial_number",
+        "installed_on",
+        "last_serviced_on",
+        "next_service_due_on",
+        "notes",
+        "created_at",
+        "updated_at",
+    )
     form_columns = (
         "customer",
         "work_address",

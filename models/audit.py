@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import JSON, ForeignKey, String, event, insert, inspect
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from .base import Base, Timestamp, utcnow
+from .base import Base, Timestamp, is_secret, utcnow
 
 if TYPE_CHECKING:
     from .users import User
@@ -25,11 +25,6 @@ QUIET_COLUMNS = {
     "version",
     "updated_at",
     "created_at",
-    "failed_logins",
-    "locked_until",
-    # secrets never go into the trail (nor, through it, into exports)
-    "password_hash",
-    "token_hash",
     # derived from other columns, for matching: their change is the other column's change
     "digits",
     "digits_reversed",
@@ -117,11 +112,17 @@ def _identity(obj: Any) -> str:
     return ",".join(str(part) for part in key)
 
 
+def _quiet(attr) -> bool:
+    """Left out of the trail: bookkeeping, derived keys, and secrets (nor, through the trail,
+    into exports)."""
+    return attr.key in QUIET_COLUMNS or any(is_secret(column) for column in attr.columns)
+
+
 def _changed_columns(obj: Any) -> dict[str, list]:
     changes = {}
     state = inspect(obj)
     for attr in state.mapper.column_attrs:
-        if attr.key in QUIET_COLUMNS:
+        if _quiet(attr):
             continue
         history = state.attrs[attr.key].history
         if history.has_changes():
@@ -137,7 +138,7 @@ def _all_columns(obj: Any) -> dict[str, list]:
     return {
         attr.key: [None, plain(getattr(obj, attr.key))]
         for attr in state.mapper.column_attrs
-        if attr.key not in QUIET_COLUMNS and getattr(obj, attr.key) is not None
+        if not _quiet(attr) and getattr(obj, attr.key) is not None
     }
 
 

@@ -26,6 +26,16 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+# Marks a column that holds a secret or security state (a password or token hash, a failed-login
+# count, a lock time, a processor's reference): no view, filter, export or audit entry shows or
+# matches on it. `mapped_column(String(255), info=SECRET)`.
+SECRET = {"secret": True}
+
+
+def is_secret(column) -> bool:
+    return bool(getattr(column, "info", {}).get("secret"))
+
+
 # Trigram indexes (contains-matches on PostgreSQL) need pg_trgm; a migration adds it too.
 event.listen(
     Base.metadata,

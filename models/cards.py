@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, TimestampMixin, enum_type
+from .base import SECRET, Base, TimestampMixin, enum_type
 from .enums import CardBrand
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ class StoredCard(TimestampMixin, Base):
     expiry_month: Mapped[int] = mapped_column(Integer)
     expiry_year: Mapped[int] = mapped_column(Integer)
     # The processor's token for the card (e.g. a Stripe payment method id).
-    processor_reference: Mapped[str | None] = mapped_column(String(120))
+    processor_reference: Mapped[str | None] = mapped_column(String(120), info=SECRET)
     billing_address: Mapped[str | None] = mapped_column(Text)
 
     customer: Mapped[Customer] = relationship(back_populates="stored_cards")

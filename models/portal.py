@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Boolean, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, Timestamp, utcnow
+from .base import SECRET, Base, Timestamp, utcnow
 
 if TYPE_CHECKING:
     from .customers import Customer
@@ -22,7 +22,7 @@ class PortalAccess(Base):
     customer_id: Mapped[int] = mapped_column(
         ForeignKey("customer.id", ondelete="CASCADE"), index=True
     )
-    token_hash: Mapped[str] = mapped_column(String(128), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(128), unique=True, info=SECRET)
     can_see_statement: Mapped[bool] = mapped_column(Boolean, default=True)
     can_see_works: Mapped[bool] = mapped_column(Boolean, default=True)
     can_see_documents: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -8,7 +8,7 @@ from sqlalchemy import JSON, Boolean, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .base import Base, Timestamp, TimestampMixin, enum_type, utcnow
+from .base import SECRET, Base, Timestamp, TimestampMixin, enum_type, utcnow
 from .enums import Role
 
 MAX_FAILED_LOGINS = 5
@@ -21,13 +21,13 @@ class User(TimestampMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(120))
-    password_hash: Mapped[str] = mapped_column(String(255))
+    password_hash: Mapped[str] = mapped_column(String(255), info=SECRET)
     role: Mapped[Role] = mapped_column(enum_type(Role), default=Role.office)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Per-user record-page layout: order and visibility of side-panel blocks.
     preferences: Mapped[dict] = mapped_column(JSON, default=dict)
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(Timestamp)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0, info=SECRET)
+    locked_until: Mapped[datetime | None] = mapped_column(Timestamp, info=SECRET)
 
     def __str__(self) -> str:
         return self.name or self.email

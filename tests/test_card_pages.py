@@ -96,7 +96,8 @@ def test_a_posted_card_number_or_security_code_is_never_stored(client_as):
         secret in text for text in texts for secret in ("4242424242424242", "123", "987")
     )
     trail = json.dumps([e.changes for e in db.session.scalars(select(AuditEntry))])
-    assert "pm_1PqRstUvWxYz" in trail  # the card's creation is on the trail, without them
+    assert "Ada Lovelace" in trail  # the card's creation is on the trail, without them
+    assert "pm_1PqRstUvWxYz" not in trail  # the processor's reference is a secret
     assert "4242424242424242" not in trail
     assert not any(f'"{name}"' in trail for name in ("card_number", "cvc", "cvv", "number"))
 
