@@ -6,8 +6,9 @@ import enum
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from flask import abort, flash, g, redirect, request, url_for
+from flask import abort, current_app, flash, g, redirect, request, url_for
 from flask_admin import AdminIndexView, BaseView, expose
+from flask_admin.actions import action
 from flask_admin.contrib.sqla import ModelView, tools
 from flask_admin.contrib.sqla.form import InlineModelConverter
 from flask_admin.contrib.sqla.typefmt import DEFAULT_FORMATTERS
@@ -19,14 +20,14 @@ from sqlalchemy.orm.exc import StaleDataError
 from wtforms import HiddenField
 
 from extensions import db
-from models import ConcurrentEditError, Customer, DomainError, ValidationFailed, enums
+from models import ConcurrentEditError, Customer, DomainError, Role, ValidationFailed, enums
 from models.base import MAX_ROW_ID
 from models.customer_rules import check_version
 
 from .list_count import capped_count_query
 from .surface import check_surface, is_relationship
 
-# Flask-Admin view methods that change data; read_only users are refused them outright.
+# Flask-Admin's own endpoints that change data: office by default (a view may ask for more).
 WRITE_VIEWS = {"create_view", "edit_view", "delete_view", "action_view", "ajax_update"}
 PAGE_SIZES = (10, 25, 50, 100)
 
@@ -53,10 +54,32 @@ TYPE_FORMATTERS = {
 }
 
 
-def changes_data(view_method):
-    """Marks an extra endpoint as a write: read_only users are refused it (403)."""
-    view_method.changes_data = True
-    return view_method
+def allowed(role: Role):
+    """Declares who may call an endpoint (or run a list action): `role` and the roles above it.
+    Enforced before the view runs, and read by menus and the record's Actions, so nothing is
+    offered that would be refused."""
+
+    def declare(view_method):
+        view_method.allowed_role = role
+        return view_method
+
+    return declare
+
+
+# An extra endpoint that writes: read_only users are refused it (403).
+changes_data = allowed(Role.office)
+
+
+def highest(*roles: Role) -> Role:
+    return max(roles, key=lambda role: role.rank)
+
+
+def endpoint_role(endpoint: str) -> Role:
+    """The role an endpoint of the panel declares ("customer.delete_action"), for a link to it."""
+    view_endpoint, _, method = endpoint.rpartition(".")
+    (admin,) = current_app.extensions["admin"]
+    view = next(view for view in admin._views if view.endpoint == view_endpoint)
+    return view.required_role(method)
 
 
 def safe_next(target: str | None, fallback: str) -> str:
@@ -68,12 +91,21 @@ def safe_next(target: str | None, fallback: str) -> str:
 
 
 class AccessMixin:
-    """Login for everyone; writes for admin and office; some views for admins only."""
+    """Login for everyone; each endpoint's declared role (`allowed`) on top of the view's."""
 
-    admin_only = False
+    role = Role.read_only  # who may open the view at all; its menu entry shows to them only
+    # Flask-Admin's own endpoints, which we cannot decorate, by method name.
+    stock_roles: dict[str, Role] = {}
+
+    def required_role(self, name: str) -> Role:
+        declared = getattr(getattr(self, name, None), "allowed_role", None)
+        if declared is None:
+            default = Role.office if name in WRITE_VIEWS else Role.read_only
+            declared = self.stock_roles.get(name, default)
+        return highest(declared, self.role)
 
     def is_accessible(self) -> bool:
-        return current_user.is_authenticated and current_user.is_active
+        return current_user.is_authenticated and current_user.may(self.role)
 
     def inaccessible_callback(self, name, **kwargs):
         if not current_user.is_authenticated:
@@ -84,11 +116,11 @@ class AccessMixin:
         refused = super()._handle_view(name, **kwargs)
         if refused is not None:
             return refused
-        if self.admin_only and not current_user.is_admin:
+        if not current_user.may(self.required_role(name)):
             abort(403)
-        writes = name in WRITE_VIEWS or getattr(getattr(self, name, None), "changes_data", False)
-        if writes and not current_user.can_write:
-            abort(403)
+        chosen = request.form.get("action") if name == "action_view" else None
+        if chosen in getattr(self, "_actions_data", {}) and not self.is_action_allowed(chosen):
+            abort(403)  # a list action declares its own role (the delete action: delete_view's)
         return None
 
 
@@ -160,18 +192,67 @@ class SecureModelView(AccessMixin, ModelView):
                     setattr(self, rules_name, (*getattr(self, rules_name), HiddenRule("version")))
         super().__init__(model, session, **kwargs)
 
-    # Role-aware buttons: read_only users do not see what they cannot use.
+    # Role-aware buttons: nobody sees what their role would be refused.
     @property
     def can_create(self) -> bool:
-        return self.allow_create and current_user.is_authenticated and current_user.can_write
+        return self.allow_create and self._may(self.required_role("create_view"))
 
     @property
     def can_edit(self) -> bool:
-        return self.allow_edit and current_user.is_authenticated and current_user.can_write
+        return self.allow_edit and self._may(self.required_role("edit_view"))
 
     @property
     def can_delete(self) -> bool:
-        return self.allow_delete and current_user.is_authenticated and current_user.can_write
+        return self.allow_delete and self._may(self.required_role("delete_view"))
+
+    def is_action_allowed(self, name: str) -> bool:
+        if name == "delete":
+            role = self.required_role("delete_view")
+        else:
+            method = self._actions_data[name][0]
+            declared = getattr(method, "allowed_role", Role.office)
+            role = highest(declared, self.required_role("action_view"))
+        return super().is_action_allowed(name) and self._may(role)
+
+    @staticmethod
+    def _may(role: Role) -> bool:
+        return current_user.is_authenticated and current_user.may(role)
+
+    def scoped(self, ids):
+        """Posted ids, re-scoped through the view's own query (what the list may show); ids
+        that could not be a row's are dropped, and the rest reach the database as integers."""
+        wanted = [int(i) for i in ids if is_row_id(i)]
+        return self.get_query().filter(self.model.id.in_(wanted))
+
+    def delete_row(self, model) -> None:
+        """Deletes one row inside the caller's transaction, through the view's domain rule
+        (on_model_delete raises DomainError to refuse); a view whose rows have an operation of
+        their own (a customer's is delete_customer) overrides this."""
+        self.on_model_delete(model)
+        db.session.delete(model)
+
+    def delete_model(self, model) -> bool:
+        """The stock delete/ endpoint: the same operation as the bulk action, one transaction."""
+        if not self._deleted([model], "Not deleted"):
+            return False
+        self.after_model_delete(model)
+        return True
+
+    @action("delete", "Delete", "Delete the selected records? This cannot be undone.")
+    def action_delete(self, ids) -> None:
+        chosen = self.scoped(ids).all()
+        if self._deleted(chosen, "Nothing deleted"):
+            flash(f"Deleted {len(chosen)} of the selected records.", "success")
+
+    def _deleted(self, rows, refused: str) -> bool:
+        try:
+            refusal = committed(lambda: [self.delete_row(row) for row in rows])
+        except IntegrityError:
+            db.session.rollback()
+            refusal = DomainError("other records still point at it.")
+        if refusal is not None:
+            flash(f"{refused}: {refusal}", "error")
+        return refusal is None
 
     allow_create = True
     allow_edit = True

@@ -1,12 +1,15 @@
 """Customers and what hangs directly off them: contacts, branches, work addresses, phones."""
 
+from flask import current_app
 from flask_admin.form import rules
 from flask_admin.model.form import InlineFormAdmin
 from wtforms.validators import DataRequired
 
+from extensions import db
 from forms.validators import EmailValid, PhoneNumberValid
-from models import Contact, PhoneNumber, WorkAddress
+from models import Contact, PhoneNumber, Role, WorkAddress
 from models.base import ADDRESS_FIELDS
+from models.customer_lifecycle import delete_customer
 from models.customer_rules import (
     apply_customer_defaults,
     check_contact,
@@ -14,7 +17,6 @@ from models.customer_rules import (
     check_work_address,
 )
 from models.customers import CREDITOR_DAYS, NAME_ORDER
-from models.search import CONTACT_KEYS
 
 from .address_import import AddressImportMixin
 from .address_page import WorkAddressRecordMixin
@@ -91,6 +93,7 @@ class CustomerView(
 ):
     noun = "customer"
     list_template = "admin/customer/list.html"
+    stock_roles = {"delete_view": Role.admin}  # as the record's own Delete customer action
     column_list = (
         "id",
         "display_name",
@@ -236,6 +239,9 @@ class CustomerView(
         ContactInline(Contact),
         WorkAddressInline(WorkAddress),
     )
+
+    def delete_row(self, model) -> None:
+        delete_customer(db.session, model, current_app.config["UPLOAD_FOLDER"])
 
     def get_edit_form(self):
         form = super().get_edit_form()
@@ -407,7 +413,15 @@ class PhoneNumberView(SecureModelView):
     column_searchable_list = ("digits", "number")
     column_filters = ("kind",)
     column_sortable_list = ("number", "kind", "digits")
-    column_details_list = ("number", "kind", "digits", "customer", "contact", "branch", "work_address")
+    column_details_list = (
+        "number",
+        "kind",
+        "digits",
+        "customer",
+        "contact",
+        "branch",
+        "work_address",
+    )
     allow_create = False  # numbers are added on their owner's form
     form_columns = ("kind", "number")
     form_args = {"number": PHONE_NUMBER}

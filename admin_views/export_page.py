@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Response, abort, current_app, stream_with_context
+from flask import Response, current_app, stream_with_context
 from flask_admin import expose
 from flask_admin.menu import MenuLink
 from flask_login import current_user
 
 from extensions import db
-from models import record
+from models import Role, record
 from models.export import all_tables, customer_files, customer_tables, stream_export
 
-from .base import changes_data
+from .base import allowed, changes_data, endpoint_role
 
 
 def zip_response(chunks, filename: str) -> Response:
@@ -41,9 +41,8 @@ class ExportMixin:
         return zip_response(chunks, f"customer-{customer.account_number}-{date.today()}.zip")
 
     @expose("/export-all.zip")
+    @allowed(Role.admin)
     def export_everything(self):
-        if not current_user.is_admin:
-            abort(403)
         record(db.session, "export all customers", current_user._get_current_object())
         db.session.commit()
         chunks = stream_export(
@@ -56,7 +55,7 @@ class ExportMixin:
 
 
 class AdminLink(MenuLink):
-    """A menu link only admins see."""
+    """A menu link shown to those its endpoint's declared role lets in."""
 
     def is_accessible(self) -> bool:
-        return current_user.is_authenticated and current_user.is_admin
+        return current_user.is_authenticated and current_user.may(endpoint_role(self.endpoint))

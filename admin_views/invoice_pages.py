@@ -137,16 +137,13 @@ class InvoicePagesMixin:
             return redirect(self.details_url(invoice))
         return super().edit_view()
 
-    def delete_model(self, model: Invoice) -> bool:
+    def on_model_delete(self, model: Invoice) -> None:
         # The flush guard refuses it too; this says it in people's words, before trying.
         if model.status != InvoiceStatus.draft:
-            flash(
-                f"Not deleted: {model} is {model.status}. An issued invoice keeps its number: "
-                "void it or raise a credit note instead.",
-                "error",
+            raise DomainError(
+                f"{model} is {model.status}. An issued invoice keeps its number: "
+                "void it or raise a credit note instead."
             )
-            return False
-        return super().delete_model(model)
 
     def get_save_return_url(self, model, is_created=False):
         return self.details_url(model)

@@ -128,7 +128,7 @@ class CustomerMergeMixin:
 
     @action("merge", "Merge two customers")
     def merge_selected(self, ids):
-        chosen = self.get_query().filter(Customer.id.in_([int(i) for i in ids])).all()
+        chosen = self.scoped(ids).all()
         if len(chosen) != 2:
             flash("Select exactly two customers to merge.", "error")
             return None

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import defer
 
 from extensions import db
-from models import OutboxMessage, OutboxStatus, ValidationFailed
+from models import OutboxMessage, OutboxStatus, Role, ValidationFailed
 from models.mail import SmtpSettings, send_or_queue
 
 from .base import ReadOnlyModelView, is_row_id
@@ -31,6 +31,7 @@ def attachment_link(view, context, model, name):
 
 class OutboxView(ReadOnlyModelView):
     noun = "message"
+    role = Role.admin  # messages carry statements and customers' addresses
     can_view_details = True
     column_list = (
         "created_at",
@@ -95,11 +96,8 @@ class OutboxView(ReadOnlyModelView):
             )
             return
         chosen = (
-            self.get_query()
-            .filter(
-                OutboxMessage.id.in_([int(i) for i in ids]),
-                OutboxMessage.status.in_((OutboxStatus.queued, OutboxStatus.failed)),
-            )
+            self.scoped(ids)
+            .filter(OutboxMessage.status.in_((OutboxStatus.queued, OutboxStatus.failed)))
             .all()
         )
         outcomes = {status: 0 for status in OutboxStatus}

@@ -6,7 +6,7 @@ from wtforms import PasswordField
 from wtforms.validators import DataRequired, Length, Optional
 
 from forms.validators import EmailValid
-from models import ValidationFailed
+from models import DomainError, Role, ValidationFailed
 
 from .base import ReadOnlyModelView, SecureModelView
 
@@ -14,7 +14,7 @@ MIN_PASSWORD = 10
 
 
 class UserView(SecureModelView):
-    admin_only = True
+    role = Role.admin
     noun = "user"
     column_list = ("email", "name", "role", "active", "created_at")
     column_details_list = (*column_list, "updated_at")
@@ -49,11 +49,9 @@ class UserView(SecureModelView):
         model.email = model.email.strip().lower()
         super().on_model_change(form, model, is_created)
 
-    def delete_model(self, model):
+    def on_model_delete(self, model) -> None:
         if model.id == current_user.id:
-            self.handle_view_exception(ValidationFailed({"id": "You cannot delete yourself."}))
-            return False
-        return super().delete_model(model)
+            raise DomainError("you cannot delete yourself.")
 
 
 def render_changes(view, context, model, name):
@@ -66,7 +64,7 @@ def render_changes(view, context, model, name):
 
 
 class AuditLogView(ReadOnlyModelView):
-    admin_only = True
+    role = Role.admin
     column_list = ("at", "user", "action", "entity", "entity_id", "summary", "changes")
     column_labels = {"at": "When", "entity_id": "Id"}
     column_default_sort = ("at", True)
@@ -81,7 +79,7 @@ class AuditLogView(ReadOnlyModelView):
 class PortalAccessView(ReadOnlyModelView):
     """Links are created and revoked from the customer record (record actions)."""
 
-    admin_only = True
+    role = Role.admin
     column_list = (
         "customer",
         "created_at",

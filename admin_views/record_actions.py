@@ -8,10 +8,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from flask import current_app, flash, redirect, url_for
+from flask import flash, redirect, url_for
 from flask_admin import expose
 from flask_admin.actions import action
-from flask_login import current_user
 from sqlalchemy import select
 
 from extensions import db
@@ -23,12 +22,12 @@ from forms.record_actions import (
     MergeBranchForm,
     ReactivateForm,
 )
-from models import Branch, Customer, CustomerType, DomainError, Status, ValidationFailed
-from models.customer_lifecycle import change_customer_type, delete_customer
+from models import Branch, Customer, CustomerType, DomainError, Role, Status, ValidationFailed
+from models.customer_lifecycle import change_customer_type
 from models.customer_ops import merge_branches
 from models.customer_status import reactivate, set_dormant
 
-from .base import changes_data, committed, customer_row, form_page
+from .base import allowed, changes_data, committed, customer_row, endpoint_role, form_page
 from .payment_pages import has_account_credit
 
 
@@ -37,14 +36,13 @@ class RecordAction:
     title: str
     endpoint: str  # an endpoint taking customer_id
     section: str = "Advanced options"  # the menu's heading it sits under (seed 004 Quick links)
-    admin_only: bool = False
     shown: Callable[[Customer], bool] = field(default=lambda customer: True)
 
     def url(self, customer: Customer) -> str:
         return url_for(self.endpoint, customer_id=customer.id)
 
     def allowed(self, user) -> bool:
-        return user.can_write and (user.is_admin or not self.admin_only)
+        return user.may(endpoint_role(self.endpoint))  # the endpoint's own declaration
 
 
 RECORD_ACTIONS: list[RecordAction] = [
@@ -79,7 +77,7 @@ RECORD_ACTIONS: list[RecordAction] = [
     RecordAction("Merge customer", "customer.merge_choose"),
     RecordAction("Manage portal access", "customer.manage_portal", "Customer portal"),
     RecordAction("Export all customer data", "customer.export_customer", "Admin tools"),
-    RecordAction("Delete customer", "customer.delete_action", "Admin tools", admin_only=True),
+    RecordAction("Delete customer", "customer.delete_action", "Admin tools"),
 ]
 
 
@@ -205,11 +203,8 @@ class RecordActionsMixin:
         )
 
     @expose("/<int:customer_id>/delete/", methods=("GET", "POST"))
-    @changes_data
+    @allowed(Role.admin)
     def delete_action(self, customer_id: int):
-        if not current_user.is_admin:
-            flash("Only admins delete customers.", "error")
-            return redirect(url_for(".details_view", id=customer_id))
         customer = self.load_customer(customer_id)
         form = DeleteCustomerForm()
         if form.validate_on_submit():
@@ -217,12 +212,9 @@ class RecordActionsMixin:
                 form.confirm.errors = ['Type "delete" to confirm.']
             else:
                 name = customer.display_name
-                try:
-                    delete_customer(db.session, customer, current_app.config["UPLOAD_FOLDER"])
-                    db.session.commit()
-                except DomainError as error:
-                    db.session.rollback()
-                    flash(f"Not deleted: {error}", "error")
+                refusal = committed(lambda: self.delete_row(customer))
+                if refusal is not None:
+                    flash(f"Not deleted: {refusal}", "error")
                     return redirect(self.record_url(customer))
                 flash(f"Deleted {name} and everything on their record.", "success")
                 return redirect(url_for(".index_view"))
@@ -279,7 +271,7 @@ class RecordActionsMixin:
     )
     def bulk_dormant(self, ids):
         # Posted ids are re-scoped through the view's own query, as the built-in delete does.
-        chosen = self.get_query().filter(Customer.id.in_([int(i) for i in ids])).all()
+        chosen = self.scoped(ids).all()
         try:
             for customer in chosen:
                 set_dormant(db.session, customer)

@@ -1,10 +1,8 @@
 """Lookup lists under Settings: editable by admins and office staff."""
 
-from flask import flash
 from wtforms.validators import DataRequired
 
 from extensions import db
-from models import DomainError
 from models.service_ops import refuse_deleting_lookup_in_use
 
 from .base import SecureModelView
@@ -50,13 +48,8 @@ class AssignedLookupView(LookupView):
     """A lookup assigned to customers (plan, SLA): deleting one still in use is refused with
     the reason, not a database error."""
 
-    def delete_model(self, model) -> bool:
-        try:
-            refuse_deleting_lookup_in_use(db.session, model)
-        except DomainError as error:
-            flash(f"Not deleted: {error}", "error")
-            return False
-        return super().delete_model(model)
+    def on_model_delete(self, model) -> None:
+        refuse_deleting_lookup_in_use(db.session, model)
 
 
 class SlaView(AssignedLookupView):

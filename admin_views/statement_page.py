@@ -59,12 +59,12 @@ SENT_MESSAGES = {
     OutboxStatus.sent: ("Statement emailed to {to}.", "success"),
     OutboxStatus.queued: (
         "No mail server is set up, so the statement was not sent: it is queued for {to} in "
-        "Admin > Outbox. Set SMTP_HOST to send mail.",
+        "Admin > Outbox, where an admin can send it once SMTP_HOST is set.",
         "warning",
     ),
     OutboxStatus.failed: (
-        "The statement could not be sent to {to}: {error} It is kept in Admin > Outbox to "
-        "send again.",
+        "The statement could not be sent to {to}: {error} It is kept in Admin > Outbox, "
+        "where an admin can send it again.",
         "error",
     ),
 }

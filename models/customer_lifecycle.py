@@ -75,5 +75,4 @@ def delete_customer(session: Session, customer: Customer, upload_folder: str | P
         select(Attachment).where(Attachment.customer_id == customer.id)
     ):
         delete_attachment(session, attachment, upload_folder)  # files go once this commits
-    record(session, "delete", customer, {"name": customer.display_name})
-    session.delete(customer)
+    session.delete(customer)  # the trail records it, with every value, as for any delete

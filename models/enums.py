@@ -8,6 +8,11 @@ class Role(StrEnum):
     office = "office"
     read_only = "read_only"
 
+    @property
+    def rank(self) -> int:
+        """read_only < office < admin: each role may do what the ones below it may."""
+        return (Role.read_only, Role.office, Role.admin).index(self)
+
 
 class Status(StrEnum):
     """Active or dormant: dormant customers and properties get no automated communication."""

@@ -54,9 +54,13 @@ class User(TimestampMixin, Base):
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
 
+    def may(self, role: Role) -> bool:
+        """May this user call what `role` may (an endpoint's declared role)?"""
+        return self.active and self.role.rank >= role.rank
+
     @property
     def can_write(self) -> bool:
-        return self.role in (Role.admin, Role.office)
+        return self.may(Role.office)
 
     @property
     def is_admin(self) -> bool:

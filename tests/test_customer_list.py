@@ -69,7 +69,7 @@ def test_view_and_edit_icons_open_that_customer_and_lead_back_to_the_same_list(c
 def test_the_delete_icon_deletes_that_customer_and_returns_to_the_same_list(client_as):
     ada_id = make_customer().id
     byron_id = make_customer(first_name="Byron").id
-    client = client_as("office")
+    client = client_as("admin")  # deleting customers is for admins
     action, fields = icons(client).delete_form(ada_id)
     response = client.post(action, data=fields)
     assert response.status_code == 302

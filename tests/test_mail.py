@@ -257,7 +257,7 @@ def test_the_outbox_lists_messages_without_their_bytes(client_as, app):
     customer = make_customer()
     send_or_queue(db.session, message(customer=customer, attachment=b"%PDF-secret-bytes"), None)
     db.session.commit()
-    client = client_as("read_only")
+    client = client_as("admin")
     listing = client.get("/admin/outboxmessage/").get_data(as_text=True)
     assert "Your statement" in listing and "queued" in listing
     assert "secret-bytes" not in listing
@@ -273,7 +273,7 @@ def test_send_now_sends_queued_messages_when_a_server_is_set_up(client_as, app, 
     send_or_queue(db.session, message(), None)
     db.session.commit()
     queued_id = db.session.scalar(select(OutboxMessage.id))
-    client = client_as("office")
+    client = client_as("admin")
     form = {"action": "send", "rowid": str(queued_id), **client.csrf("/admin/outboxmessage/")}
     response = client.post("/admin/outboxmessage/action/", data=form, follow_redirects=True)
     assert "1 sent, 0 failed" in response.get_data(as_text=True)
@@ -284,7 +284,7 @@ def test_send_now_sends_queued_messages_when_a_server_is_set_up(client_as, app, 
 def test_send_now_without_a_server_says_so_and_keeps_them_queued(client_as):
     send_or_queue(db.session, message(), None)
     db.session.commit()
-    client = client_as("office")
+    client = client_as("admin")
     form = {"action": "send", "rowid": "1", **client.csrf("/admin/outboxmessage/")}
     response = client.post("/admin/outboxmessage/action/", data=form, follow_redirects=True)
     assert "No mail server is set up" in response.get_data(as_text=True)

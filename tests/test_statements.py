@@ -281,6 +281,8 @@ def test_reviewing_and_emailing_a_statement_in_the_browser(page, users):  # noqa
     page.fill("#recipient", "accounts@lovelace.example.com")
     page.click("button:has-text('Send')")
     expect(page.locator(".alert-dismissable")).to_contain_text("No mail server is set up, so")
+    page.context.clear_cookies()  # the Outbox is for admins
+    log_in(page, users["admin"].email)
     page.wait_for_load_state()  # the menu opens only once Bootstrap's script has run
 
     page.click("a.nav-link:has-text('Admin')")
