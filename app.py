@@ -14,10 +14,11 @@ import cli
 import settings
 from admin_views import init_admin
 from admin_views.auth import bp as auth_bp
+from admin_views.auth import load_user
 from admin_views.base import MAX_ROW_ID
 from admin_views.portal import init_portal
 from extensions import csrf, db, login_manager, migrate
-from models import User, act_as, phones
+from models import act_as, phones
 from settings import MEGABYTE
 
 ROOT = Path(__file__).resolve().parent
@@ -60,10 +61,7 @@ def create_app(config: dict | None = None) -> Flask:
     init_portal(app)
     cli.register(app)
 
-    @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-        return user if user is not None and user.active else None
+    login_manager.user_loader(load_user)
 
     @app.before_request
     def attribute_changes_to_user() -> None:

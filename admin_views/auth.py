@@ -1,20 +1,63 @@
-"""The login and logout pages."""
+"""The login and logout pages. Sessions live on the server (models/staff_sessions.py): the
+cookie carries a token that logging out, a new password or a deactivation ends."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from datetime import timedelta
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
 
 from extensions import db
 from forms.auth import LoginForm
 from models import User
+from models.staff_sessions import (
+    end_session,
+    login_failed,
+    reserve_login_attempt,
+    session_user,
+    start_session,
+)
 
 from .base import safe_next
 
 bp = Blueprint("auth", __name__)
+SESSION_KEY = "staff_session"  # where the cookie keeps the session token
+LOCKED = "Too many failed attempts: this login is locked for 15 minutes."
+WRONG = "Email or password is wrong."
 
 
 def _safe_next(target: str | None) -> str:
     return safe_next(target, url_for("admin.index"))
+
+
+def load_user(user_id: str) -> User | None:
+    """Flask-Login's user loader: the user of this browser's session, while it lasts."""
+    config = current_app.config
+    user = session_user(
+        db.session,
+        session.get(SESSION_KEY),
+        idle=timedelta(minutes=config["SESSION_IDLE_MINUTES"]),
+        lifetime=timedelta(hours=config["SESSION_LIFETIME_HOURS"]),
+    )
+    return user if user is not None and user.get_id() == user_id else None
+
+
+def open_session(user: User) -> None:
+    """A new session for a new login: nothing of the one before it is kept (rotated)."""
+    token = start_session(db.session, user)
+    db.session.commit()
+    session.clear()
+    login_user(user)
+    session[SESSION_KEY] = token
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -25,18 +68,19 @@ def login():
     if form.validate_on_submit():
         email = form.email.data.strip().lower()
         user = db.session.scalar(select(User).where(func.lower(User.email) == email))
-        if user is not None and user.is_locked():
-            flash("Too many failed attempts: this login is locked for 15 minutes.", "error")
-        elif user is not None and user.active and user.check_password(form.password.data):
-            user.record_login(succeeded=True)
+        if user is None or not user.active:
+            flash(WRONG, "error")
+        elif not reserve_login_attempt(db.session, user):
             db.session.commit()
-            login_user(user)
-            return redirect(_safe_next(request.args.get("next")))
+            flash(LOCKED, "error")
         else:
-            if user is not None:
-                user.record_login(succeeded=False)
-                db.session.commit()
-            flash("Email or password is wrong.", "error")
+            db.session.commit()  # the attempt is counted before its password is checked
+            if user.check_password(form.password.data):
+                open_session(user)
+                return redirect(_safe_next(request.args.get("next")))
+            locked = login_failed(db.session, user)
+            db.session.commit()
+            flash(LOCKED if locked else WRONG, "error")
         return render_template("login.html", form=form), 401
     return render_template("login.html", form=form)
 
@@ -44,6 +88,9 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    end_session(db.session, session.get(SESSION_KEY), current_user._get_current_object())
+    db.session.commit()
     logout_user()
+    session.clear()
     flash("You have logged out.", "info")
     return redirect(url_for("auth.login"))

@@ -58,6 +58,7 @@ from .numbering import NumberSequence, next_number
 from .outbox import OutboxMessage
 from .portal import PortalAccess
 from .service import Contract, CustomerServicePlan, ServiceReminder
+from .staff_sessions import StaffSession
 from .users import User
 from .works import InventoryItem, Work
 
@@ -117,6 +118,7 @@ __all__ = [
     "ServicePlan",
     "ServiceReminder",
     "Sla",
+    "StaffSession",
     "Status",
     "Title",
     "User",

@@ -8,7 +8,7 @@ from sqlalchemy import JSON, Boolean, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .base import SECRET, Base, Timestamp, TimestampMixin, enum_type, utcnow
+from .base import SECRET, Base, Timestamp, TimestampMixin, enum_type
 from .enums import Role
 
 MAX_FAILED_LOGINS = 5
@@ -65,23 +65,3 @@ class User(TimestampMixin, Base):
     @property
     def is_admin(self) -> bool:
         return self.role == Role.admin
-
-    def is_locked(self, now: datetime | None = None) -> bool:
-        if self.locked_until is None:
-            return False
-        now = now or utcnow()
-        locked_until = self.locked_until
-        if locked_until.tzinfo is None:  # SQLite hands timestamps back naive (they are UTC)
-            now = now.replace(tzinfo=None)
-        return locked_until > now
-
-    def record_login(self, succeeded: bool) -> None:
-        """Count failures; five in a row lock the account for fifteen minutes."""
-        if succeeded:
-            self.failed_logins = 0
-            self.locked_until = None
-            return
-        self.failed_logins = (self.failed_logins or 0) + 1
-        if self.failed_logins >= MAX_FAILED_LOGINS:
-            self.locked_until = utcnow() + LOCKOUT
-            self.failed_logins = 0

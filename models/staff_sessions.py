@@ -1,0 +1,162 @@
+"""Staff logins and the sessions they open: failed attempts counted atomically, and sessions
+kept on the server so that logging out, a new password or a deactivation really ends them."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import ForeignKey, String, event, inspect, or_, select, update
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from .audit import record
+from .base import SECRET, Base, Timestamp, utcnow
+from .users import LOCKOUT, MAX_FAILED_LOGINS, User
+
+# A session seen within a minute is not written again: one write a minute, not one a request.
+SEEN_EVERY = timedelta(minutes=1)
+# Changing one of these ends every session of the user.
+ENDS_SESSIONS = ("password_hash", "active")
+
+
+class StaffSession(Base):
+    """One browser's login. The cookie holds a random token; only its hash is stored."""
+
+    __tablename__ = "staff_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, info=SECRET)
+    started_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    seen_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(Timestamp)
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _naive(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=None)  # SQLite hands timestamps back naive (they are UTC)
+
+
+def reserve_login_attempt(session: Session, user: User, now: datetime | None = None) -> bool:
+    """Counts an attempt before its password is checked, in one UPDATE, so that however many
+    arrive at once at most MAX_FAILED_LOGINS passwords are tried before the lock holds (the
+    caller commits it at once, before checking the password). False: the login is locked, or
+    the attempts in flight have reached the limit."""
+    now = now or utcnow()
+    reserved = session.execute(
+        update(User)
+        .where(
+            User.id == user.id,
+            User.failed_logins < MAX_FAILED_LOGINS,
+            or_(User.locked_until.is_(None), User.locked_until <= now),
+        )
+        .values(failed_logins=User.failed_logins + 1)
+        .returning(User.failed_logins)
+        .execution_options(synchronize_session=False)
+    ).scalar()
+    session.expire(user)
+    return reserved is not None
+
+
+def login_failed(session: Session, user: User, now: datetime | None = None) -> bool:
+    """After a wrong password: the attempt that reached the limit locks the login. True when
+    this one locked it."""
+    now = now or utcnow()
+    locked = session.execute(
+        update(User)
+        .where(User.id == user.id, User.failed_logins >= MAX_FAILED_LOGINS)
+        .values(failed_logins=0, locked_until=now + LOCKOUT)
+        .returning(User.id)
+        .execution_options(synchronize_session=False)
+    ).scalar()
+    record(session, "login failed", user, by=user)
+    if locked is not None:
+        record(session, "locked out", user, {"minutes": LOCKOUT.seconds // 60}, by=user)
+    session.expire(user)
+    return locked is not None
+
+
+def start_session(session: Session, user: User, now: datetime | None = None) -> str:
+    """A right password: the count starts again and a new session opens; returns its token,
+    for the cookie."""
+    session.execute(
+        update(User)
+        .where(User.id == user.id)
+        .values(failed_logins=0, locked_until=None)
+        .execution_options(synchronize_session=False)
+    )
+    token = secrets.token_urlsafe(32)
+    now = now or utcnow()
+    session.add(StaffSession(user_id=user.id, token_hash=_hash(token), started_at=now, seen_at=now))
+    record(session, "login", user, by=user)
+    session.expire(user)
+    return token
+
+
+def session_user(
+    session: Session, token: str | None, idle: timedelta, lifetime: timedelta
+) -> User | None:
+    """The active user whose session this token is, if it has not ended, been idle too long
+    or outlived its lifetime; marks it seen (at most once a minute)."""
+    if not token:
+        return None
+    found = session.execute(
+        select(StaffSession, User)
+        .join(User, User.id == StaffSession.user_id)
+        .where(StaffSession.token_hash == _hash(token), StaffSession.ended_at.is_(None))
+    ).first()
+    if found is None:
+        return None
+    staff_session, user = found
+    now = _naive(utcnow())
+    seen, started = _naive(staff_session.seen_at), _naive(staff_session.started_at)
+    if not user.active or now - seen > idle or now - started > lifetime:
+        return None
+    if now - seen > SEEN_EVERY:
+        staff_session.seen_at = utcnow()
+        session.commit()
+    return user
+
+
+def end_session(session: Session, token: str | None, user: User) -> None:
+    """Logging out ends this session on the server: a copy of its cookie opens nothing."""
+    if token:
+        session.execute(
+            update(StaffSession)
+            .where(StaffSession.token_hash == _hash(token), StaffSession.ended_at.is_(None))
+            .values(ended_at=utcnow())
+        )
+    record(session, "logout", user, by=user)
+
+
+def end_all_sessions(session: Session, user: User, by: User | None = None) -> int:
+    """ "Log out everywhere": every browser the user is logged in on is logged out."""
+    ended = _end_sessions_of(session.connection(), user.id)
+    record(session, "logged out everywhere", user, {"sessions": ended}, by=by)
+    return ended
+
+
+def _end_sessions_of(connection, user_id: int) -> int:
+    return connection.execute(
+        update(StaffSession.__table__)
+        .where(StaffSession.user_id == user_id, StaffSession.ended_at.is_(None))
+        .values(ended_at=utcnow())
+    ).rowcount
+
+
+@event.listens_for(Session, "after_flush")
+def _new_password_or_deactivation_ends_sessions(session: Session, _context) -> None:
+    """Whatever changed it (the Users form, the CLI, the user's own page), a new password or a
+    deactivation ends every session the user had open."""
+    for user in session.dirty:
+        if isinstance(user, User) and _changed(user, ENDS_SESSIONS):
+            _end_sessions_of(session.connection(), user.id)
+
+
+def _changed(obj, names) -> bool:
+    state = inspect(obj)
+    return any(state.attrs[name].history.has_changes() for name in names)
