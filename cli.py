@@ -6,6 +6,8 @@ from sqlalchemy import func, select
 
 from extensions import db
 from models import Customer, Role, User
+from models.customer_rules import email_problem
+from models.users import password_problem
 
 
 @click.command("create-user")
@@ -14,14 +16,21 @@ from models import Customer, Role, User
 @click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.office.value)
 @click.option("--name", default=None, help="Display name (defaults to the email's local part).")
 def create_user(email: str, password: str, role: str, name: str | None) -> None:
-    """Create a staff login, or reset the password and role of an existing one."""
+    """Create a staff login, or reset the password and role of an existing one. The email and
+    password must pass the same checks as on the Users page."""
     email = email.strip().lower()
     user = db.session.scalar(select(User).where(func.lower(User.email) == email))
+    name = name or (user.name if user else email.split("@")[0])
+    problem = email_problem(email) or ("Enter the email." if not email else None)
+    if problem:
+        raise click.BadParameter(problem, param_hint="EMAIL")
+    problem = password_problem(password, email, name)
+    if problem:
+        raise click.BadParameter(problem, param_hint="'--password'")
     if user is None:
-        user = User(email=email, name=name or email.split("@")[0], active=True)
+        user = User(email=email, active=True)
         db.session.add(user)
-    elif name:
-        user.name = name
+    user.name = name
     user.role = Role(role)
     user.set_password(password)
     db.session.commit()

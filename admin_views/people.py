@@ -3,14 +3,12 @@
 from flask_login import current_user
 from markupsafe import Markup, escape
 from wtforms import PasswordField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Optional
 
-from forms.validators import EmailValid
+from forms.validators import EmailValid, PasswordAcceptable
 from models import DomainError, Role, ValidationFailed
 
 from .base import ReadOnlyModelView, SecureModelView
-
-MIN_PASSWORD = 10
 
 
 class UserView(SecureModelView):
@@ -25,10 +23,7 @@ class UserView(SecureModelView):
     form_extra_fields = {
         "new_password": PasswordField(
             "New password",
-            validators=[
-                Optional(),
-                Length(min=MIN_PASSWORD, message=f"At least {MIN_PASSWORD} characters."),
-            ],
+            validators=[Optional(), PasswordAcceptable()],
             description="Leave blank to keep the current password.",
         )
     }

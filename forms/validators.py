@@ -4,6 +4,7 @@ from wtforms.validators import ValidationError
 
 from models import phones
 from models.customer_rules import email_problem
+from models.users import password_problem
 
 
 class PhoneNumberValid:
@@ -14,6 +15,21 @@ class PhoneNumberValid:
             raise ValidationError(
                 "Not a valid phone number: use digits, with the country code if it is abroad."
             )
+
+
+class PasswordAcceptable:
+    """The house's password policy (models.users.password_problem). The email and name the
+    password must not be are the form's own fields, or else those of the form's `account`."""
+
+    def __call__(self, form, field) -> None:
+        if not field.data:
+            return
+        account = getattr(form, "account", None)
+        email = form.email.data if "email" in form else account.email
+        name = form.name.data if "name" in form else account.name
+        problem = password_problem(field.data, email, name)
+        if problem:
+            raise ValidationError(problem)
 
 
 class EmailValid:

@@ -7,12 +7,39 @@ from datetime import datetime, timedelta
 from sqlalchemy import JSON, Boolean, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
+from zxcvbn import zxcvbn
 
 from .base import SECRET, Base, Timestamp, TimestampMixin, enum_type
 from .enums import Role
 
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
+MIN_PASSWORD = 12
+MAX_PASSWORD = 200  # what the login form takes
+# zxcvbn's 0-4: 3 is "safely unguessable" against an online attack, which the lock-out slows.
+GUESSABLE_BELOW = 3
+ZXCVBN_LIMIT = 72  # zxcvbn's own longest password
+
+
+def password_problem(password: str, email: str | None, name: str | None) -> str | None:
+    """Why a new staff password is refused, or None. Long, not common and not about its owner:
+    a staff login opens every customer's record."""
+    if len(password) < MIN_PASSWORD:
+        return f"Use at least {MIN_PASSWORD} characters."
+    if len(password) > MAX_PASSWORD:
+        return f"Use at most {MAX_PASSWORD} characters."
+    own = {email or "", (email or "").partition("@")[0], name or ""}
+    if _folded(password) in {_folded(words) for words in own if words}:
+        return "Do not use your email or name as your password."
+    estimate = zxcvbn(password[:ZXCVBN_LIMIT], user_inputs=[words for words in own if words])
+    if estimate["score"] < GUESSABLE_BELOW:
+        warning = estimate["feedback"]["warning"] or "It is too easy to guess."
+        return f"{warning.rstrip('.')}: add words that are not about you or the company."
+    return None
+
+
+def _folded(text: str) -> str:
+    return "".join(text.split()).casefold()
 
 
 class User(TimestampMixin, Base):

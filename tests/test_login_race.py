@@ -33,9 +33,8 @@ def wrong_password(port: int, attempt: int) -> tuple[int, bool]:
 
 def test_parallel_wrong_passwords_are_checked_at_most_five_times(tmp_path):
     with generated_database(tmp_path, customers=3) as (url, _generated):
-        with panel(url, workers=2, threads=4) as port:
-            with ThreadPoolExecutor(max_workers=8) as pool:
-                replies = list(pool.map(lambda n: wrong_password(port, n), range(ATTEMPTS)))
+        with panel(url, workers=2, threads=4) as port, ThreadPoolExecutor(8) as pool:
+            replies = list(pool.map(lambda n: wrong_password(port, n), range(ATTEMPTS)))
         engine = create_engine(url)
         with engine.connect() as connection:
             checked = connection.scalar(

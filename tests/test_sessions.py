@@ -74,9 +74,7 @@ def test_a_deactivation_ends_every_session_of_the_user(app, client_as, users):
 def test_a_session_unused_for_the_idle_time_ends(app, client_as):
     client = client_as("office")
     idle = app.config["SESSION_IDLE_MINUTES"]
-    db.session.execute(
-        update(StaffSession).values(seen_at=utcnow() - timedelta(minutes=idle + 1))
-    )
+    db.session.execute(update(StaffSession).values(seen_at=utcnow() - timedelta(minutes=idle + 1)))
     db.session.commit()
     assert is_logged_out(client)
 

@@ -205,5 +205,5 @@ def test_users_need_a_long_enough_password(client_as):
             "new_password": "short",
         },
     )
-    assert "At least 10 characters." in response.get_data(as_text=True)
+    assert "Use at least 12 characters." in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(User)) == 3
