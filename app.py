@@ -17,7 +17,7 @@ from admin_views.auth import bp as auth_bp
 from admin_views.auth import load_user
 from admin_views.base import MAX_ROW_ID
 from admin_views.portal import init_portal
-from extensions import csrf, db, login_manager, migrate
+from extensions import csrf, db, limiter, login_manager, migrate
 from models import act_as, phones
 from settings import MEGABYTE
 
@@ -53,6 +53,7 @@ def create_app(config: dict | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
+    limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Log in to open the panel."
@@ -91,6 +92,15 @@ def create_app(config: dict | None = None) -> Flask:
             message=f"That upload is larger than the {limit:g} MB limit: "
             "nothing was stored. Go back and choose a smaller file.",
         ), 413
+
+    @app.errorhandler(429)
+    def too_many_guesses(error):
+        return render_template(
+            "error.html",
+            title="Too many attempts",
+            message="Too many attempts from here in a short time: nothing was checked. "
+            "Wait a minute, then try again.",
+        ), 429
 
     @app.route("/")
     def home():

@@ -35,6 +35,12 @@ def from_environment(instance_path: Path, root_path: Path) -> dict:
         # A staff session ends after this long unused, and this long after its login at most.
         "SESSION_IDLE_MINUTES": int(os.environ.get("SESSION_IDLE_MINUTES", 480)),
         "SESSION_LIFETIME_HOURS": int(os.environ.get("SESSION_LIFETIME_HOURS", 12)),
+        # Guesses slowed per client address and per account (login, two-factor, portal links);
+        # counts are kept in memory, or where RATELIMIT_STORAGE_URI says (redis://… when
+        # several processes serve).
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "20 per minute"),
+        "RATELIMIT_HEADERS_ENABLED": True,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "") == "1",

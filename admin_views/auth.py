@@ -28,6 +28,7 @@ from models.staff_sessions import (
 )
 
 from .base import safe_next
+from .guesses import guesses_per_account, guesses_per_address
 
 bp = Blueprint("auth", __name__)
 SESSION_KEY = "staff_session"  # where the cookie keeps the session token
@@ -61,6 +62,8 @@ def open_session(user: User) -> None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@guesses_per_address
+@guesses_per_account
 def login():
     if current_user.is_authenticated:
         return redirect(_safe_next(request.args.get("next")))

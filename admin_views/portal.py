@@ -32,6 +32,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from admin_views.files import send_attachment
+from admin_views.guesses import links_per_address
 from extensions import db
 from models import Asset, Attachment, Invoice, InvoiceStatus, Work, act_as
 from models.balances import BUCKETS, customer_balance, invoice_outstanding
@@ -201,6 +202,7 @@ def render(template: str, **context):
 
 
 @portal_bp.get("/open/<token>")
+@links_per_address
 def open_link(token: str):
     link = find_link(db.session, token)
     if link is None:
