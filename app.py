@@ -19,6 +19,7 @@ from admin_views.base import MAX_ROW_ID
 from admin_views.portal import init_portal
 from extensions import csrf, db, limiter, login_manager, migrate
 from models import act_as, phones
+from models.two_factor import REQUIREMENTS
 from settings import MEGABYTE
 
 ROOT = Path(__file__).resolve().parent
@@ -48,6 +49,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.url_map.converters["int"] = RowId  # before any route is added
     app.config.update(settings.from_environment(Path(app.instance_path), ROOT))
     app.config.update(config or {})
+    if app.config["REQUIRE_2FA"] not in REQUIREMENTS:
+        raise ValueError(f"REQUIRE_2FA must be one of {', '.join(REQUIREMENTS)}.")
     phones.set_default_region(app.config["PHONE_REGION"])
 
     db.init_app(app)

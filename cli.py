@@ -7,6 +7,8 @@ from sqlalchemy import func, select
 from extensions import db
 from models import Customer, Role, User
 from models.customer_rules import email_problem
+from models.staff_sessions import end_all_sessions
+from models.two_factor import turn_off
 from models.users import password_problem
 
 
@@ -37,6 +39,20 @@ def create_user(email: str, password: str, role: str, name: str | None) -> None:
     click.echo(f"User {email} ({role}) is ready.")
 
 
+@click.command("reset-2fa")
+@click.argument("email")
+def reset_two_factor(email: str) -> None:
+    """Turn off a user's two-factor login (a lost phone) and end their sessions: they log in
+    with their password and set it up again."""
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    if user is None:
+        raise click.BadParameter(f"No user has the email {email}.", param_hint="EMAIL")
+    turn_off(db.session, user, action="two-factor reset")
+    end_all_sessions(db.session, user)
+    db.session.commit()
+    click.echo(f"Two-factor login is off for {user.email}; their sessions are ended.")
+
+
 @click.command("seed")
 @click.option("--customers", default=50, show_default=True, help="Customers to add.")
 @click.option("--random-seed", type=int, default=None, help="Make the demo data repeatable.")
@@ -56,3 +72,4 @@ def seed_command(customers: int, random_seed: int | None, if_empty: bool) -> Non
 def register(app: Flask) -> None:
     app.cli.add_command(create_user)
     app.cli.add_command(seed_command)
+    app.cli.add_command(reset_two_factor)

@@ -41,6 +41,8 @@ def from_environment(instance_path: Path, root_path: Path) -> dict:
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "20 per minute"),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Who must log in with a second factor: admins, all or none.
+        "REQUIRE_2FA": os.environ.get("REQUIRE_2FA", "admins"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "") == "1",

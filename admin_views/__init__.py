@@ -44,6 +44,7 @@ from models import (
 )
 
 from . import customers, money, people, record_tabs, service, settings, works  # noqa: F401
+from .account import AccountView
 from .cards import CustomerCardsView, StoredCardView
 from .dashboard import DashboardView
 from .documents import DocumentsView
@@ -114,6 +115,7 @@ def init_admin(app: Flask) -> Admin:
     admin.add_view(DocumentsView())
     admin.add_view(StatementPageView())
     admin.add_view(InvoiceSettingsView())
+    admin.add_view(AccountView(name="My account", endpoint="account", url="/admin/account"))
     admin.add_link(
         AdminLink(
             "Export all customers (ZIP)", endpoint="customer.export_everything", category="Admin"

@@ -1,6 +1,7 @@
-"""The login and logout pages. Sessions live on the server (models/staff_sessions.py): the
-cookie carries a token that logging out, a new password or a deactivation ends."""
+"""The login, two-factor and logout pages. Sessions live on the server (models/staff_sessions.py):
+the cookie carries a token that logging out, a new password or a deactivation ends."""
 
+import time
 from datetime import timedelta
 
 from flask import (
@@ -17,7 +18,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
 
 from extensions import db
-from forms.auth import LoginForm
+from forms.auth import LoginForm, TwoFactorForm
 from models import User
 from models.staff_sessions import (
     end_session,
@@ -26,14 +27,19 @@ from models.staff_sessions import (
     session_user,
     start_session,
 )
+from models.two_factor import must_enrol, second_factor_ok
 
 from .base import safe_next
-from .guesses import guesses_per_account, guesses_per_address
+from .guesses import PENDING_KEY, guesses_per_account, guesses_per_address, pending_user_id
 
 bp = Blueprint("auth", __name__)
 SESSION_KEY = "staff_session"  # where the cookie keeps the session token
 LOCKED = "Too many failed attempts: this login is locked for 15 minutes."
 WRONG = "Email or password is wrong."
+WRONG_CODE = "That code is not right: type the code your app shows now, or a recovery code."
+TWO_FACTOR_WAIT = 300  # seconds from a right password to its code
+# What a user who must set up two-factor login may still open.
+SETUP_ENDPOINTS = {"account.two_factor_setup", "auth.logout", "static", "admin.static"}
 
 
 def _safe_next(target: str | None) -> str:
@@ -79,6 +85,10 @@ def login():
         else:
             db.session.commit()  # the attempt is counted before its password is checked
             if user.check_password(form.password.data):
+                if user.two_factor_on:
+                    session.clear()
+                    session[PENDING_KEY] = {"user": user.id, "until": time.time() + TWO_FACTOR_WAIT}
+                    return redirect(url_for("auth.two_factor", next=request.args.get("next")))
                 open_session(user)
                 return redirect(_safe_next(request.args.get("next")))
             locked = login_failed(db.session, user)
@@ -86,6 +96,53 @@ def login():
             flash(LOCKED if locked else WRONG, "error")
         return render_template("login.html", form=form), 401
     return render_template("login.html", form=form)
+
+
+@bp.route("/login/two-factor", methods=["GET", "POST"])
+@guesses_per_address
+@guesses_per_account
+def two_factor():
+    """The second step of a login with two-factor on: each code counts as an attempt, as a
+    password does, so the lock-out holds here too."""
+    user_id = pending_user_id()
+    user = db.session.get(User, user_id) if user_id else None
+    if user is None or not user.active:
+        flash("Log in again: the code was not typed in time.", "error")
+        return redirect(url_for("auth.login", next=request.args.get("next")))
+    form = TwoFactorForm()
+    if form.validate_on_submit():
+        if not reserve_login_attempt(db.session, user):
+            db.session.commit()
+            session.pop(PENDING_KEY, None)
+            flash(LOCKED, "error")
+            return redirect(url_for("auth.login"))
+        db.session.commit()
+        if second_factor_ok(db.session, user, form.code.data):
+            open_session(user)  # commits the code as used
+            return redirect(_safe_next(request.args.get("next")))
+        locked = login_failed(db.session, user, "two-factor code wrong")
+        db.session.commit()
+        if locked:
+            session.pop(PENDING_KEY, None)
+            flash(LOCKED, "error")
+            return redirect(url_for("auth.login"))
+        form.code.errors = [WRONG_CODE]
+        return render_template("two_factor.html", form=form), 401
+    return render_template("two_factor.html", form=form)
+
+
+@bp.before_app_request
+def two_factor_first():
+    """REQUIRE_2FA: a user it applies to sets two-factor login up before anything else."""
+    if (
+        current_user.is_authenticated
+        and request.endpoint not in SETUP_ENDPOINTS
+        and not (request.endpoint or "").startswith("portal.")
+        and must_enrol(current_user, current_app.config["REQUIRE_2FA"])
+    ):
+        flash("Set up two-factor login first: your role needs it.", "warning")
+        return redirect(url_for("account.two_factor_setup"))
+    return None
 
 
 @bp.route("/logout", methods=["POST"])

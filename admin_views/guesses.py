@@ -2,23 +2,36 @@
 are slowed: per client address across all of them, and per account where a form names one.
 Over the limit the request gets 429, before the secret is looked at."""
 
-from flask import current_app, request
+import time
+
+from flask import current_app, request, session
 
 from extensions import limiter
 
 SCOPE = "guesses"  # one count per address, whichever secret it guesses at
+PENDING_KEY = "two_factor_pending"
 
 
 def guess_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
-def posted_account() -> str:
-    """The account a login names: guesses at one account from many addresses are slowed too."""
-    return "account:" + (request.form.get("email") or "").strip().lower()[:254]
+def named_account() -> str:
+    """The account a login names, or whose two-factor code is awaited: guesses at one account
+    from many addresses are slowed too."""
+    email = (request.form.get("email") or "").strip().lower()[:254]
+    return f"account:{email}" if email else f"pending:{pending_user_id()}"
+
+
+def pending_user_id() -> int | None:
+    """The user whose password was right and whose two-factor code is awaited, for a while."""
+    pending = session.get(PENDING_KEY) or {}
+    if pending.get("until", 0) < time.time():
+        return None
+    return pending.get("user")
 
 
 guesses_per_address = limiter.shared_limit(guess_limit, scope=SCOPE, methods=["POST"])
-guesses_per_account = limiter.limit(guess_limit, key_func=posted_account, methods=["POST"])
+guesses_per_account = limiter.limit(guess_limit, key_func=named_account, methods=["POST"])
 # A portal link is its own secret, opened with a GET.
 links_per_address = limiter.shared_limit(guess_limit, scope=SCOPE)

@@ -1,12 +1,16 @@
 """Admin menu: staff logins, the audit log, portal links."""
 
+from flask import flash
+from flask_admin.actions import action
 from flask_login import current_user
 from markupsafe import Markup, escape
 from wtforms import PasswordField
 from wtforms.validators import DataRequired, Optional
 
+from extensions import db
 from forms.validators import EmailValid, PasswordAcceptable
 from models import DomainError, Role, ValidationFailed
+from models.staff_sessions import end_all_sessions
 
 from .base import ReadOnlyModelView, SecureModelView
 
@@ -14,11 +18,12 @@ from .base import ReadOnlyModelView, SecureModelView
 class UserView(SecureModelView):
     role = Role.admin
     noun = "user"
-    column_list = ("email", "name", "role", "active", "created_at")
+    column_list = ("email", "name", "role", "active", "two_factor_since", "created_at")
+    column_labels = {"two_factor_since": "Two-factor since"}
     column_details_list = (*column_list, "updated_at")
     column_sortable_list = column_list
     column_searchable_list = ("email", "name")
-    column_filters = ("role", "active")
+    column_filters = ("role", "active", "two_factor_since")
     form_columns = ("email", "name", "role", "active", "new_password")
     form_extra_fields = {
         "new_password": PasswordField(
@@ -47,6 +52,17 @@ class UserView(SecureModelView):
     def on_model_delete(self, model) -> None:
         if model.id == current_user.id:
             raise DomainError("you cannot delete yourself.")
+
+    @action(
+        "log_out_everywhere",
+        "Log out everywhere",
+        "End every session of the selected users, on every browser?",
+    )
+    def log_out_everywhere(self, ids) -> None:
+        chosen = self.scoped(ids).all()
+        ended = sum(end_all_sessions(db.session, user, by=current_user) for user in chosen)
+        db.session.commit()
+        flash(f"{len(chosen)} users logged out everywhere ({ended} sessions ended).", "success")
 
 
 def render_changes(view, context, model, name):

@@ -138,6 +138,8 @@ def panel(database_url: str, workers: int, threads: int):
         **os.environ,
         "DATABASE_URL": database_url,
         "SECRET_KEY": secrets.token_hex(32),
+        "REQUIRE_2FA": "none",  # the benchmark's admin has no phone for a second factor
+        "LOGIN_RATE_LIMIT": "1000 per minute",  # wrk's logins all come from one address
     }
     command = [
         sys.executable, "-m", "gunicorn",

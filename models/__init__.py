@@ -59,6 +59,7 @@ from .outbox import OutboxMessage
 from .portal import PortalAccess
 from .service import Contract, CustomerServicePlan, ServiceReminder
 from .staff_sessions import StaffSession
+from .two_factor import RecoveryCode
 from .users import User
 from .works import InventoryItem, Work
 
@@ -112,6 +113,7 @@ __all__ = [
     "PortalAccess",
     "PriceBook",
     "Product",
+    "RecoveryCode",
     "ReminderStatus",
     "ResultCode",
     "Role",

@@ -62,9 +62,11 @@ def reserve_login_attempt(session: Session, user: User, now: datetime | None = N
     return reserved is not None
 
 
-def login_failed(session: Session, user: User, now: datetime | None = None) -> bool:
-    """After a wrong password: the attempt that reached the limit locks the login. True when
-    this one locked it."""
+def login_failed(
+    session: Session, user: User, action: str = "login failed", now: datetime | None = None
+) -> bool:
+    """After a wrong password (or two-factor code): the attempt that reached the limit locks
+    the login. True when this one locked it."""
     now = now or utcnow()
     locked = session.execute(
         update(User)
@@ -73,7 +75,7 @@ def login_failed(session: Session, user: User, now: datetime | None = None) -> b
         .returning(User.id)
         .execution_options(synchronize_session=False)
     ).scalar()
-    record(session, "login failed", user, by=user)
+    record(session, action, user, by=user)
     if locked is not None:
         record(session, "locked out", user, {"minutes": LOCKOUT.seconds // 60}, by=user)
     session.expire(user)

@@ -55,6 +55,11 @@ class User(TimestampMixin, Base):
     preferences: Mapped[dict] = mapped_column(JSON, default=dict)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0, info=SECRET)
     locked_until: Mapped[datetime | None] = mapped_column(Timestamp, info=SECRET)
+    # Two-factor login (models/two_factor.py): the app's shared secret, the last code's time
+    # step (a code is taken once), and since when it is on.
+    totp_secret: Mapped[str | None] = mapped_column(String(64), info=SECRET)
+    totp_last_step: Mapped[int] = mapped_column(Integer, default=0, info=SECRET)
+    two_factor_since: Mapped[datetime | None] = mapped_column(Timestamp)
 
     def __str__(self) -> str:
         return self.name or self.email
@@ -71,6 +76,10 @@ class User(TimestampMixin, Base):
     @property
     def is_anonymous(self) -> bool:
         return False
+
+    @property
+    def two_factor_on(self) -> bool:
+        return self.two_factor_since is not None
 
     def get_id(self) -> str:
         return str(self.id)
