@@ -32,6 +32,7 @@ from models.address_import import (
     preview,
     read_csv,
 )
+from models.base import counted
 from models.csv_files import MAX_ROWS
 
 from .base import changes_data
@@ -126,10 +127,6 @@ class ImportStore:
 def import_limit() -> int:
     config = current_app.config
     return config.get("IMPORT_MAX_BYTES") or min(DEFAULT_LIMIT, config["MAX_CONTENT_LENGTH"])
-
-
-def _plural(count: int, one: str, many: str) -> str:
-    return f"{count:,} {one if count == 1 else many}"
 
 
 class AddressImportMixin:
@@ -243,7 +240,7 @@ class AddressImportMixin:
                 )
             return self._render_preview(customer, token, filename, form, result, status=400)
         store.discard(customer.id, token)
-        flash(f"Imported {_plural(count, 'work address', 'work addresses')}.", "success")
+        flash(f"Imported {counted(count, 'work address', 'work addresses')}.", "success")
         return redirect(self.record_url(customer, "addresses"))
 
     @expose("/<int:customer_id>/import-addresses/<token>/progress")
@@ -283,5 +280,5 @@ class AddressImportMixin:
             problems=result.problems[:PROBLEMS_SHOWN],
             shown_fields=[(name, label) for name, label in FIELDS.items() if name in chosen],
             mapping={f"column_{index}": name or "" for index, name in mapping.items()},
-            rows_word=_plural,
+            rows_word=counted,
         ), status

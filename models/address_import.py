@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from . import phones
 from .address_columns import FIELDS, REQUIRED, check_mapping, guess_mapping
 from .audit import record
-from .base import ADDRESS_FIELDS, utcnow
+from .base import ADDRESS_FIELDS, counted, utcnow
 from .bulk import allocate_ids, bulk_insert, bulk_writes
 from .csv_files import ImportRefused, ParsedCsv, read_csv
 from .customer_rules import email_problem
@@ -162,12 +162,12 @@ def import_rows(
     if problems:
         first = problems[0]
         raise ImportRefused(
-            f"Nothing was imported: {_count(len(problems), 'row has', 'rows have')} errors, "
+            f"Nothing was imported: {counted(len(problems), 'row has', 'rows have')} errors, "
             f"the first on line {first.line_number}: {first.errors[0]}",
             problems,
         )
     total = len(results)
-    summary = f"Imported {_count(total, 'work address', 'work addresses')} from {filename}"
+    summary = f"Imported {counted(total, 'work address', 'work addresses')} from {filename}"
     # The audit entry first: bulk INSERTs bypass the flush and so the automatic audit, and on
     # SQLite this first write takes the lock that allocate_ids relies on.
     record(session, "import", customer, {"count": total, "file": filename}, summary=summary)
@@ -198,10 +198,6 @@ def import_rows(
             if progress is not None:
                 progress(min(start + BATCH_SIZE, total), total)
     return total
-
-
-def _count(number: int, one: str, many: str) -> str:
-    return f"{number:,} {one if number == 1 else many}"
 
 
 @functools.cache

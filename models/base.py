@@ -111,6 +111,11 @@ def zero() -> Decimal:
     return Decimal("0.00")
 
 
+def counted(number: int, one: str, many: str) -> str:
+    """3 -> "3 work addresses", 1 -> "1 work address", as a person says a count."""
+    return f"{number:,} {one if number == 1 else many}"
+
+
 class TimestampMixin:
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow, onupdate=utcnow)
