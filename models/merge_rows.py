@@ -46,30 +46,35 @@ CHUNK = 500  # ids per IN list: well under SQLite's limit on bound parameters
 @dataclass(frozen=True)
 class Kind:
     label: str  # what the merge preview calls these rows
+    one: str  # one such row, as a count says it: "1 work address", "3 work addresses"
     owner: bool = True  # the column says whose record the row is on (a landlord link does not)
 
 
 MOVED: dict[str, Kind] = {
-    "contact.customer_id": Kind("Contacts"),
-    "phone_number.customer_id": Kind("Phone numbers"),
-    "branch.customer_id": Kind("Branches"),
-    "work_address.customer_id": Kind("Work addresses"),
-    "work_address.landlord_id": Kind("Work addresses it is the landlord of", owner=False),
-    "asset.customer_id": Kind("Assets"),
-    "work.customer_id": Kind("Works"),
-    "invoice.customer_id": Kind("Invoices"),
-    "credit_note.customer_id": Kind("Credit notes"),
-    "payment.customer_id": Kind("Payments"),
-    "communication.customer_id": Kind("Communications"),
-    "attachment.customer_id": Kind("Files"),
-    "contract.customer_id": Kind("Contracts"),
-    "customer_service_plan.customer_id": Kind("Service plans"),
-    "service_reminder.customer_id": Kind("Reminders"),
-    "customer_invoice_address.customer_id": Kind("Invoice addresses"),
-    "stored_card.customer_id": Kind("Stored cards"),
-    "outbox_message.customer_id": Kind("Sent and queued email"),
+    "contact.customer_id": Kind("Contacts", "contact"),
+    "phone_number.customer_id": Kind("Phone numbers", "phone number"),
+    "branch.customer_id": Kind("Branches", "branch"),
+    "work_address.customer_id": Kind("Work addresses", "work address"),
+    "work_address.landlord_id": Kind(
+        "Work addresses it is the landlord of", "work address it is the landlord of", owner=False
+    ),
+    "asset.customer_id": Kind("Assets", "asset"),
+    "work.customer_id": Kind("Works", "work"),
+    "invoice.customer_id": Kind("Invoices", "invoice"),
+    "credit_note.customer_id": Kind("Credit notes", "credit note"),
+    "payment.customer_id": Kind("Payments", "payment"),
+    "communication.customer_id": Kind("Communications", "communication"),
+    "attachment.customer_id": Kind("Files", "file"),
+    "contract.customer_id": Kind("Contracts", "contract"),
+    "customer_service_plan.customer_id": Kind("Service plans", "service plan"),
+    "service_reminder.customer_id": Kind("Reminders", "reminder"),
+    "customer_invoice_address.customer_id": Kind("Invoice addresses", "invoice address"),
+    "stored_card.customer_id": Kind("Stored cards", "stored card"),
+    "outbox_message.customer_id": Kind("Sent and queued email", "sent or queued email"),
     # Tombstones of earlier merges follow, so a redirect is always one hop.
-    "customer.merged_into_id": Kind("Customers merged into it earlier", owner=False),
+    "customer.merged_into_id": Kind(
+        "Customers merged into it earlier", "customer merged into it earlier", owner=False
+    ),
 }
 
 NOT_MOVED: dict[str, str] = {
