@@ -73,6 +73,9 @@ class LineMixin:
     unit_price: Mapped[Decimal] = mapped_column(Money)
     tax_rate: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal("20.00"))
 
+    def __str__(self) -> str:
+        return self.description
+
     # Half to even, said out loud: models/balances.py rounds the same way in SQL.
     @property
     def net(self) -> Decimal:
