@@ -45,6 +45,7 @@ from models import (
 
 from . import customers, money, people, record_tabs, service, settings, works  # noqa: F401
 from .account import AccountView
+from .audit_log import AuditLogView
 from .cards import CustomerCardsView, StoredCardView
 from .dashboard import DashboardView
 from .documents import DocumentsView
@@ -100,7 +101,7 @@ def init_admin(app: Flask) -> Admin:
         ("Settings", "SLAs", settings.SlaView, Sla),
         ("Settings", "Service plans", settings.ServicePlanView, ServicePlan),
         ("Admin", "Users", people.UserView, User),
-        ("Admin", "Audit log", people.AuditLogView, AuditEntry),
+        ("Admin", "Audit log", AuditLogView, AuditEntry),
         ("Admin", "Portal links", people.PortalAccessView, PortalAccess),
     ]
     app.add_template_filter(money_text, "money")

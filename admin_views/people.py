@@ -1,9 +1,8 @@
-"""Admin menu: staff logins, the audit log, portal links."""
+"""Admin menu: staff logins and portal links (the audit log is admin_views/audit_log.py)."""
 
 from flask import flash
 from flask_admin.actions import action
 from flask_login import current_user
-from markupsafe import Markup, escape
 from wtforms import PasswordField
 from wtforms.validators import DataRequired, Optional
 
@@ -63,28 +62,6 @@ class UserView(SecureModelView):
         ended = sum(end_all_sessions(db.session, user, by=current_user) for user in chosen)
         db.session.commit()
         flash(f"{len(chosen)} users logged out everywhere ({ended} sessions ended).", "success")
-
-
-def render_changes(view, context, model, name):
-    rows = "".join(
-        f"<tr><th>{escape(field)}</th><td>{escape(old)}</td><td>→ {escape(new)}</td></tr>"
-        for field, (old, new) in sorted((model.changes or {}).items())
-    )
-    # Every value was escaped above.
-    return Markup(f'<table class="table table-sm mb-0">{rows}</table>') if rows else ""  # noqa: S704
-
-
-class AuditLogView(ReadOnlyModelView):
-    role = Role.admin
-    column_list = ("at", "user", "action", "entity", "entity_id", "summary", "changes")
-    column_labels = {"at": "When", "entity_id": "Id"}
-    column_default_sort = ("at", True)
-    column_details_list = column_list
-    column_sortable_list = ("at", "action", "entity", "entity_id")
-    column_filters = ("action", "entity", "entity_id", "at", "user.name")
-    column_searchable_list = ("summary",)
-    column_formatters = {"changes": render_changes}
-    column_formatters_detail = {"changes": render_changes}
 
 
 class PortalAccessView(ReadOnlyModelView):

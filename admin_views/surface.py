@@ -39,7 +39,10 @@ def is_relationship(attr) -> bool:
 def _shown_columns(view, names) -> list[Column]:
     found = []
     for name, _label in names or ():
-        attr, _path = tools.get_field_with_path(view.model, name)
+        try:
+            attr, _path = tools.get_field_with_path(view.model, name)
+        except AttributeError:
+            continue  # a column only its formatter fills
         if attr is not None and not is_relationship(attr):  # a related row shows its __str__
             found.extend(columns_of(attr))
     return found
