@@ -7,7 +7,7 @@ from markupsafe import Markup, escape
 
 from extensions import db
 from models import AuditEntry, Role
-from models.audit_words import Line, action_words, describe, record_words
+from models.audit_words import Described, Line, action_words, describe
 
 from .base import ReadOnlyModelView
 
@@ -15,12 +15,12 @@ LIST_LINES = 4  # a list row shows this many of an entry's lines; its own page s
 LIST_LINE_CHARS = 160
 
 
-def entry_lines(entry: AuditEntry) -> list[Line]:
-    """The entry's lines, from the page's one lookup when the list made it (see get_list)."""
-    described = g.setdefault("audit_lines", {})
-    if entry.id not in described:
-        described.update(describe(db.session, [entry]))
-    return described[entry.id]
+def described(entry: AuditEntry) -> Described:
+    """The entry in words, from the page's one lookup when the list made it (see get_list)."""
+    words = g.setdefault("audit_words", {})
+    if entry.id not in words:
+        words.update(describe(db.session, [entry]))
+    return words[entry.id]
 
 
 def _action(view, context, model, name):
@@ -28,7 +28,7 @@ def _action(view, context, model, name):
 
 
 def _record(view, context, model, name):
-    return record_words(model)
+    return described(model).record
 
 
 def _render(lines: list[Line], more: str = "") -> Markup:
@@ -49,7 +49,7 @@ def _shortened(line: Line) -> Line:
 
 
 def _list_changes(view, context, model, name):
-    lines = entry_lines(model)
+    lines = described(model).lines
     more = ""
     if len(lines) > LIST_LINES:
         link = url_for(".details_view", id=model.id)
@@ -58,7 +58,7 @@ def _list_changes(view, context, model, name):
 
 
 def _detail_changes(view, context, model, name):
-    return _render(entry_lines(model))
+    return _render(described(model).lines)
 
 
 class AuditLogView(ReadOnlyModelView):
@@ -66,7 +66,7 @@ class AuditLogView(ReadOnlyModelView):
 
     role = Role.admin
     column_list = ("at", "user", "action", "record", "changes")
-    column_details_list = ("at", "user", "action", "record", "entity_id", "changes")
+    column_details_list = ("at", "user", "action", "record", "summary", "entity_id", "changes")
     column_labels = {
         "at": "When",
         "user": "Who",
@@ -74,6 +74,7 @@ class AuditLogView(ReadOnlyModelView):
         "record": "Record",
         "entity": "Kind of record",
         "entity_id": "Record id",
+        "summary": "Summary",
         "changes": "What changed",
     }
     column_sortable_list = ("at", ("user", "user.name"), "action")
@@ -89,7 +90,7 @@ class AuditLogView(ReadOnlyModelView):
 
     def get_list(self, *args, **kwargs):
         count, entries = super().get_list(*args, **kwargs)
-        g.audit_lines = describe(db.session, entries)  # the page's rows named at once
+        g.audit_words = describe(db.session, entries)  # the page's rows named at once
         return count, entries
 
     def _apply_sorting(self, query, joins, sort_column, sort_desc):

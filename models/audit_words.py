@@ -69,6 +69,14 @@ DEFAULT_REPR = re.compile(r"<[\w.]+ object at 0x[0-9a-f]+>")
 
 
 @dataclass(frozen=True)
+class Described:
+    """An entry in words: the record it is about, by name, and what it changed."""
+
+    record: str
+    lines: list[Line]
+
+
+@dataclass(frozen=True)
 class Line:
     """One thing an entry says: a labelled value ("Reason: Moved abroad") or a sentence."""
 
@@ -93,14 +101,6 @@ def entity_words(entity: str) -> str:
     return label_of(entity)
 
 
-def record_words(entry: AuditEntry) -> str:
-    """The kind of row and its name when written: Customer: Mrs Ada Lovelace, M1 1AA."""
-    kind = entity_words(entry.entity)
-    if not entry.summary or DEFAULT_REPR.fullmatch(entry.summary):
-        return f"{kind} #{entry.entity_id}"
-    return f"{kind}: {entry.summary}"
-
-
 def label_of(key: str) -> str:
     """A key as a person names the field: customer_type_id -> Customer type."""
     if key in LABELS:
@@ -109,19 +109,21 @@ def label_of(key: str) -> str:
     return words[:1].upper() + words[1:]
 
 
-def describe(session: Session, entries: Iterable[AuditEntry]) -> dict[int, list[Line]]:
-    """What each entry changed, in words, by entry id; one query per model its values name."""
+def describe(session: Session, entries: Iterable[AuditEntry]) -> dict[int, Described]:
+    """Each entry in words, by entry id; one query per model the entries name, however many."""
     entries = list(entries)
     wanted: dict[type, set[int]] = defaultdict(set)
     for entry in entries:
-        for model, row_id in _references(entry):
+        for model, row_id in (*_own_row(entry), *_references(entry)):
             wanted[model].add(row_id)
-    names = {
-        (model, row.id): name_of(row)
-        for model, ids in wanted.items()
-        for row in session.scalars(select(model).where(model.id.in_(sorted(ids))))
-    }
-    return {entry.id: _lines(entry, Names(names)) for entry in entries}
+    names = Names(
+        {
+            (model, row.id): name_of(row)
+            for model, ids in wanted.items()
+            for row in session.scalars(select(model).where(model.id.in_(sorted(ids))))
+        }
+    )
+    return {entry.id: Described(_record(entry, names), _lines(entry, names)) for entry in entries}
 
 
 def name_of(row: Any) -> str:
@@ -146,7 +148,26 @@ class Names:
         return found
 
 
+def _record(entry: AuditEntry, names: Names) -> str:
+    """The kind of row and its name: now, while it exists (a merge's summary is a sentence, and
+    a customer is found by its account number); else as it was named when the entry was written."""
+    kind = entity_words(entry.entity)
+    for key in _own_row(entry):
+        if key in names.by_key:
+            return f"{kind}: {names.by_key[key]}"
+    if not entry.summary or DEFAULT_REPR.fullmatch(entry.summary):
+        return f"{kind} #{entry.entity_id}"
+    return f"{kind}: {entry.summary}"
+
+
 # --- what an entry points at ------------------------------------------------------------------
+
+
+def _own_row(entry: AuditEntry) -> tuple[tuple[type, int], ...]:
+    model = _models().get(entry.entity)
+    if model is None or "id" not in _columns(entry.entity) or not entry.entity_id.isdigit():
+        return ()
+    return ((model, int(entry.entity_id)),)
 
 
 def _references(entry: AuditEntry) -> Iterable[tuple[type, int]]:

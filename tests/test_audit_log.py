@@ -171,6 +171,7 @@ def test_every_entry_opens_on_its_own_page_in_words(client_as, every_kind):
     john, jane, grace = every_kind["john"], every_kind["jane"], every_kind["grace"]
     shown = " ".join(every_entry_page(client_as("admin")).values())
     merged = f"Merged Jane Smith ({jane.account_number}) into John Smith ({john.account_number})"
+    hopper = f"Customer: Hopper Ltd ({grace.account_number})"
     for words in (
         "Customer type: (none) → Private",  # a create
         f"Customer: (none) → John Smith ({john.account_number})",  # a foreign key, named
@@ -179,17 +180,17 @@ def test_every_entry_opens_on_its_own_page_in_words(client_as, every_kind):
         "Received on: (none) → 14 Mar 2026",  # a date
         f"{merged}: 2 invoices, 1 phone number, 3 works moved",
         f"Undid the merge of Jane Smith ({jane.account_number}) into John Smith",
-        "Set dormant Record Customer: Mrs Grace Hopper",
+        f"Set dormant Record {hopper} Summary Mrs Grace Hopper, M1 1AA",  # named then and now
         "Reason: Moved abroad Do not work with again: Yes",  # a flag
         "Notes unpinned: 1",
-        f"Changed type Record Customer: Hopper Ltd, M1 1AA Record id {grace.id} What changed "
-        "Customer type: Private → Company",
+        f"Changed type Record {hopper} Summary Hopper Ltd, M1 1AA Record id {grace.id} What "
+        "changed Customer type: Private → Company",
         "Merged branch York office into Leeds office: nothing moved",
-        "Invoice address added Record Customer: Hopper Ltd, M1 1AA: Acme Insurance",
+        f"Invoice address added Record {hopper} Summary Hopper Ltd, M1 1AA: Acme Insurance",
         "Rows imported: 2 File: tenants.csv",
         f"Customer: (none) → Hopper Ltd ({grace.account_number}) Can see statement: (none) → Yes",
-        "Exported Record Customer: Hopper Ltd",
-        "Deleted Record Customer: Mrs Ada Lovelace, M1 1AA",
+        f"Exported Record {hopper}",
+        "Deleted Record Customer: Mrs Ada Lovelace, M1 1AA",  # gone: named as it was
         f"Customer: Customer #{every_kind['ada_id']} (deleted) → (none)",  # a row gone since
         "Invoice line: Labour",
     ):
@@ -199,10 +200,11 @@ def test_every_entry_opens_on_its_own_page_in_words(client_as, every_kind):
 
 
 def test_the_list_shows_each_entry_in_short(client_as, every_kind):
-    jane = every_kind["jane"]
+    jane, grace = every_kind["jane"], every_kind["grace"]
     shown = " ".join(map(strip, log_pages(client_as("admin"))))
     assert f"Merged Jane Smith ({jane.account_number}) into John Smith" in shown
-    assert "Created Customer: Mrs Grace Hopper, M1 1AA Customer type: (none) → Private" in shown
+    hopper = f"Customer: Hopper Ltd ({grace.account_number})"  # as the customer is named now
+    assert f"Created {hopper} Customer type: (none) → Private" in shown
     assert re.search(r"Postcode: \(none\) → M1 1AA", shown) is None  # a create's lines …
     assert re.search(r"First name: \(none\) → Grace and \d+ more", shown)  # … on its page
 
