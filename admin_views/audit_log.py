@@ -67,6 +67,7 @@ class AuditLogView(ReadOnlyModelView):
     role = Role.admin
     column_list = ("at", "user", "action", "record", "changes")
     column_details_list = ("at", "user", "action", "record", "summary", "entity_id", "changes")
+    list_template = "admin/audit_log/list.html"
     column_labels = {
         "at": "When",
         "user": "Who",

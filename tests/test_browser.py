@@ -17,6 +17,7 @@ from extensions import db
 from models import Contact, Customer
 from tests.conftest import PASSWORD
 from tests.factories import make_customer
+from tests.test_audit_log import one_of_every_kind
 
 pytestmark = pytest.mark.browser
 
@@ -188,3 +189,17 @@ def test_merging_two_customers_in_the_browser(page, users):
     assert "Undo merge" in page.inner_text(".alert-info")
     merged_into = select(Customer.merged_into_id).where(Customer.id == absorb.id)
     assert db.session.scalar(merged_into) == keep.id
+
+
+def test_the_audit_log_reads_on_a_phone(page, users, tmp_path):
+    """On a narrow screen each entry stacks: what changed is on screen, not off to the right
+    of a table five columns wide."""
+    one_of_every_kind(users, tmp_path)
+    log_in(page, users["admin"].email)
+    page.goto("/admin/auditentry/")
+    page.screenshot(path=ARTIFACTS / "audit-log.png", full_page=True)
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.goto("/admin/auditentry/")
+    changes = page.locator("td.col-changes").first.bounding_box()
+    assert changes["x"] + changes["width"] <= 390
+    page.screenshot(path=ARTIFACTS / "audit-log-phone.png", full_page=True)
