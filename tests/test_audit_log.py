@@ -41,7 +41,7 @@ def text_of(response) -> str:
     return strip(response.get_data(as_text=True))
 
 
-def smith(first_name: str, surname: str, phone: str, **fields) -> Customer:
+def person(first_name: str, surname: str, phone: str, **fields) -> Customer:
     return make_customer(
         title=None,
         first_name=first_name,
@@ -57,8 +57,8 @@ def one_of_every_kind(users, folder, name: str = "Smith") -> dict[str, Any]:
     makes them (the app acts as the logged-in user for the whole request)."""
     office = users["office"]
     act_as(db.session, office)
-    john = smith("John", name, "0161 496 0001")  # create
-    jane = smith("Jane", name, "0161 496 0002", town=None)
+    john = person("John", name, "0161 496 0001")  # create
+    jane = person("Jane", name, "0161 496 0002", town=None)
     for number in range(3):
         make_work(jane, description=f"Boiler service {number}")
     for _ in range(2):
