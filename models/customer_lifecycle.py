@@ -15,7 +15,7 @@ from .enums import InvoiceStatus
 from .errors import DomainError, ValidationFailed
 from .lookups import CustomerType
 from .money import Invoice, Payment
-from .uploads import delete_attachment
+from .uploads import delete_attachment, delete_customer_folder
 
 
 def change_customer_type(
@@ -76,3 +76,5 @@ def delete_customer(session: Session, customer: Customer, upload_folder: str | P
     ):
         delete_attachment(session, attachment, upload_folder)  # files go once this commits
     session.delete(customer)  # the trail records it, with every value, as for any delete
+    session.flush()
+    delete_customer_folder(session, customer, upload_folder)

@@ -8,6 +8,7 @@ per-customer folder; the user's file name is kept in the database, for display o
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 import secrets
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from PIL import Image, ImageOps
-from sqlalchemy import event, inspect
+from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 
 from .communications import Attachment
@@ -65,7 +66,7 @@ NOT_ACCEPTED = (
 )
 MEGABYTE = 1024 * 1024
 PENDING_FILES = "uploads_written"  # session.info: files of rows not yet committed
-DOOMED_FILES = "uploads_deleted"  # session.info: files of rows deleted, removed on commit
+DOOMED_FILES = "uploads_deleted"  # session.info: files of deleted rows, removed on commit
 
 
 class UploadRefused(DomainError):
@@ -143,7 +144,30 @@ def delete_attachment(session: Session, attachment: Attachment, folder: str | Pa
         paths.append(attachment_path(attachment, folder, thumbnail=True))
     session.delete(attachment)
     session.flush()
-    session.info.setdefault(DOOMED_FILES, []).append((attachment, paths))
+    _remove_on_commit(session, attachment, paths)
+
+
+def delete_customer_folder(session: Session, customer, folder: str | Path) -> None:
+    """Once the customer's delete commits, its folder goes with whatever it still holds (files
+    an upload wrote before it was killed, short of its commit); files that a merge moved to
+    another customer's rows stay. The customer's delete must have been flushed already."""
+    root = Path(folder).resolve()
+    own = root / str(customer.id)
+    if not own.is_dir():
+        return
+    moved = session.execute(
+        select(Attachment.stored_name, Attachment.thumbnail_name).where(
+            Attachment.stored_name.startswith(f"{customer.id}/")
+        )
+    )
+    kept = {(root / name).resolve() for names in moved for name in names if name}
+    paths = [path for path in own.iterdir() if path not in kept]
+    _remove_on_commit(session, customer, [*paths, own])
+
+
+def _remove_on_commit(session: Session, row, paths: list[Path]) -> None:
+    """`row`'s delete was flushed: `paths` go once it commits, and stay if it rolls back."""
+    session.info.setdefault(DOOMED_FILES, []).append((row, paths))
 
 
 def attachment_path(attachment: Attachment, folder: str | Path, thumbnail: bool = False) -> Path:
@@ -266,7 +290,11 @@ def _write(path: Path, content: bytes, written: list[Path]) -> None:
 
 def _remove(paths: list[Path]) -> None:
     for path in paths:
-        path.unlink(missing_ok=True)
+        if path.is_dir():
+            with contextlib.suppress(OSError):  # a folder goes once it is empty
+                path.rmdir()
+        else:
+            path.unlink(missing_ok=True)
 
 
 @event.listens_for(Session, "after_commit")
@@ -274,7 +302,7 @@ def _keep_or_remove_on_commit(session: Session) -> None:
     if session.get_nested_transaction() is not None:
         return  # a savepoint was released: the outer transaction may still roll back
     session.info.pop(PENDING_FILES, None)
-    for _attachment, paths in session.info.pop(DOOMED_FILES, []):
+    for _row, paths in session.info.pop(DOOMED_FILES, []):
         _remove(paths)
 
 

@@ -19,6 +19,8 @@ from models import (
     InvoiceStatus,
     WorkAddress,
 )
+from models.customer_lifecycle import delete_customer
+from models.merge import merge_customers
 from tests.factories import make_customer, make_invoice, make_work_address
 
 
@@ -157,25 +159,108 @@ def test_only_admins_delete_customers_and_only_when_typed(client_as):
     assert count(Customer) == 1
 
 
-def test_deleting_removes_the_whole_record_and_its_files(app, client_as):
+PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+def png_bytes() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (50, 50)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def upload_files(client, customer) -> None:
+    """A picture and a logo (each stored with a thumbnail) and a document, on the record."""
+    for name, content in (("house.png", png_bytes()), ("quote.pdf", PDF)):
+        client.post(
+            f"/admin/customer/{customer.id}/files/",
+            content_type="multipart/form-data",
+            data={"file": (io.BytesIO(content), name), "description": name, **client.csrf()},
+        )
+    client.post(
+        f"/admin/customer/{customer.id}/logo/",
+        content_type="multipart/form-data",
+        data={"logo": (io.BytesIO(png_bytes()), "logo.png"), **client.csrf()},
+    )
+
+
+def files_under(folder: Path) -> list[Path]:
+    return sorted(folder.rglob("*")) if folder.exists() else []
+
+
+def test_deleting_removes_the_whole_record_and_every_file_it_had(app, client_as):
+    folder = Path(app.config["UPLOAD_FOLDER"])
+    other = make_customer(surname="Babbage")
     customer = make_customer(contacts=[Contact(surname="Gone")])
     admin = client_as("admin")
-    picture = io.BytesIO()
-    Image.new("RGB", (50, 50)).save(picture, "PNG")
-    admin.post(
-        f"/admin/customer/{customer.id}/files/",
-        content_type="multipart/form-data",
-        data={
-            "file": (io.BytesIO(picture.getvalue()), "a.png"),
-            "description": "A",
-            **admin.csrf(),
-        },
-    )
-    assert count(Attachment) == 1
+    upload_files(admin, other)
+    others_files = files_under(folder)
+    upload_files(admin, customer)
+    assert count(Attachment) == 6 and len(files_under(folder)) == 2 * len(others_files)
+    # What an upload killed between writing its file and committing its row leaves behind.
+    (folder / str(customer.id) / "0123456789abcdef.pdf").write_bytes(PDF)
+
     response = post(admin, f"/admin/customer/{customer.id}/delete/", {"confirm": "delete"})
+
     assert response.headers["Location"] == "/admin/customer/"
-    assert count(Customer) == 0 and count(Contact) == 0 and count(Attachment) == 0
-    assert not any(path.is_file() for path in Path(app.config["UPLOAD_FOLDER"]).rglob("*"))
+    assert count(Customer) == 1 and count(Contact) == 0 and count(Attachment) == 3
+    assert files_under(folder) == others_files  # the customer's folder is gone with its files
+
+
+def test_a_refused_delete_keeps_the_files(app, client_as):
+    folder = Path(app.config["UPLOAD_FOLDER"])
+    customer = make_customer()
+    make_invoice(customer, status=InvoiceStatus.issued, number="INV-1")
+    admin = client_as("admin")
+    upload_files(admin, customer)
+    stored = files_under(folder)
+
+    post(admin, f"/admin/customer/{customer.id}/delete/", {"confirm": "delete"})
+
+    assert count(Customer) == 1 and count(Attachment) == 3
+    assert files_under(folder) == stored
+
+
+def test_a_rolled_back_delete_keeps_the_files(app, client_as):
+    folder = Path(app.config["UPLOAD_FOLDER"])
+    customer = make_customer()
+    upload_files(client_as("admin"), customer)
+    stored = files_under(folder)
+
+    delete_customer(db.session, db.session.get(Customer, customer.id), folder)
+    db.session.rollback()
+
+    assert count(Customer) == 1 and count(Attachment) == 3
+    assert files_under(folder) == stored
+
+
+def test_a_delete_undone_by_its_savepoint_keeps_the_files_when_the_rest_commits(app, client_as):
+    folder = Path(app.config["UPLOAD_FOLDER"])
+    customer = make_customer()
+    upload_files(client_as("admin"), customer)
+    stored = files_under(folder)
+
+    savepoint = db.session.begin_nested()
+    delete_customer(db.session, db.session.get(Customer, customer.id), folder)
+    savepoint.rollback()
+    db.session.commit()
+
+    assert count(Customer) == 1
+    assert files_under(folder) == stored
+
+
+def test_deleting_a_merged_customer_keeps_the_files_that_moved_to_the_kept_one(app, client_as):
+    folder = Path(app.config["UPLOAD_FOLDER"])
+    keep, absorb = make_customer(), make_customer(surname="Lovelace-King")
+    upload_files(client_as("admin"), absorb)
+    merge_customers(db.session, keep, absorb, None)
+    db.session.commit()
+    stored = files_under(folder)
+
+    delete_customer(db.session, absorb, folder)
+    db.session.commit()
+
+    assert count(Attachment) == 3
+    assert files_under(folder) == stored
 
 
 def test_customers_with_issued_invoices_are_not_deleted(client_as):
