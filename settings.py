@@ -27,6 +27,9 @@ def from_environment(instance_path: Path, root_path: Path) -> dict:
         ),
         "UPLOAD_FOLDER": os.environ.get("UPLOAD_FOLDER", str(root_path / "uploads")),
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", 20 * MEGABYTE)),
+        # CSV files waiting for their import; removed by `flask cleanup` once expired.
+        "IMPORT_FOLDER": os.environ.get("IMPORT_FOLDER", str(instance_path / "imports")),
+        "IMPORT_STAGING_HOURS": float(os.environ.get("IMPORT_STAGING_HOURS", 24)),
         "PHONE_REGION": os.environ.get("PHONE_REGION", "GB"),
         # The record page's mini-map; with no tiles reachable it still shows the address.
         "MAP_TILE_URL": os.environ.get(

@@ -92,6 +92,7 @@ def app(database_url, _schema, tmp_path):
             "SQLALCHEMY_DATABASE_URI": uri,
             "SECRET_KEY": "test-secret",
             "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+            "IMPORT_FOLDER": str(tmp_path / "imports"),
             # The role fixtures log in with a password alone; tests/test_two_factor.py asks
             # for the default (admins) where it matters.
             "REQUIRE_2FA": "none",

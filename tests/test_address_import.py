@@ -8,15 +8,26 @@ import os
 import random
 import re
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import phonenumbers
 import pytest
 from sqlalchemy import func, select, text
 
+from admin_views.address_import import import_store
 from extensions import db
-from models import AuditEntry, Branch, PhoneKind, PhoneNumber, Status, Title, WorkAddress, phones
+from models import (
+    AuditEntry,
+    Branch,
+    PhoneKind,
+    PhoneNumber,
+    Status,
+    Title,
+    WorkAddress,
+    address_import,
+    phones,
+)
 from models.address_import import (
     ImportRefused,
     _email_problem,
@@ -25,8 +36,10 @@ from models.address_import import (
     preview,
     read_csv,
 )
+from models.base import utcnow
 from models.bulk import allocate_ids, bulk_insert
 from models.customer_rules import email_problem
+from models.import_staging import remove_expired_imports
 from tests.factories import make_customer, make_work_address
 from tests.sql import counting_statements
 
@@ -570,6 +583,10 @@ def staged_token(response) -> str:
     return match.group(1)
 
 
+def shown_after(client, response) -> str:
+    return client.get(response.headers["Location"]).get_data(as_text=True)
+
+
 def mapping_of(header: str) -> dict[str, str]:
     guessed = guess_mapping(header.split(","))
     return {f"column_{index}": name or "" for index, name in guessed.items()}
@@ -710,25 +727,123 @@ def test_files_of_abandoned_imports_are_removed_when_a_new_one_starts(
 
 
 def test_the_progress_of_an_import_can_be_polled(client_as, agent, app):
-    from admin_views.address_import import ImportStore
-
     client = client_as("office")
     token = staged_token(upload(client, agent, csv_bytes("Address 1", "1 High St")))
     url = f"/admin/customer/{agent.id}/import-addresses/{token}/progress"
     assert client.get(url).get_json() == {"done": 0, "total": None}
-    with app.test_request_context():
-        ImportStore.for_app().write_progress(agent.id, token, 1000, 4000)
+    import_store().write_progress(agent.id, token, 1000, 4000)
     assert client.get(url).get_json() == {"done": 1000, "total": 4000}
 
 
-def test_a_file_being_imported_cannot_be_imported_twice(client_as, agent, import_folder):
+ADDRESSES = (HEADER, "Jane,Smith,1 High St,Leeds,LS1 1AA,07700 900123,,", ",,2 Low Lane,York,,,,")
+
+
+class Killed(BaseException):
+    """The process dying: no `except Exception` runs, the open files close."""
+
+
+def kill_mid_way(monkeypatch):
+    """The import dies after its first INSERT (its work addresses), before its phones."""
+    real = address_import.bulk_insert
+    calls = []
+
+    def insert_then_die(*args, **kwargs):
+        if calls:
+            raise Killed
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(address_import, "bulk_insert", insert_then_die)
+
+
+def killed_import(client, agent, monkeypatch) -> str:
+    """A staged file whose import was killed half-way; its token."""
+    token = staged_token(upload(client, agent, csv_bytes(*ADDRESSES)))
+    kill_mid_way(monkeypatch)
+    with pytest.raises(Killed):
+        client.post(
+            f"/admin/customer/{agent.id}/import-addresses/{token}/import",
+            data={**mapping_of(HEADER), **client.csrf()},
+        )
+    monkeypatch.undo()
+    assert count(WorkAddress) == 0  # one transaction: nothing was written
+    return token
+
+
+def test_an_import_killed_half_way_can_be_run_again_from_its_page(
+    client_as, agent, import_folder, monkeypatch
+):
+    client = client_as("office")
+    phones = count(PhoneNumber)
+    token = killed_import(client, agent, monkeypatch)
+    base = f"/admin/customer/{agent.id}/import-addresses/{token}"
+
+    page = client.get(f"{base}/").get_data(as_text=True)
+    assert "An import of this file stopped before it finished" in page
+    retry = re.search(r'<form method="post"[^>]*action="([^"]+/import)">(.*?)</form>', page, re.S)
+    assert retry, "no button to import again"
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', retry[2]))
+    assert fields.keys() == {"csrf_token", *mapping_of(HEADER)}
+
+    done = client.post(retry[1], data=fields)
+    assert done.status_code == 302
+    assert count(WorkAddress) == 2 and count(PhoneNumber) == phones + 1  # Jane's
+    assert list(import_folder.iterdir()) == []
+    assert client.get(f"{base}/").status_code == 404  # imported: the file is gone
+
+
+def test_an_import_killed_half_way_can_be_discarded_from_its_page(
+    client_as, agent, import_folder, monkeypatch
+):
+    client = client_as("office")
+    token = killed_import(client, agent, monkeypatch)
+    base = f"/admin/customer/{agent.id}/import-addresses/{token}"
+    assert f'action="{base}/discard"' in client.get(f"{base}/").get_data(as_text=True)
+    assert client.post(f"{base}/discard", data={}).status_code == 400  # no CSRF token
+    reader = client_as("read_only")
+    assert reader.post(f"{base}/discard", data=reader.csrf()).status_code == 403
+
+    discarded = client.post(f"{base}/discard", data=client.csrf())
+
+    assert discarded.headers["Location"].endswith(f"/admin/customer/{agent.id}/import-addresses/")
+    assert "Discarded addresses.csv: nothing was imported from it." in client.get(
+        discarded.headers["Location"]
+    ).get_data(as_text=True)
+    assert list(import_folder.iterdir()) == [] and count(WorkAddress) == 0
+
+
+def test_a_file_being_imported_is_not_imported_again_nor_discarded_meanwhile(
+    client_as, agent, import_folder
+):
     client = client_as("office")
     token = staged_token(upload(client, agent, csv_bytes("Address 1", "1 High St")))
-    staged = import_folder / f"{agent.id}-{token}.csv"
-    staged.rename(staged.with_suffix(".importing"))  # as the first submit leaves it
-    second = client.post(
-        f"/admin/customer/{agent.id}/import-addresses/{token}/import",
-        data={"column_0": "address_line_1", **client.csrf()},
-    )
-    assert second.status_code == 404  # the file is no longer waiting under that token
+    base = f"/admin/customer/{agent.id}/import-addresses/{token}"
+    with import_store().importing(agent.id, token, {0: "address_line_1"}):  # the first submit
+        page = client.get(f"{base}/").get_data(as_text=True)
+        assert "stopped before it finished" not in page  # it runs
+        second = client.post(f"{base}/import", data={"column_0": "address_line_1", **client.csrf()})
+        assert "This file is being imported" in shown_after(client, second)
+        discard = client.post(f"{base}/discard", data=client.csrf())
+        assert "Not discarded: This file is being imported" in shown_after(client, discard)
     assert count(WorkAddress) == 0
+    assert len(list(import_folder.glob(f"{agent.id}-{token}.*"))) == 2
+
+
+def test_an_expired_import_says_so_and_offers_a_new_upload(
+    client_as, agent, import_folder, monkeypatch
+):
+    client = client_as("office")
+    token = staged_token(upload(client, agent, csv_bytes("Address 1", "1 High St")))
+    base = f"/admin/customer/{agent.id}/import-addresses/{token}"
+    a_day_later = utcnow() + timedelta(hours=24, minutes=1)
+    monkeypatch.setattr("admin_views.address_import.utcnow", lambda: a_day_later)
+    expected = "This import expired after 24 hours: upload the file again."
+    for removed in (False, True):
+        if removed:
+            assert remove_expired_imports(import_folder, a_day_later, 24)
+        page = client.get(f"{base}/")
+        assert page.status_code == 410 and expected in page.get_data(as_text=True)
+        assert f'href="/admin/customer/{agent.id}/import-addresses/"' in page.get_data(as_text=True)
+        run = client.post(f"{base}/import", data={"column_0": "address_line_1", **client.csrf()})
+        assert run.status_code == 410
+    assert count(WorkAddress) == 0 and list(import_folder.iterdir()) == []
