@@ -1,12 +1,14 @@
-"""Command-line tools: `flask --app app create-user …` and `flask --app app seed …`."""
+"""Command-line tools: `flask --app app create-user …`, `seed …` and `cleanup`."""
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy import func, select
 
 from extensions import db
 from models import Customer, Role, User
+from models.base import utcnow
 from models.customer_rules import email_problem
+from models.import_staging import remove_expired_imports
 from models.staff_sessions import end_all_sessions
 from models.two_factor import turn_off
 from models.users import password_problem
@@ -69,7 +71,21 @@ def seed_command(customers: int, random_seed: int | None, if_empty: bool) -> Non
     click.echo("Seeded: " + ", ".join(f"{n} {kind}" for kind, n in counts.items()))
 
 
+@click.command("cleanup")
+def cleanup_command() -> None:
+    """Remove what is left behind: CSV files staged for an import past IMPORT_STAGING_HOURS.
+    Safe to run at any time, e.g. hourly from cron; each kind of leftover says what went."""
+    config = current_app.config
+    hours = config["IMPORT_STAGING_HOURS"]
+    removed = remove_expired_imports(config["IMPORT_FOLDER"], utcnow(), hours)
+    for path in removed:
+        click.echo(f"Removed {path}")
+    files = f"{len(removed)} file{'' if len(removed) == 1 else 's'}"
+    click.echo(f"Staged imports: {files} older than {hours:g} hours removed.")
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(create_user)
     app.cli.add_command(seed_command)
     app.cli.add_command(reset_two_factor)
+    app.cli.add_command(cleanup_command)
