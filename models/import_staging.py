@@ -54,6 +54,8 @@ class StagedImport:
 
 
 class ImportStore:
+    """The imports staged in one folder, each expiring `hours` after its upload."""
+
     def __init__(self, folder: str | Path, hours: float):
         self.folder = Path(folder)
         self.hours = hours
