@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy import JSON, ForeignKey, String, event, insert, inspect
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
@@ -42,6 +42,7 @@ QUIET_COLUMNS = {
 
 class AuditEntry(Base):
     __tablename__ = "audit_entry"
+    audited: ClassVar[bool] = False
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int | None] = mapped_column(
@@ -112,6 +113,12 @@ def _identity(obj: Any) -> str:
     return ",".join(str(part) for part in key)
 
 
+def _audited(obj: Any) -> bool:
+    """Rows whose changes the trail records itself; a model says `audited = False` where its
+    own operations write the entries that matter (a login, not its session row)."""
+    return isinstance(obj, Base) and getattr(obj, "audited", True)
+
+
 def _quiet(attr) -> bool:
     """Left out of the trail: bookkeeping, derived keys, and secrets (nor, through the trail,
     into exports)."""
@@ -163,15 +170,15 @@ def _audit_flush(session: Session, _context) -> None:
         )
 
     for obj in session.new:
-        if isinstance(obj, Base) and not isinstance(obj, AuditEntry):
+        if _audited(obj):
             add("create", obj, _all_columns(obj))
     for obj in session.dirty:
-        if isinstance(obj, Base) and session.is_modified(obj, include_collections=False):
+        if _audited(obj) and session.is_modified(obj, include_collections=False):
             changes = _changed_columns(obj)
             if changes:
                 add("update", obj, changes)
     for obj in session.deleted:
-        if isinstance(obj, Base):
+        if _audited(obj):
             add("delete", obj, {k: [v[1], None] for k, v in _all_columns(obj).items()})
     if rows:
         session.connection().execute(insert(AuditEntry.__table__), rows)

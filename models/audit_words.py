@@ -23,7 +23,7 @@ from sqlalchemy import Boolean, Column, Date, DateTime, Enum, Time, select
 from sqlalchemy.orm import Mapper, Session
 
 from .audit import QUIET_COLUMNS, AuditEntry
-from .base import Base, counted
+from .base import Base, counted, is_secret
 from .customers import Contact, Customer
 from .merge_rows import MOVED
 
@@ -44,6 +44,18 @@ ACTIONS = {
     "detach invoice address": "Invoice address removed",
     "export": "Exported",
     "export all customers": "Exported all customers",
+    "login": "Logged in",
+    "logout": "Logged out",
+    "login failed": "Wrong password",
+    "two-factor code wrong": "Wrong two-factor code",
+    "locked out": "Login locked",
+    "logged out everywhere": "Logged out everywhere",
+    "password changed": "Password changed",
+    "two-factor on": "Two-factor login on",
+    "two-factor off": "Two-factor login off",
+    "two-factor reset": "Two-factor login reset",
+    "recovery code used": "Recovery code used",
+    "recovery codes renewed": "New recovery codes",
 }
 # Where a column's or an operation's key says less than its label.
 LABELS = {
@@ -89,7 +101,18 @@ class Line:
 
 def is_hidden(name: str) -> bool:
     """Never shown, whatever an entry holds: secrets, security state and bookkeeping."""
-    return name in QUIET_COLUMNS
+    return name in QUIET_COLUMNS or name in _secret_names()
+
+
+@functools.cache
+def _secret_names() -> frozenset[str]:
+    """The names of every column marked secret, in any table (an entry keeps only names)."""
+    return frozenset(
+        column.name
+        for table in Base.metadata.tables.values()
+        for column in table.columns
+        if is_secret(column)
+    )
 
 
 def action_words(action: str) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from typing import ClassVar
 
 from sqlalchemy import ForeignKey, String, event, inspect, or_, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -24,6 +25,7 @@ class StaffSession(Base):
     """One browser's login. The cookie holds a random token; only its hash is stored."""
 
     __tablename__ = "staff_session"
+    audited: ClassVar[bool] = False  # login, logout and "logged out everywhere" are
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)

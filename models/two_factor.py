@@ -8,6 +8,7 @@ import hashlib
 import hmac
 import secrets
 from datetime import datetime
+from typing import ClassVar
 
 import pyotp
 from sqlalchemy import ForeignKey, String, delete, func, select, update
@@ -28,6 +29,7 @@ REQUIREMENTS = ("admins", "all", "none")  # REQUIRE_2FA
 
 class RecoveryCode(Base):
     __tablename__ = "recovery_code"
+    audited: ClassVar[bool] = False  # "two-factor on", "recovery code used" … are
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
