@@ -5,9 +5,8 @@ from __future__ import annotations
 import gc
 from pathlib import Path
 
-from flask import Flask, redirect, render_template, url_for
+from flask import Flask, redirect, url_for
 from flask_login import current_user
-from flask_wtf.csrf import CSRFError
 from werkzeug.routing import IntegerConverter
 
 import cli
@@ -16,11 +15,11 @@ from admin_views import init_admin
 from admin_views.auth import bp as auth_bp
 from admin_views.auth import load_user
 from admin_views.base import MAX_ROW_ID
+from admin_views.error_pages import init_error_pages
 from admin_views.portal import init_portal
 from extensions import csrf, db, limiter, login_manager, migrate
 from models import act_as, phones
 from models.two_factor import REQUIREMENTS
-from settings import MEGABYTE
 
 ROOT = Path(__file__).resolve().parent
 SECURITY_HEADERS = {
@@ -61,7 +60,7 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Log in to open the panel."
     app.register_blueprint(auth_bp)
-    init_admin(app)
+    init_error_pages(app, init_admin(app))
     init_portal(app)
     cli.register(app)
 
@@ -76,34 +75,6 @@ def create_app(config: dict | None = None) -> Flask:
         for header, value in SECURITY_HEADERS.items():
             response.headers.setdefault(header, value)
         return response
-
-    @app.errorhandler(CSRFError)
-    def csrf_refused(error):
-        return render_template(
-            "error.html",
-            title="Form expired",
-            message="This form has expired or did not come from this site. "
-            "Go back, reload the page and try again.",
-        ), 400
-
-    @app.errorhandler(413)
-    def too_large(error):
-        limit = app.config["MAX_CONTENT_LENGTH"] / MEGABYTE
-        return render_template(
-            "error.html",
-            title="File too large",
-            message=f"That upload is larger than the {limit:g} MB limit: "
-            "nothing was stored. Go back and choose a smaller file.",
-        ), 413
-
-    @app.errorhandler(429)
-    def too_many_guesses(error):
-        return render_template(
-            "error.html",
-            title="Too many attempts",
-            message="Too many attempts from here in a short time: nothing was checked. "
-            "Wait a minute, then try again.",
-        ), 429
 
     @app.route("/")
     def home():
