@@ -17,16 +17,12 @@ from admin_views.auth import load_user
 from admin_views.base import MAX_ROW_ID
 from admin_views.error_pages import init_error_pages
 from admin_views.portal import init_portal
+from admin_views.security_headers import init_security_headers
 from extensions import csrf, db, limiter, login_manager, migrate
 from models import act_as, phones
 from models.two_factor import REQUIREMENTS
 
 ROOT = Path(__file__).resolve().parent
-SECURITY_HEADERS = {
-    "X-Frame-Options": "DENY",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "same-origin",
-}
 
 
 class RowId(IntegerConverter):
@@ -60,6 +56,7 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Log in to open the panel."
     app.register_blueprint(auth_bp)
+    init_security_headers(app)
     init_error_pages(app, init_admin(app))
     init_portal(app)
     cli.register(app)
@@ -69,12 +66,6 @@ def create_app(config: dict | None = None) -> Flask:
     @app.before_request
     def attribute_changes_to_user() -> None:
         act_as(db.session, current_user if current_user.is_authenticated else None)
-
-    @app.after_request
-    def security_headers(response):
-        for header, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(header, value)
-        return response
 
     @app.route("/")
     def home():

@@ -54,6 +54,7 @@ from .export_page import AdminLink
 from .invoice_settings import InvoiceSettingsView
 from .outbox import OutboxView
 from .payment_pages import PaymentPagesView
+from .security_headers import csp_nonce
 from .service_pages import CustomerServiceView, RemindersDueView
 from .statement_page import StatementPageView
 
@@ -69,6 +70,7 @@ def init_admin(app: Flask) -> Admin:
         name="Customer Record",
         index_view=DashboardView(name="Dashboard", url="/admin"),
         theme=Bootstrap4Theme(base_template="admin/customer_record_base.html", fluid=True),
+        csp_nonce_generator=csp_nonce,
     )
     # Flask-Admin's own templates, also as "flask_admin/admin/…": a template of ours that
     # shadows one of them imports the stock one and replaces only the macro it changes.

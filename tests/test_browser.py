@@ -60,8 +60,11 @@ def page(live_server):
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         page = browser.new_page(viewport={"width": 1366, "height": 900}, base_url=live_server)
         page.set_default_timeout(20_000)
+        console = []  # the browser's console: anything the Content-Security-Policy blocked
+        page.on("console", lambda message: console.append(message.text))
         yield page
         browser.close()
+    assert [text for text in console if "Content Security Policy" in text] == []
 
 
 def log_in(page, email):
