@@ -8,6 +8,7 @@ page is drawn, so the page itself only says something went wrong.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -62,8 +63,9 @@ ERROR_PAGES = {
 
 
 def init_error_pages(app: Flask, admin: Admin) -> None:
-    # Drawn by the dashboard's view, as any panel page is: the panel's frame and menu.
-    view = admin.index_view
+    # Drawn by a copy of the dashboard's view: the panel's frame and menu, with no menu entry
+    # marked as the page the user is on.
+    view = copy.copy(admin.index_view)
 
     def show_error(error: HTTPException):
         page = FORM_EXPIRED if isinstance(error, CSRFError) else ERROR_PAGES[error.code]

@@ -103,6 +103,7 @@ NAMES = {"ids": lambda value: getattr(value, "__name__", None)}
 def test_a_logged_in_error_is_shown_in_the_panel(client_as, request_, status, title):
     html = assert_readable(request_(client_as("read_only")), status, title)
     assert PANEL_NAVIGATION in html
+    assert '<li class="active">' not in html  # not "on the dashboard"
     assert "Read_Only User" in html  # who is logged in, with the log-out button
     assert '<a class="btn btn-primary" href="/admin/">Back to the dashboard</a>' in html
 
