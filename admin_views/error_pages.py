@@ -18,7 +18,6 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from extensions import db
 from settings import MEGABYTE
 
 from . import portal
@@ -69,8 +68,6 @@ def init_error_pages(app: Flask, admin: Admin) -> None:
 
     def show_error(error: HTTPException):
         page = FORM_EXPIRED if isinstance(error, CSRFError) else ERROR_PAGES[error.code]
-        if error.code >= 500:
-            db.session.rollback()  # a failed statement must not break drawing the page
         return render_error(view, page.title, message_for(error, page)), error.code
 
     def message_for(error: HTTPException, page: ErrorPage) -> str:

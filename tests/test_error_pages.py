@@ -8,7 +8,9 @@ import logging
 
 import pytest
 from flask import abort
+from sqlalchemy import text
 
+from extensions import db
 from tests.factories import make_customer
 
 PANEL_NAVIGATION = 'id="admin-navbar-collapse"'
@@ -27,6 +29,10 @@ def failing_page(app):
     @app.get("/test-only/refused")
     def refused():
         abort(403)
+
+    @app.get("/test-only/failed-statement")
+    def failed_statement():
+        db.session.execute(text("SELECT no_such_column FROM customer"))
 
     return "/test-only/fails"
 
@@ -122,6 +128,12 @@ def test_a_failure_is_logged_with_its_traceback(failing_page, client_as, caplog)
         client_as("office").get(failing_page)
     (record,) = [r for r in caplog.records if r.exc_info]
     assert "The secret reason" in str(record.exc_info[1])
+
+
+def test_a_failed_statement_still_gets_the_panels_page(failing_page, client_as):
+    """On PostgreSQL a failed statement aborts the transaction: the page needs no query."""
+    response = client_as("office").get("/test-only/failed-statement")
+    assert PANEL_NAVIGATION in assert_readable(response, 500, "Something went wrong")
 
 
 def test_the_page_you_came_from_is_offered_as_the_way_back(client_as):
