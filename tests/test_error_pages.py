@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import io
 import logging
+from datetime import timedelta
 
 import pytest
 from flask import abort
 from sqlalchemy import text
 
 from extensions import db
+from models.base import utcnow
+from models.portal_links import create_portal_link
 from tests.factories import make_customer
 
 PANEL_NAVIGATION = 'id="admin-navbar-collapse"'
@@ -170,6 +173,20 @@ def test_the_upload_limit_is_named(app, client_as):
         content_type="multipart/form-data",
     )
     assert "larger than the 1 MB limit" in assert_readable(response, 413, "File too large")
+
+
+def test_a_portal_visitor_is_shown_a_failure_in_the_portal_with_a_way_back(app, anonymous):
+    customer = make_customer()
+    _, token = create_portal_link(
+        db.session, customer, None, {"statement": True}, utcnow() + timedelta(days=1)
+    )
+    db.session.commit()
+    assert anonymous.get(f"/portal/open/{token}").status_code == 302
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    app.view_functions["portal.statement"] = lambda: 1 / 0  # a bug in a portal page
+    html = assert_readable(anonymous.get("/portal/statement"), 500, "Something went wrong")
+    assert "Customer portal" in html and PANEL_NAVIGATION not in html
+    assert 'href="/portal/">Back to your account</a>' in html
 
 
 @pytest.mark.parametrize("role", [None, "office"])
