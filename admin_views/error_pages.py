@@ -21,6 +21,7 @@ from werkzeug.exceptions import HTTPException
 from settings import MEGABYTE
 
 from . import portal
+from .guesses import TOO_MANY
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ ERROR_PAGES = {
         "That upload is larger than the {upload_limit} limit: nothing was stored. "
         "Go back and choose a smaller file.",
     ),
+    429: ErrorPage("Too many attempts", TOO_MANY),
     500: ErrorPage(
         "Something went wrong",
         "The panel could not finish this request. Try again in a moment; if it keeps "

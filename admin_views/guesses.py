@@ -31,7 +31,16 @@ def pending_user_id() -> int | None:
     return pending.get("user")
 
 
-guesses_per_address = limiter.shared_limit(guess_limit, scope=SCOPE, methods=["POST"])
-guesses_per_account = limiter.limit(guess_limit, key_func=named_account, methods=["POST"])
+# The 429 page's sentence (admin_views/error_pages.py), not Flask-Limiter's "20 per 1 minute".
+TOO_MANY = (
+    "Too many attempts from here in a short time: nothing was checked. "
+    "Wait a minute, then try again."
+)
+guesses_per_address = limiter.shared_limit(
+    guess_limit, scope=SCOPE, methods=["POST"], error_message=TOO_MANY
+)
+guesses_per_account = limiter.limit(
+    guess_limit, key_func=named_account, methods=["POST"], error_message=TOO_MANY
+)
 # A portal link is its own secret, opened with a GET.
-links_per_address = limiter.shared_limit(guess_limit, scope=SCOPE)
+links_per_address = limiter.shared_limit(guess_limit, scope=SCOPE, error_message=TOO_MANY)
