@@ -14,7 +14,7 @@ class LoginForm(FlaskForm):
 
 class TwoFactorForm(FlaskForm):
     code = StringField(
-        "Code",
+        "Two-factor code",
         validators=[DataRequired("Type the code."), Length(max=20)],
         description="The 6 digits your authenticator app shows, or one of your recovery codes.",
     )

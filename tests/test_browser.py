@@ -8,13 +8,16 @@ import os
 import threading
 from pathlib import Path
 
+import pyotp
 import pytest
 from PIL import Image
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from extensions import db
-from models import Contact, Customer, WorkAddress
+from models import Contact, Customer, User, WorkAddress
+from models.base import utcnow
+from models.two_factor import recovery_codes_left
 from tests.conftest import PASSWORD
 from tests.factories import make_customer, make_work_address
 from tests.test_audit_log import one_of_every_kind
@@ -68,11 +71,7 @@ def page(live_server):
 
 
 def log_in(page, email):
-    page.goto("/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/admin/")
+    log_in_to(page, email, "**/admin/")
 
 
 def test_office_user_logs_in_and_finds_customers(page, users):
@@ -226,3 +225,59 @@ def test_list_controls_work_without_inline_handlers(page, users):
     page.click("a:has-text('With selected')")
     page.click("[data-list-action] >> nth=0")
     assert len(dialogs) == 2  # "select at least one record", from Flask-Admin's actions.js
+
+
+def test_two_factor_setup_login_and_recovery_in_the_browser(app, page, users):
+    """An admin under REQUIRE_2FA=admins is sent to set it up, scans (types) the key, keeps the
+    recovery codes, then logs in with a code from the app and, phone lost, with a recovery
+    code."""
+    from playwright.sync_api import expect
+
+    app.config["REQUIRE_2FA"] = "admins"
+    admin = users["admin"]
+    log_in_to(page, admin.email, "**/admin/account/two-factor/")
+    expect(page.locator(".alert")).to_contain_text("Set up two-factor login first")
+    expect(page.locator("#qr-code")).to_be_visible()
+    page.screenshot(path=ARTIFACTS / "two-factor-setup.png", full_page=True)
+    page.click("summary")
+    secret = "".join(page.inner_text("#setup-key").split())
+    page.fill("#code", "000000")
+    page.click("button:has-text('Turn on')")
+    expect(page.locator(".invalid-feedback")).to_contain_text("That code is not right")
+    page.fill("#code", pyotp.TOTP(secret).now())
+    page.click("button:has-text('Turn on')")
+    codes = page.locator("#recovery-codes li").all_inner_texts()
+    assert len(codes) == 10
+    page.screenshot(path=ARTIFACTS / "two-factor-recovery-codes.png", full_page=True)
+    page.click("text=I have kept them")
+    expect(page.locator("#two-factor .badge")).to_have_text("On")
+    page.screenshot(path=ARTIFACTS / "my-account.png", full_page=True)
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.screenshot(path=ARTIFACTS / "my-account-phone.png", full_page=True)
+    page.set_viewport_size({"width": 1366, "height": 900})
+
+    page.click("button:has-text('Log out')")
+    log_in_to(page, admin.email, "**/login/two-factor*")
+    page.screenshot(path=ARTIFACTS / "two-factor-login.png", full_page=True)
+    page.fill("#code", pyotp.TOTP(secret).at(utcnow(), counter_offset=1))  # the next step
+    page.click("button:has-text('Log in')")
+    page.wait_for_url("**/admin/")
+    page.goto("/admin/customer/")
+    assert page.url.endswith("/admin/customer/")  # set up: no longer sent to the setup page
+
+    page.click("button:has-text('Log out')")
+    log_in_to(page, admin.email, "**/login/two-factor*")
+    page.fill("#code", codes[0])
+    page.click("button:has-text('Log in')")
+    page.wait_for_url("**/admin/")
+    db.session.expire_all()  # the server changed the rows; the test's session read them before
+    assert db.session.get(User, admin.id).two_factor_on
+    assert recovery_codes_left(db.session, admin) == 9
+
+
+def log_in_to(page, email, landing):
+    page.goto("/login")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(landing)
