@@ -23,7 +23,7 @@ from sqlalchemy import Boolean, Column, Date, DateTime, Enum, Time, select
 from sqlalchemy.orm import Mapper, Session
 
 from .audit import QUIET_COLUMNS, AuditEntry
-from .base import Base, counted, is_secret
+from .base import Base, counted, secret_names
 from .customers import Contact, Customer
 from .merge_rows import MOVED
 
@@ -101,18 +101,7 @@ class Line:
 
 def is_hidden(name: str) -> bool:
     """Never shown, whatever an entry holds: secrets, security state and bookkeeping."""
-    return name in QUIET_COLUMNS or name in _secret_names()
-
-
-@functools.cache
-def _secret_names() -> frozenset[str]:
-    """The names of every column marked secret, in any table (an entry keeps only names)."""
-    return frozenset(
-        column.name
-        for table in Base.metadata.tables.values()
-        for column in table.columns
-        if is_secret(column)
-    )
+    return name in QUIET_COLUMNS or name in secret_names()
 
 
 def action_words(action: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import functools
 import sqlite3
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -34,6 +35,18 @@ SECRET = {"secret": True}
 
 def is_secret(column) -> bool:
     return bool(getattr(column, "info", {}).get("secret"))
+
+
+@functools.cache
+def secret_names() -> frozenset[str]:
+    """The names of the columns marked secret in any table, for what keeps only names (the
+    audit trail's changes, a JSON cell); read once every model is defined."""
+    return frozenset(
+        column.name
+        for table in Base.metadata.tables.values()
+        for column in table.columns
+        if is_secret(column)
+    )
 
 
 # Trigram indexes (contains-matches on PostgreSQL) need pg_trgm; a migration adds it too.

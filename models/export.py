@@ -25,14 +25,12 @@ from typing import Any, BinaryIO
 from sqlalchemy import ColumnElement, Select, Table, or_, select
 from sqlalchemy.orm import Session
 
-from .base import Base, utcnow
+from .base import Base, is_secret, secret_names, utcnow
 from .communications import Attachment
 from .customers import Customer
 from .errors import DomainError
 from .uploads import UploadRefused, attachment_path
 
-# Never exported, from any table; also dropped from JSON cells (the audit trail's `changes`).
-SECRET_COLUMNS = frozenset({"password_hash", "token_hash"})
 # OWASP CSV injection: a cell starting with one of these is read as a formula. The apostrophe
 # itself is escaped too, so dropping one leading apostrophe on import restores any text exactly.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
@@ -215,13 +213,13 @@ def _owned(
 
 
 def _select(table: Table) -> Select:
-    columns = [column for column in table.c if column.name not in SECRET_COLUMNS]
+    columns = [column for column in table.c if not is_secret(column)]  # never exported
     return select(*columns).order_by(*table.primary_key.columns)
 
 
 def _cell(value: Any) -> str:
     if isinstance(value, dict):
-        value = {key: item for key, item in value.items() if key not in SECRET_COLUMNS}
+        value = {key: item for key, item in value.items() if key not in secret_names()}
     return neutralise(value)
 
 

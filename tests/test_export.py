@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
+import pyotp
 import pytest
 from sqlalchemy import literal_column, select, table
 from sqlalchemy.exc import DBAPIError
@@ -53,6 +54,8 @@ from models.export import (
     stream_export,
     write_export_zip,
 )
+from models.staff_sessions import start_session
+from models.two_factor import turn_on
 from models.uploads import attachment_path
 from tests.conftest import make_user
 from tests.factories import make_customer, make_invoice, make_work
@@ -383,7 +386,13 @@ def test_long_member_names_keep_their_extension():
 
 
 def test_password_and_token_hashes_are_never_exported(app):
+    """Nor any column marked secret: two-factor secrets, failed-login counts, lock times."""
     admin = make_user(Role.admin)
+    secret = pyotp.random_base32()
+    turn_on(db.session, admin, secret, pyotp.TOTP(secret).now())
+    admin.failed_logins, admin.locked_until = 3, datetime(2027, 1, 1, tzinfo=UTC)
+    start_session(db.session, admin)
+    db.session.commit()
     customer = make_customer()
     act_as(db.session, admin)  # the audit trail records the new link's columns
     access = PortalAccess(
@@ -401,6 +410,9 @@ def test_password_and_token_hashes_are_never_exported(app):
         assert admin.password_hash.encode() not in everything
         assert b"token_hash" not in everything
         assert b"password_hash" not in everything
+        assert secret.encode() not in everything
+        for name in (b"totp_secret", b"totp_last_step", b"failed_logins", b"locked_until"):
+            assert name not in everything, name
     assert read_tables(export(all_tables(db.session)))["audit_entry"], "audit trail exported"
 
 
