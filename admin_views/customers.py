@@ -261,22 +261,6 @@ class ContactView(SecureModelView):
     column_searchable_list = ("surname", "first_name", "email")
     column_filters = ("is_primary", "position")
     column_sortable_list = ("surname", "first_name", "position", "email", "is_primary")
-    column_details_list = (
-        "customer",
-        "branch",
-        "title",
-        "first_name",
-        "surname",
-        "position",
-        "email",
-        "twitter_url",
-        "facebook_url",
-        "linkedin_url",
-        "is_primary",
-        *COMMUNICATION_FIELDS,
-        "created_at",
-        "updated_at",
-    )
     form_columns = (
         "customer",
         "branch",
@@ -292,6 +276,7 @@ class ContactView(SecureModelView):
         *COMMUNICATION_FIELDS,
         "phones",
     )
+    column_details_list = (*form_columns[:-1], "created_at", "updated_at")  # not the phones
     form_args = {
         "surname": REQUIRED_SURNAME,
         "email": VALID_EMAIL,
@@ -347,27 +332,6 @@ class WorkAddressView(WorkAddressRecordMixin, SecureModelView):
     column_searchable_list = ("address_line_1", "postcode", "occupier_surname")
     column_filters = ("status", "vacant_property", "is_invoice_address", "town")
     column_sortable_list = ("address_line_1", "town", "postcode", "occupier_surname", "status")
-    column_details_list = (
-        "customer",
-        "landlord",
-        "branch",
-        "status",
-        "occupier_title",
-        "occupier_first_name",
-        "occupier_surname",
-        *ADDRESS_FIELDS,
-        "email",
-        "latitude",
-        "longitude",
-        "building_type",
-        "vacant_property",
-        "after_sales_communication",
-        "is_invoice_address",
-        "notes",
-        *COMMUNICATION_FIELDS,
-        "created_at",
-        "updated_at",
-    )
     form_columns = (
         "customer",
         "landlord",
@@ -388,6 +352,7 @@ class WorkAddressView(WorkAddressRecordMixin, SecureModelView):
         *COMMUNICATION_FIELDS,
         "phones",
     )
+    column_details_list = (*form_columns[:-1], "created_at", "updated_at")  # not the phones
     form_args = {
         "address_line_1": REQUIRED_LINE_1,
         "email": VALID_EMAIL,

@@ -87,16 +87,10 @@ class InvoiceView(InvoicePagesMixin, WithLinesView):
     column_filters = ("status", "kind", "invoice_date", "due_on")
     column_sortable_list = ("number", "invoice_date", "due_on", "status", "kind")
     column_details_list = (
-        "number",
-        "customer",
+        *column_list[:2],
         "invoice_address",
         "contact",
-        "description",
-        "invoice_date",
-        "due_on",
-        "kind",
-        "status",
-        "total",
+        *column_list[2:],
         "notes",
         "issued_at",
         "voided_on",

@@ -25,6 +25,19 @@ class InventoryInline(InlineFormAdmin):
     }
 
 
+# A work's counts and amounts: never negative.
+AMOUNTS = (
+    "units_total",
+    "units_sold",
+    "sale_amount",
+    "contract_amount",
+    "commission_total",
+    "commission_paid",
+    "estimated_amount",
+    "final_amount",
+)
+
+
 class WorkView(JobPageMixin, SecureModelView):
     noun = "work"
     column_list = (
@@ -73,14 +86,7 @@ class WorkView(JobPageMixin, SecureModelView):
         "product",
         "result_code",
         "payment_method",
-        "units_total",
-        "units_sold",
-        "sale_amount",
-        "contract_amount",
-        "commission_total",
-        "commission_paid",
-        "estimated_amount",
-        "final_amount",
+        *AMOUNTS,
         "account_notes",
         "requested_services",
         "pickup_address",
@@ -141,19 +147,7 @@ class WorkView(JobPageMixin, SecureModelView):
     form_args = {
         "customer": {"validators": [DataRequired("Choose the customer.")]},
         "description": {"validators": [DataRequired("Describe the work.")]},
-        **{
-            name: NOT_NEGATIVE
-            for name in (
-                "units_total",
-                "units_sold",
-                "sale_amount",
-                "contract_amount",
-                "commission_total",
-                "commission_paid",
-                "estimated_amount",
-                "final_amount",
-            )
-        },
+        **{name: NOT_NEGATIVE for name in AMOUNTS},
     }
     form_ajax_refs = {
         "customer": customer_loader("customer"),
@@ -211,23 +205,6 @@ class AssetView(SecureModelView):
         "make.name": "Make",
     }
     column_sortable_list = ("technical_reference", "next_service_due_on")
-    column_details_list = (
-        "customer",
-        "work_address",
-        "technical_reference",
-        "asset_group",
-        "make",
-        "model",
-        "fuel_type",
-        "location",
-        "serial_number",
-        "installed_on",
-        "last_serviced_on",
-        "next_service_due_on",
-        "notes",
-        "created_at",
-        "updated_at",
-    )
     form_columns = (
         "customer",
         "work_address",
@@ -243,6 +220,7 @@ class AssetView(SecureModelView):
         "next_service_due_on",
         "notes",
     )
+    column_details_list = (*form_columns, "created_at", "updated_at")
     form_args = {
         "customer": {"validators": [DataRequired("Choose the customer.")]},
         "technical_reference": {"validators": [DataRequired("Give the asset a reference.")]},
