@@ -77,9 +77,8 @@ def highest(*roles: Role) -> Role:
 def endpoint_role(endpoint: str) -> Role:
     """The role an endpoint of the panel declares ("customer.delete_action"), for a link to it."""
     view_endpoint, _, method = endpoint.rpartition(".")
-    (admin,) = current_app.extensions["admin"]
-    view = next(view for view in admin._views if view.endpoint == view_endpoint)
-    return view.required_role(method)
+    views = (view for admin in current_app.extensions["admin"] for view in admin._views)
+    return next(view for view in views if view.endpoint == view_endpoint).required_role(method)
 
 
 def safe_next(target: str | None, fallback: str) -> str:

@@ -58,7 +58,9 @@ def generated(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def bench_app(generated):
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": generated[0]})
+    # The bench admin logs in with a password alone, as bench.run and bench.load let it.
+    config = {"TESTING": True, "SQLALCHEMY_DATABASE_URI": generated[0], "REQUIRE_2FA": "none"}
+    app = create_app(config)
     yield app
     with app.app_context():
         db.engine.dispose()
