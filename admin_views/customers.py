@@ -141,7 +141,6 @@ class CustomerView(
         "invalid_email",
         "created_at",
     )
-    column_searchable_list = ()  # the search is CustomerSearchMixin's: indexed, not ILIKE
     # The details page is the record page (CustomerRecordMixin); these are its stock fields.
     column_details_list = (
         "customer_type",

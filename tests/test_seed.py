@@ -30,9 +30,11 @@ from models import (
     PhoneNumber,
     PriceBook,
     Product,
+    RecoveryCode,
     ResultCode,
     ServicePlan,
     Sla,
+    StaffSession,
     User,
     Work,
     WorkAddress,
@@ -48,6 +50,8 @@ NOT_SEEDED = {
     Attachment: "uploads come in a later issue; the seed stores no files",
     AuditEntry: "written only for changes made by a logged-in user; seeding acts as no one",
     OutboxMessage: "written when someone emails a statement; the seed sends nothing",
+    StaffSession: "opened by a login",
+    RecoveryCode: "made when a user sets up two-factor login, on their own phone",
 }
 LOOKUPS = (AdvertisingSource, AssetGroup, BuildingType, CustomerType, FuelType, Location, Make)
 LOOKUPS += (Model, PaymentMethod, PriceBook, Product, ResultCode, ServicePlan, Sla)
