@@ -24,6 +24,7 @@ from models import ConcurrentEditError, Customer, DomainError, Role, ValidationF
 from models.base import MAX_ROW_ID
 from models.customer_rules import check_version
 
+from .list_arguments import checked_arguments, checked_filters
 from .list_count import capped_count_query
 from .surface import check_surface, is_relationship
 
@@ -300,6 +301,13 @@ class SecureModelView(AccessMixin, ModelView):
 
     def get_count_query(self):
         return capped_count_query(db.session, self.model)
+
+    # The query string's page, page size, sort and filters, checked (list_arguments.py).
+    def _get_list_extra_args(self):
+        return checked_arguments(self, super()._get_list_extra_args())
+
+    def _get_list_filter_args(self):
+        return checked_filters(self)
 
     def get_one(self, id):
         # ?id=abc or ?id=99999999999 finds nothing ("Record does not exist"), never a 500.
