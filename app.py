@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 from pathlib import Path
 
-from flask import Flask, redirect, url_for
+from flask import Flask, abort, redirect, request, url_for
 from flask_login import current_user
 from werkzeug.routing import IntegerConverter
 
@@ -66,6 +66,17 @@ def create_app(config: dict | None = None) -> Flask:
     @app.before_request
     def attribute_changes_to_user() -> None:
         act_as(db.session, current_user if current_user.is_authenticated else None)
+
+    @app.before_request
+    def refuse_nul_in_query_string():
+        # No one types a NUL character, PostgreSQL text cannot hold one, and a search or
+        # filter holding one is an error there: refuse it before any view looks it up.
+        if any("\x00" in key + value for key, value in request.args.items(multi=True)):
+            abort(
+                400,
+                description="The address holds a NUL character (%00), which no search, filter "
+                "or field takes: nothing was looked up or changed. Go back and type it again.",
+            )
 
     @app.route("/")
     def home():

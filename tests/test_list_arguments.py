@@ -9,7 +9,10 @@ from urllib.parse import urlencode
 import pytest
 from flask_admin.model import BaseModelView
 from markupsafe import escape
+from sqlalchemy import func, select
 
+from extensions import db
+from models import Customer
 from tests.factories import make_customer, make_work
 
 HUGE = "99999999999999999999"
@@ -38,6 +41,7 @@ LIST_CORPUS = [
     {"page": HUGE, "page_size": "-1", "search": LONG},
 ]
 FILTER_VALUES = ["'", "abc", "-1", str(2**31), HUGE, "2024-13-45", "1.5e999", "nan", "", "%_\\"]
+NUL_SEARCHES = ["\x00", "a\x00b"]
 ROW_ID = re.compile(r"/details/\?id=(\d+)")
 LEFT_OUT = "left out"
 
@@ -168,6 +172,31 @@ def test_a_filter_the_list_does_not_have_is_left_out_with_a_message(admin, arg):
     response = admin.get(f"/admin/customer/?{arg}=1")
     assert response.status_code == 200
     assert f"There is no filter “{arg}” on this list" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("search", NUL_SEARCHES)
+def test_a_nul_byte_in_a_search_is_refused_with_a_message(app, admin, search):
+    customers = db.session.scalar(select(func.count()).select_from(Customer))
+    for view in list_views(app):
+        response = admin.get(list_url(view, {"search": search}))
+        assert response.status_code == 400, view.endpoint
+        assert "NUL" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Customer)) == customers
+
+
+def test_a_nul_byte_anywhere_in_a_query_string_is_refused(app, admin, populated):
+    urls = [
+        list_url(view, {f"flt0_{arg}": "a\x00"})
+        for view in list_views(app)
+        for arg in view._filter_args or {}
+    ]
+    urls += [
+        "/admin/customer/?a%00b=1",
+        "/admin/reminders-due/?period=%00",
+        f"/admin/invoice-settings/{populated.id}/addresses/search?q=%00",
+        "/admin/customer/details/?id=1%00",
+    ]
+    assert {url[:80]: admin.get(url).status_code for url in urls} == {url[:80]: 400 for url in urls}
 
 
 @pytest.mark.parametrize("term", ["%", "_", "\\", "\\%", "'", LONG, " ".join(["ab"] * 300)])
