@@ -20,6 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from wtforms import HiddenField
 
 from extensions import db
+from forms.base import ModelForm
 from models import ConcurrentEditError, Customer, DomainError, Role, ValidationFailed, enums
 from models.base import MAX_ROW_ID
 from models.customer_rules import check_version
@@ -177,6 +178,7 @@ class SecureModelView(AccessMixin, ModelView):
     column_type_formatters = TYPE_FORMATTERS
     column_type_formatters_detail = TYPE_FORMATTERS
     inline_model_form_converter = ExplicitInlineConverter
+    form_base_class = ModelForm  # refuses NUL characters beside their field (forms/base.py)
     # The noun used in messages ("This customer was changed …").
     noun = "record"
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 from flask import abort, flash, jsonify, redirect, request, url_for
 from flask_admin import expose
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 from wtforms import IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from extensions import db
+from forms.base import PanelForm
 from forms.record import ConfirmDeleteForm, typed_correctly
 from forms.validators import EmailValid
 from models import Customer, Invoice, InvoiceAddress, InvoiceLine, ValidationFailed
@@ -31,7 +31,7 @@ from .base import CustomerPagesView, changes_data, committed, form_page, live_cu
 SEARCH_LIMIT = 10
 
 
-class AddressFormatForm(FlaskForm):
+class AddressFormatForm(PanelForm):
     invoice_address_format = TextAreaField(
         "Invoice address format",
         validators=[Length(max=500, message="At most 500 characters.")],
@@ -43,7 +43,7 @@ def _optional(label: str, length: int) -> StringField:
     return StringField(label, validators=[Optional(), Length(max=length)])
 
 
-class InvoiceAddressForm(FlaskForm):
+class InvoiceAddressForm(PanelForm):
     name = StringField(
         "Name", validators=[DataRequired("Enter who the invoices go to."), Length(max=160)]
     )
@@ -60,7 +60,7 @@ class InvoiceAddressForm(FlaskForm):
     email = StringField("Email", validators=[Optional(), Length(max=254), EmailValid()])
 
 
-class AttachForm(FlaskForm):
+class AttachForm(PanelForm):
     address_id = IntegerField(validators=[DataRequired("Choose an address.")])
 
 

@@ -8,12 +8,12 @@ from datetime import date
 from flask import current_app, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from extensions import db
+from forms.base import PanelForm
 from forms.validators import EmailValid
 from models import OutboxStatus, ValidationFailed
 from models.balances import BUCKETS
@@ -26,7 +26,7 @@ from .base import CustomerPagesView, changes_data, live_customer
 from .documents import letterhead, statement_filename, statement_for
 
 
-class StatementOptionsForm(FlaskForm):
+class StatementOptionsForm(PanelForm):
     """Read from the address bar (GET): the page can be bookmarked and reloaded."""
 
     class Meta:
@@ -40,7 +40,7 @@ class StatementOptionsForm(FlaskForm):
     )
 
 
-class StatementEmailForm(FlaskForm):
+class StatementEmailForm(PanelForm):
     as_of = HiddenField()
     grouped = HiddenField()
     recipient = StringField(

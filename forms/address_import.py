@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectField
 
+from forms.base import PanelForm
 from models.address_import import FIELDS
 
 SKIP = ""
 FIELD_CHOICES = [(SKIP, "— do not import —"), *FIELDS.items()]
 
 
-class CsvUploadForm(FlaskForm):
+class CsvUploadForm(PanelForm):
     file = FileField("CSV file", validators=[FileRequired("Choose a CSV file to upload.")])
 
 
-class ColumnMappingForm(FlaskForm):
+class ColumnMappingForm(PanelForm):
     """A select per column, named `column_<index>`; built for each file by `mapping_form`.
     Which fields may be chosen together is the domain's rule (check_mapping), not the form's."""
 

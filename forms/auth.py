@@ -1,18 +1,18 @@
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from forms.base import PanelForm
 from models.users import MAX_PASSWORD
 
 from .validators import PasswordAcceptable
 
 
-class LoginForm(FlaskForm):
+class LoginForm(PanelForm):
     email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
     password = PasswordField("Password", validators=[DataRequired(), Length(max=MAX_PASSWORD)])
 
 
-class TwoFactorForm(FlaskForm):
+class TwoFactorForm(PanelForm):
     code = StringField(
         "Two-factor code",
         validators=[DataRequired("Type the code."), Length(max=20)],
@@ -20,14 +20,14 @@ class TwoFactorForm(FlaskForm):
     )
 
 
-class TwoFactorSetupForm(FlaskForm):
+class TwoFactorSetupForm(PanelForm):
     code = StringField(
         "Code from the app",
         validators=[DataRequired("Type the 6 digits the app shows."), Length(max=20)],
     )
 
 
-class PasswordCheckForm(FlaskForm):
+class PasswordCheckForm(PanelForm):
     """Asks for the current password before a change to how the user logs in."""
 
     password = PasswordField(

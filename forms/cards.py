@@ -4,10 +4,10 @@ There is no card number and no security code field, by design (see models/cards.
 field of another name (card_number, cvc …) is not part of the form and so is never read.
 """
 
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
+from forms.base import PanelForm
 from models import StoredCard
 from models.card_rules import FULL_NUMBER_REFUSED
 from models.enums import CardBrand
@@ -23,7 +23,7 @@ BRAND_NAMES = {
 NO_AUTOFILL = {"autocomplete": "off"}
 
 
-class StoredCardForm(FlaskForm):
+class StoredCardForm(PanelForm):
     cardholder_name = StringField(
         "Name on card", validators=[Length(max=120)], render_kw=NO_AUTOFILL
     )

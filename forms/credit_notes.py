@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, FieldList, Form, FormField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from forms.base import PanelForm
 from models import BreakdownStyle, CreditNote, CreditNoteLine, LineCategory
 
 from .invoices import AmountField, tax_rate_field
@@ -49,7 +49,7 @@ class CreditNoteLineForm(Form):
     tax_rate = tax_rate_field()
 
 
-class CreditNoteForm(FlaskForm):
+class CreditNoteForm(PanelForm):
     description = StringField(
         "Description", validators=[DataRequired("Describe the credit."), Length(max=255)]
     )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, DecimalField, SelectField, StringField, TextAreaField
 from wtforms.validators import (
     DataRequired,
@@ -15,6 +14,7 @@ from wtforms.validators import (
     StopValidation,
 )
 
+from forms.base import PanelForm
 from models import InvoiceKind
 
 PENNY = Decimal("0.01")
@@ -90,20 +90,20 @@ def tax_rate_field() -> AmountField:
     )
 
 
-class RaiseInvoiceForm(FlaskForm):
+class RaiseInvoiceForm(PanelForm):
     """From a job page: which kind of invoice to draft for the work."""
 
     kind = SelectField("Invoice type", choices=KIND_CHOICES[:2], default=InvoiceKind.final.value)
 
 
-class VoidInvoiceForm(FlaskForm):
+class VoidInvoiceForm(PanelForm):
     reason = TextAreaField(
         "Why is the invoice void?",
         validators=[DataRequired("Say why the invoice is void."), Length(max=255)],
     )
 
 
-class ConsolidatedInvoiceForm(FlaskForm):
+class ConsolidatedInvoiceForm(PanelForm):
     """The invoice's own fields; the works ticked and their totals are posted per row
     (`works`, `total-<work id>`) and read by the view."""
 

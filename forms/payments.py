@@ -10,9 +10,10 @@ import re
 from datetime import date
 from decimal import Decimal
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, Optional
+
+from forms.base import PanelForm
 
 # Digits with an optional sign and decimals, once "£", spaces and thousands commas are gone.
 AMOUNT = re.compile(r"-?\d+(\.\d+)?")
@@ -51,7 +52,7 @@ def _method_id(value) -> int | None:
     return None if value in ("", None) else int(value)
 
 
-class PaymentForm(FlaskForm):
+class PaymentForm(PanelForm):
     """Money received: one payment method per payment (seed 004 "Cash allocations")."""
 
     paid_on = DateField(

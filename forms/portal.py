@@ -1,14 +1,14 @@
 """Forms of the "Manage portal access" page (CSRF-protected, as every form)."""
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField
 
+from forms.base import PanelForm
 from models.portal_links import PERMISSIONS
 
 EXPIRY_DAYS = (7, 30, 90, 365)
 
 
-class PortalPermissionsForm(FlaskForm):
+class PortalPermissionsForm(PanelForm):
     """What a link lets the customer see; one per link on the page, told apart by prefix."""
 
     statement = BooleanField(PERMISSIONS["statement"])

@@ -1,6 +1,5 @@
 """Forms posted from the customer record page (CSRF-protected, as every form)."""
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -12,10 +11,11 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
+from forms.base import PanelForm
 from models import CommunicationKind
 
 
-class CommunicationForm(FlaskForm):
+class CommunicationForm(PanelForm):
     kind = SelectField(
         "Kind",
         choices=[
@@ -33,7 +33,7 @@ class CommunicationForm(FlaskForm):
     work_address_id = HiddenField()
 
 
-class UploadForm(FlaskForm):
+class UploadForm(PanelForm):
     file = FileField("File", validators=[FileRequired("Choose a file to upload.")])
     description = StringField(
         "Description",
@@ -54,9 +54,9 @@ def typed_correctly(field: StringField) -> bool:
     return (field.data or "").strip().lower() == field.render_kw["data-word"]
 
 
-class ConfirmDeleteForm(FlaskForm):
+class ConfirmDeleteForm(PanelForm):
     confirm = typed("delete")
 
 
-class LogoForm(FlaskForm):
+class LogoForm(PanelForm):
     logo = FileField("Logo (a picture)", validators=[FileRequired("Choose a picture.")])

@@ -1,13 +1,14 @@
 """Forms of the record actions: each states what it does and asks for what it needs."""
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
+
+from forms.base import PanelForm
 
 from .record import typed
 
 
-class DormantForm(FlaskForm):
+class DormantForm(PanelForm):
     reason = TextAreaField(
         "Reason (pinned to the record as an important note)",
         validators=[Optional(), Length(max=2000)],
@@ -15,11 +16,11 @@ class DormantForm(FlaskForm):
     do_not_work_with_again = BooleanField("Do not work with again")
 
 
-class ReactivateForm(FlaskForm):
+class ReactivateForm(PanelForm):
     unpin = BooleanField("Also unpin the important notes and clear “do not work with again”")
 
 
-class ChangeTypeForm(FlaskForm):
+class ChangeTypeForm(PanelForm):
     customer_type = SelectField("New customer type", coerce=int)
     company_name = StringField("Company name (company types)", validators=[Length(max=160)])
     contact_surname = StringField(
@@ -28,16 +29,16 @@ class ChangeTypeForm(FlaskForm):
     confirm = typed("change")
 
 
-class DeleteCustomerForm(FlaskForm):
+class DeleteCustomerForm(PanelForm):
     confirm = typed("delete")
 
 
-class MergeBranchForm(FlaskForm):
+class MergeBranchForm(PanelForm):
     absorb = SelectField("Merge this branch with", coerce=int)
     confirm = typed("merge")
 
 
-class MergeChooseForm(FlaskForm):
+class MergeChooseForm(PanelForm):
     other = StringField(
         "The other customer's account number (C000123)",
         validators=[DataRequired("Give the other customer's account number.")],
@@ -51,9 +52,9 @@ class MergeChooseForm(FlaskForm):
     )
 
 
-class MergeConfirmForm(FlaskForm):
+class MergeConfirmForm(PanelForm):
     confirm = typed("merge")
 
 
-class UnmergeForm(FlaskForm):
+class UnmergeForm(PanelForm):
     confirm = typed("unmerge")

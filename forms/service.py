@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     DecimalField,
@@ -16,6 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from forms.base import PanelForm
 from models import AccessMethod, ContractStatus, ReminderDecision
 
 # The seed's wording: authorised, or not authorised for one of four reasons.
@@ -34,7 +34,7 @@ def readable(member) -> str:
     return member.value.replace("_", " ").capitalize()
 
 
-class ReminderDecisionForm(FlaskForm):
+class ReminderDecisionForm(PanelForm):
     """What the customer said, for the ticked reminders (or the one being configured)."""
 
     decision = RadioField(
@@ -50,7 +50,7 @@ class ReminderDecisionForm(FlaskForm):
     postpone_to = DateField("Postpone until", validators=[Optional()])
 
 
-class ContractForm(FlaskForm):
+class ContractForm(PanelForm):
     reference = StringField(
         "Reference",
         validators=[DataRequired("Give the contract a reference."), Length(max=40)],
@@ -75,7 +75,7 @@ class ContractForm(FlaskForm):
     )
 
 
-class ServicePlanForm(FlaskForm):
+class ServicePlanForm(PanelForm):
     """Assign a plan; `work_addresses` are ids the view and the domain check belong to the
     customer (never a choice list of every property in the database)."""
 
@@ -87,5 +87,5 @@ class ServicePlanForm(FlaskForm):
     find = StringField("Find a property (address, postcode or occupier)")
 
 
-class SlaForm(FlaskForm):
+class SlaForm(PanelForm):
     sla = SelectField("SLA", coerce=int, validate_choice=False)

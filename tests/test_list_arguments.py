@@ -12,8 +12,10 @@ from markupsafe import escape
 from sqlalchemy import func, select
 
 from extensions import db
+from forms.base import NUL_REFUSED
 from models import Customer
-from tests.factories import make_customer, make_work
+from tests.factories import customer_form, make_customer, make_work
+from tests.test_validation import field_error
 
 HUGE = "99999999999999999999"
 LONG = "x" * 10_000
@@ -221,3 +223,22 @@ def test_the_reminders_due_list_takes_any_page_period_or_customer(admin):
     ]
     urls = [f"/admin/reminders-due/?{urlencode(query)}" for query in queries]
     assert failures(admin, urls) == []
+
+
+@pytest.mark.parametrize("field", ["surname", "email", "phones-0-number"])
+def test_a_nul_byte_in_a_form_field_is_refused_beside_the_field(admin, field):
+    customers = db.session.scalar(select(func.count()).select_from(Customer))
+    data = customer_form(**{field: "a\x00b"})
+    response = admin.post("/admin/customer/new/", data={**data, **admin.csrf()})
+    assert response.status_code == 200
+    assert NUL_REFUSED in field_error(response.get_data(as_text=True), field)
+    assert db.session.scalar(select(func.count()).select_from(Customer)) == customers
+
+
+def test_a_nul_byte_in_a_panel_form_is_refused_beside_the_field(app, anonymous, users):
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    data = {"email": "admin\x00@example.com", "password": "x", **anonymous.csrf("/login")}
+    response = anonymous.post("/login", data=data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert f'<div class="invalid-feedback">{escape(NUL_REFUSED)}</div>' in html
