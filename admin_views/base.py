@@ -341,9 +341,10 @@ class SecureModelView(AccessMixin, ModelView):
 
 
 def is_row_id(value) -> bool:
-    """A typed or posted id that could be a row's: digits, within an INTEGER key."""
+    """A typed or posted id that could be a row's: decimal digits (not "²", which int()
+    refuses), within an INTEGER key."""
     text = str(value)
-    return text.isdigit() and 0 < int(text) <= MAX_ROW_ID
+    return text.isdecimal() and 0 < int(text) <= MAX_ROW_ID
 
 
 def requested_id() -> int | None:

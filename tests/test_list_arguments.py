@@ -225,6 +225,16 @@ def test_the_reminders_due_list_takes_any_page_period_or_customer(admin):
     assert failures(admin, urls) == []
 
 
+def test_no_record_page_or_form_fails_on_a_malformed_id(app, admin):
+    urls = [
+        f"{view.url}/{page}/?{urlencode({'id': value})}"
+        for view in list_views(app)
+        for page in ("details", "edit")
+        for value in ("abc", "-1", "0", HUGE, "'", "", "1.5", "²")
+    ]
+    assert failures(admin, urls) == []
+
+
 @pytest.mark.parametrize("field", ["surname", "email", "phones-0-number"])
 def test_a_nul_byte_in_a_form_field_is_refused_beside_the_field(admin, field):
     customers = db.session.scalar(select(func.count()).select_from(Customer))
