@@ -14,12 +14,12 @@ import settings
 from admin_views import init_admin
 from admin_views.auth import bp as auth_bp
 from admin_views.auth import load_user
-from admin_views.base import MAX_ROW_ID
 from admin_views.error_pages import init_error_pages
 from admin_views.portal import init_portal
 from admin_views.security_headers import init_security_headers
 from extensions import csrf, db, limiter, login_manager, migrate
 from models import act_as, phones
+from models.base import MAX_ROW_ID
 from models.two_factor import REQUIREMENTS
 
 ROOT = Path(__file__).resolve().parent

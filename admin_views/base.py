@@ -22,11 +22,12 @@ from wtforms import HiddenField
 from extensions import db
 from forms.base import ModelForm
 from models import ConcurrentEditError, Customer, DomainError, Role, ValidationFailed, enums
-from models.base import MAX_ROW_ID
+from models.base import is_row_id
 from models.customer_rules import check_version
 
 from .list_arguments import checked_arguments, checked_filters
 from .list_count import capped_count_query
+from .lookups import RowLoader
 from .surface import check_surface, is_relationship
 
 # Flask-Admin's own endpoints that change data: office by default (a view may ask for more).
@@ -301,6 +302,11 @@ class SecureModelView(AccessMixin, ModelView):
         super()._refresh_cache()
         check_surface(self)
 
+    def _create_ajax_loader(self, name, options):
+        # As the stock loader, with RowLoader's refusal of ids that could not be a row's.
+        related = getattr(self.model, name).property.mapper.class_
+        return RowLoader(name, db, related, **options)
+
     def get_count_query(self):
         return capped_count_query(db.session, self.model)
 
@@ -338,13 +344,6 @@ class SecureModelView(AccessMixin, ModelView):
             )
             return True
         return super().handle_view_exception(exc)
-
-
-def is_row_id(value) -> bool:
-    """A typed or posted id that could be a row's: decimal digits (not "²", which int()
-    refuses), within an INTEGER key."""
-    text = str(value)
-    return text.isdecimal() and 0 < int(text) <= MAX_ROW_ID
 
 
 def requested_id() -> int | None:

@@ -5,6 +5,7 @@ from sqlalchemy import func
 
 from extensions import db
 from models import Customer, User, WorkAddress
+from models.base import is_row_id
 from models.customers import NAME_ORDER
 from models.search import work_address_search
 
@@ -30,7 +31,15 @@ def user_lookup() -> dict:
     }
 
 
-class WorkAddressLoader(QueryAjaxModelLoader):
+class RowLoader(QueryAjaxModelLoader):
+    """Every lookup of the panel's: an id that could not be a row's (?customer=abc on a link, a
+    forged post) finds nothing, instead of reaching PostgreSQL, which refuses it (a 500)."""
+
+    def get_one(self, pk):
+        return super().get_one(int(pk)) if is_row_id(pk) else None
+
+
+class WorkAddressLoader(RowLoader):
     """Matches the start of line 1, postcode or occupier surname on indexed keys (stock
     loaders CAST every column and match `%term%`, which no index can serve)."""
 
@@ -39,7 +48,7 @@ class WorkAddressLoader(QueryAjaxModelLoader):
         return query.order_by(*self.order_by).offset(offset).limit(limit).all()
 
 
-class CustomerLoader(QueryAjaxModelLoader):
+class CustomerLoader(RowLoader):
     """Finds customers as the customer list's search box does (indexed keys, phone numbers,
     PID); customers merged away are not offered."""
 

@@ -96,6 +96,14 @@ def utcnow() -> datetime:
 # Every primary key is an INTEGER: a larger id is nobody's (and PostgreSQL errors on it).
 MAX_ROW_ID = 2**31 - 1
 
+
+def is_row_id(value) -> bool:
+    """A typed or posted id that could be a row's: decimal digits (not "²", which int()
+    refuses), within an INTEGER key."""
+    text = str(value)
+    return text.isdecimal() and 0 < int(text) <= MAX_ROW_ID
+
+
 Money = Numeric(12, 2)
 """Every amount of money: exact decimals, never float."""
 

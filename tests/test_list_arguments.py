@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from extensions import db
 from forms.base import NUL_REFUSED
-from models import Customer
+from models import Contact, Customer
 from tests.factories import customer_form, make_customer, make_work
 from tests.test_validation import field_error
 
@@ -252,3 +252,25 @@ def test_a_nul_byte_in_a_panel_form_is_refused_beside_the_field(app, anonymous, 
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert f'<div class="invalid-feedback">{escape(NUL_REFUSED)}</div>' in html
+
+
+LOOKUP_IDS = ["abc", "99999999999", "-1", "1.5", "1e400", "²", "0x1"]
+
+
+@pytest.mark.parametrize("value", LOOKUP_IDS)
+def test_a_link_prefilling_a_lookup_with_no_row_id_opens_the_form(app, admin, value):
+    """?customer=abc on a new-contact link: the lookup starts empty (it was a 500 on PostgreSQL)."""
+    response = admin.get(f"/admin/contact/new/?{urlencode({'customer': value})}")
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("value", LOOKUP_IDS)
+def test_a_lookup_posted_with_no_row_id_is_refused_beside_its_field(app, admin, value):
+    make_customer()
+    before = db.session.scalar(select(func.count()).select_from(Contact))
+    response = admin.post(
+        "/admin/contact/new/", data={"customer": value, "surname": "Forged", **admin.csrf()}
+    )
+    assert response.status_code == 200  # the form again, with the refusal
+    assert "Choose the customer." in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Contact)) == before
