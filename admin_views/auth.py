@@ -55,6 +55,8 @@ def load_user(user_id: str) -> User | None:
         idle=timedelta(minutes=config["SESSION_IDLE_MINUTES"]),
         lifetime=timedelta(hours=config["SESSION_LIFETIME_HOURS"]),
     )
+    if db.session.dirty:  # the session marked seen, before the request's own work begins
+        db.session.commit()
     return user if user is not None and user.get_id() == user_id else None
 
 

@@ -36,6 +36,17 @@ AMOUNTS = (
     "estimated_amount",
     "final_amount",
 )
+# When it came in, was booked, sold, ordered, scheduled and done.
+WORK_DATES = (
+    "received_on",
+    "appointment_on",
+    "appointment_time",
+    "sold_on",
+    "rto_on",
+    "ordered_on",
+    "scheduled_on",
+    "completed_on",
+)
 
 
 class WorkView(JobPageMixin, SecureModelView):
@@ -91,14 +102,7 @@ class WorkView(JobPageMixin, SecureModelView):
         "requested_services",
         "pickup_address",
         "delivery_address",
-        "received_on",
-        "appointment_on",
-        "appointment_time",
-        "sold_on",
-        "rto_on",
-        "ordered_on",
-        "scheduled_on",
-        "completed_on",
+        *WORK_DATES,
         "access_method",
         "created_at",
         "updated_at",
@@ -129,19 +133,7 @@ class WorkView(JobPageMixin, SecureModelView):
             ),
             "Services, addresses and estimate",
         ),
-        rules.FieldSet(
-            (
-                "received_on",
-                "appointment_on",
-                "appointment_time",
-                "sold_on",
-                "rto_on",
-                "ordered_on",
-                "scheduled_on",
-                "completed_on",
-            ),
-            "Dates",
-        ),
+        rules.FieldSet(WORK_DATES, "Dates"),
         rules.FieldSet(("inventory_items",), "Inventory"),
     )
     form_args = {

@@ -93,6 +93,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def as_utc(moment: datetime) -> datetime:
+    """SQLite hands timestamps back naive; they are UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
 # Every primary key is an INTEGER: a larger id is nobody's (and PostgreSQL errors on it).
 MAX_ROW_ID = 2**31 - 1
 

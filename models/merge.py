@@ -15,7 +15,6 @@ DomainError, with a message for a person, when a rule refuses.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import func, or_, select, update
@@ -23,7 +22,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from .audit import AuditEntry, plain, record
-from .base import utcnow
+from .base import as_utc, utcnow
 from .customers import Customer, WorkAddress
 from .errors import DomainError
 from .merge_rows import (
@@ -170,7 +169,7 @@ def unmerge(session: Session, absorbed: Customer, by_user: User | None) -> None:
     if absorbed.merged_into_id != keep.id:
         raise DomainError("This customer's merge changed meanwhile: reload and try again.")
     entry = _merge_entry(session, absorbed)
-    days = (utcnow() - _as_utc(absorbed.merged_at)).days
+    days = (utcnow() - as_utc(absorbed.merged_at)).days
     if days > UNDO_DAYS:
         raise DomainError(
             f"Merges can be undone for {UNDO_DAYS} days; this one was {days} days ago."
@@ -342,8 +341,3 @@ def _name(customer: Customer) -> str:
 
 def _listed(items: list[str]) -> str:
     return ", ".join(items)
-
-
-def _as_utc(moment: datetime) -> datetime:
-    """SQLite hands timestamps back naive; they are UTC."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

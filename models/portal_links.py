@@ -12,13 +12,13 @@ import hashlib
 import hmac
 import re
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from .base import utcnow
+from .base import as_utc, utcnow
 from .errors import DomainError
 from .portal import PortalAccess
 
@@ -170,8 +170,3 @@ def _flags(permissions: dict[str, bool]) -> dict[str, bool]:
 def _merged(customer: Customer | None) -> bool:
     # merged_into_id is being added with customer merging; until then nobody is merged.
     return getattr(customer, "merged_into_id", None) is not None
-
-
-def as_utc(moment: datetime) -> datetime:
-    """SQLite hands timestamps back naive; they are UTC."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

@@ -12,7 +12,7 @@ from sqlalchemy import ForeignKey, String, event, inspect, or_, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .audit import record
-from .base import SECRET, Base, Timestamp, utcnow
+from .base import SECRET, Base, Timestamp, as_utc, utcnow
 from .users import LOCKOUT, MAX_FAILED_LOGINS, User
 
 # A session seen within a minute is not written again: one write a minute, not one a request.
@@ -37,10 +37,6 @@ class StaffSession(Base):
 
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _naive(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=None)  # SQLite hands timestamps back naive (they are UTC)
 
 
 def reserve_login_attempt(session: Session, user: User, now: datetime | None = None) -> bool:
@@ -105,7 +101,7 @@ def session_user(
     session: Session, token: str | None, idle: timedelta, lifetime: timedelta
 ) -> User | None:
     """The active user whose session this token is, if it has not ended, been idle too long
-    or outlived its lifetime; marks it seen (at most once a minute)."""
+    or outlived its lifetime; marks it seen (at most once a minute: the caller commits)."""
     if not token:
         return None
     found = session.execute(
@@ -116,13 +112,12 @@ def session_user(
     if found is None:
         return None
     staff_session, user = found
-    now = _naive(utcnow())
-    seen, started = _naive(staff_session.seen_at), _naive(staff_session.started_at)
+    now = utcnow()
+    seen, started = as_utc(staff_session.seen_at), as_utc(staff_session.started_at)
     if not user.active or now - seen > idle or now - started > lifetime:
         return None
     if now - seen > SEEN_EVERY:
-        staff_session.seen_at = utcnow()
-        session.commit()
+        staff_session.seen_at = now  # the caller commits it
     return user
 
 

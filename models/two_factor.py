@@ -73,16 +73,20 @@ def turn_on(session: Session, user: User, secret: str, code: str) -> list[str]:
 def turn_off(session: Session, user: User, by: User | None = None, action: str = "two-factor off"):
     """Off (the user's own choice), or reset by an admin for a lost phone."""
     user.totp_secret, user.totp_last_step, user.two_factor_since = None, 0, None
-    session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    _forget_recovery_codes(session, user)
     record(session, action, user, by=by)
 
 
 def new_recovery_codes(session: Session, user: User) -> list[str]:
     """Ten new one-time codes; the old ones stop working."""
-    session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    _forget_recovery_codes(session, user)
     codes = [_recovery_code() for _ in range(RECOVERY_CODES)]
     session.add_all(RecoveryCode(user_id=user.id, code_hash=_hash(code)) for code in codes)
     return codes
+
+
+def _forget_recovery_codes(session: Session, user: User) -> None:
+    session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
 
 
 def recovery_codes_left(session: Session, user: User) -> int:
@@ -99,14 +103,13 @@ def second_factor_ok(session: Session, user: User, code: str) -> bool:
     code = "".join(code.split()).replace("-", "").upper()
     if user.totp_secret is None:
         return False
-    if code.isdigit():
-        step = _matching_step(user.totp_secret, code)
-        claimed = step is not None and _claim(
+    step = _matching_step(user.totp_secret, code)
+    if step is not None:  # six digits: the app's code (a recovery code has ten characters)
+        return _claim(
             session,
             update(User).where(User.id == user.id, User.totp_last_step < step),
             totp_last_step=step,
         )
-        return claimed
     claimed = _claim(
         session,
         update(RecoveryCode).where(

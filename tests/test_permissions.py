@@ -31,6 +31,7 @@ def some_id(view) -> str:
 
 def test_every_endpoint_but_login_needs_a_login(app, anonymous):
     token = anonymous.csrf("/login")
+    before = table_rows()
     checked = 0
     for rule in app.url_map.iter_rules():
         if rule.endpoint.endswith(STATIC) or rule.endpoint == "auth.login":
@@ -45,6 +46,7 @@ def test_every_endpoint_but_login_needs_a_login(app, anonymous):
         assert response.request.path == "/login", f"{rule.endpoint} is open without login"
         checked += 1
     assert checked > 250  # every model view's list, forms, ajax, export, delete and actions
+    assert table_rows() == before
 
 
 @pytest.mark.parametrize("role", ["read_only", "office", "admin"])
