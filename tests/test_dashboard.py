@@ -17,8 +17,6 @@ from models.reports import Period
 from tests.factories import make_customer, make_invoice, make_work
 from tests.sql import counting_statements
 
-TODAY = date.today()
-
 
 def dashboard(client, query: str = "") -> str:
     response = client.get(f"/admin/{query}")
@@ -53,7 +51,7 @@ def origin_table(html: str) -> list[tuple[str, ...]]:
 
 def draft_invoice(customer, amount: str, days_past_due: int):
     invoice = make_invoice(customer, amount)
-    invoice.due_on = TODAY - timedelta(days=days_past_due)
+    invoice.due_on = date.today() - timedelta(days=days_past_due)
     invoice.invoice_date = invoice.due_on - timedelta(days=30)
     db.session.commit()
     return invoice
@@ -74,7 +72,9 @@ def source(name: str) -> AdvertisingSource:
 
 
 def created(days_ago: int) -> datetime:
-    return datetime.combine(TODAY - timedelta(days=days_ago), datetime.min.time(), tzinfo=UTC)
+    return datetime.combine(
+        date.today() - timedelta(days=days_ago), datetime.min.time(), tzinfo=UTC
+    )
 
 
 def test_headline_cards_count_active_customers_but_not_dormant_or_merged_ones(client_as, users):
@@ -171,7 +171,7 @@ def test_bad_dates_say_so_and_show_the_last_12_months(client_as, query, message)
     html = dashboard(client_as("office"), query)
     assert message in html
     assert "Showing the last 12 months instead." in html
-    default = Period.last_twelve_months(TODAY)
+    default = Period.last_twelve_months(date.today())
     assert f'value="{default.start}"' in html and f'value="{default.end}"' in html
     assert origin_table(html)[1] == ("Flyer drop", "1", "100.0%")
 
@@ -191,7 +191,7 @@ def reminder(customer, due_on: date) -> ServiceReminder:
 
 def test_reminders_due_this_month_count_overdue_ones_and_leave_out_dormant_customers(client_as):
     active, dormant = make_customer(), make_customer(surname="Sleeping")
-    month_start = TODAY.replace(day=1)
+    month_start = date.today().replace(day=1)
     next_month = (month_start + timedelta(days=32)).replace(day=1)
     reminder(active, month_start)
     reminder(active, month_start - timedelta(days=1))  # overdue: still to deal with
@@ -229,7 +229,7 @@ def add_customers_with_works_and_invoices(count: int, sources: list[AdvertisingS
         )
         make_work(customer, status=list(WorkStatus)[index % len(WorkStatus)])
         issued_invoice(customer, "100.00", days_past_due=index * 7)
-        reminder(customer, TODAY.replace(day=1))
+        reminder(customer, date.today().replace(day=1))
 
 
 def test_dashboard_costs_the_same_statements_for_3_customers_as_for_30(client_as):
