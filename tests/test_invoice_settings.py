@@ -297,6 +297,8 @@ def test_tag_buttons_and_the_live_preview_in_the_browser(page, users):  # noqa: 
     expect(found).to_have_count(1)  # the one already on this customer's list is not offered
     found.click()
     expect(page.locator("#addresses tbody tr")).to_have_count(2)
+    # Attaching reloads the page: the tag buttons work once its scripts have run.
+    page.wait_for_load_state()
 
     box = page.locator("#invoice_address_format")
     box.fill("Dear ")
