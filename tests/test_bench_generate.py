@@ -45,6 +45,8 @@ from models.search import customer_keys, person_keys, reversed_digits, work_addr
 from tests.conftest import TOKEN
 from tests.generated import generated_database
 
+pytestmark = pytest.mark.slow  # a database, a generation or a server of its own
+
 CUSTOMERS = 50
 ORDINARY = CUSTOMERS - 3  # customers 1 to 3 have fixed shapes
 

@@ -17,6 +17,8 @@ from bench.measure import Sample, interleaved
 from bench.run import QUICK, Settings, run
 from tests.generated import generated_database
 
+pytestmark = pytest.mark.slow  # a database, a generation or a server of its own
+
 # Most statements one request may send, by the start of the case's name: the same whatever
 # the data, so a new N+1 shows here.
 STATEMENT_BOUNDS = {

@@ -8,7 +8,7 @@ import logging
 from datetime import timedelta
 
 import pytest
-from flask import abort
+from flask import abort, request
 from sqlalchemy import text
 
 from extensions import db
@@ -21,23 +21,23 @@ INTERNALS = ("Traceback", "Werkzeug", "werkzeug", "File &#34;", 'File "', "The s
 
 
 @pytest.fixture
-def failing_page(app):
-    """A test-only page that fails the way a bug would (in tests Flask re-raises by default)."""
+def failing_page(app, monkeypatch):
+    """Test-only pages that fail the way a bug would (in tests Flask re-raises by default),
+    behind the home address: the session's app takes no new routes once it has served."""
     app.config["PROPAGATE_EXCEPTIONS"] = False
 
-    @app.get("/test-only/fails")
     def fails():
         raise RuntimeError("The secret reason")
 
-    @app.get("/test-only/refused")
     def refused():
         abort(403)
 
-    @app.get("/test-only/failed-statement")
     def failed_statement():
         db.session.execute(text("SELECT no_such_column FROM customer"))
 
-    return "/test-only/fails"
+    pages = {"fails": fails, "refused": refused, "failed-statement": failed_statement}
+    monkeypatch.setitem(app.view_functions, "home", lambda: pages[request.args["page"]]())
+    return "/?page=fails"
 
 
 @pytest.fixture
@@ -67,7 +67,7 @@ def oversize_upload(client):
 
 
 def failure(client):
-    return client.get("/test-only/fails")
+    return client.get("/?page=fails")
 
 
 def read_only_refusal(client):
@@ -75,7 +75,7 @@ def read_only_refusal(client):
 
 
 def anonymous_refusal(client):
-    return client.get("/test-only/refused")
+    return client.get("/?page=refused")
 
 
 def assert_readable(response, status: int, title: str) -> str:
@@ -135,7 +135,7 @@ def test_a_failure_is_logged_with_its_traceback(failing_page, client_as, caplog)
 
 def test_a_failed_statement_still_gets_the_panels_page(failing_page, client_as):
     """On PostgreSQL a failed statement aborts the transaction: the page needs no query."""
-    response = client_as("office").get("/test-only/failed-statement")
+    response = client_as("office").get("/?page=failed-statement")
     assert PANEL_NAVIGATION in assert_readable(response, 500, "Something went wrong")
 
 
@@ -175,7 +175,9 @@ def test_the_upload_limit_is_named(app, client_as):
     assert "larger than the 1 MB limit" in assert_readable(response, 413, "File too large")
 
 
-def test_a_portal_visitor_is_shown_a_failure_in_the_portal_with_a_way_back(app, anonymous):
+def test_a_portal_visitor_is_shown_a_failure_in_the_portal_with_a_way_back(
+    app, anonymous, monkeypatch
+):
     customer = make_customer()
     _, token = create_portal_link(
         db.session, customer, None, {"statement": True}, utcnow() + timedelta(days=1)
@@ -183,7 +185,8 @@ def test_a_portal_visitor_is_shown_a_failure_in_the_portal_with_a_way_back(app, 
     db.session.commit()
     assert anonymous.get(f"/portal/open/{token}").status_code == 302
     app.config["PROPAGATE_EXCEPTIONS"] = False
-    app.view_functions["portal.statement"] = lambda: 1 / 0  # a bug in a portal page
+    # a bug in a portal page
+    monkeypatch.setitem(app.view_functions, "portal.statement", lambda: 1 / 0)
     html = assert_readable(anonymous.get("/portal/statement"), 500, "Something went wrong")
     assert "Customer portal" in html and PANEL_NAVIGATION not in html
     assert 'href="/portal/">Back to your account</a>' in html

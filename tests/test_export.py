@@ -36,7 +36,6 @@ from models import (
     PaymentMethod,
     PhoneNumber,
     PortalAccess,
-    Role,
     ServicePlan,
     ServiceReminder,
     Work,
@@ -57,7 +56,6 @@ from models.export import (
 from models.staff_sessions import start_session
 from models.two_factor import turn_on
 from models.uploads import attachment_path
-from tests.conftest import make_user
 from tests.factories import make_customer, make_invoice, make_work
 
 # Rows `full_record` gives a customer made by `make_customer` (which brings one phone).
@@ -385,9 +383,9 @@ def test_long_member_names_keep_their_extension():
     assert safe.endswith(".docx")
 
 
-def test_password_and_token_hashes_are_never_exported(app):
+def test_password_and_token_hashes_are_never_exported(app, users):
     """Nor any column marked secret: two-factor secrets, failed-login counts, lock times."""
-    admin = make_user(Role.admin)
+    admin = users["admin"]
     secret = pyotp.random_base32()
     turn_on(db.session, admin, secret, pyotp.TOTP(secret).now())
     admin.failed_logins, admin.locked_until = 3, datetime(2027, 1, 1, tzinfo=UTC)

@@ -254,6 +254,7 @@ def test_a_consolidated_draft_is_saved_unnumbered(customer):
     assert work.status == WorkStatus.open
 
 
+@pytest.mark.own_app  # each racer commits on a connection of its own
 def test_two_people_issuing_at_once_never_share_a_number(app, customer):
     """Each issuer on its own connection: the second waits on the counter row's lock until
     the first commits, then takes the next number."""

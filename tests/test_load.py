@@ -15,6 +15,8 @@ import pytest
 from bench.load import Options, run
 from tests.generated import generated_database
 
+pytestmark = pytest.mark.slow  # a database, a generation or a server of its own
+
 CUSTOMERS = 50
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 from sqlalchemy import create_engine, func, select
 
 from bench.generate import BENCH_EMAIL
@@ -13,6 +14,8 @@ from bench.load import CSRF_TOKEN, _keep_cookies, _request, panel
 from models import AuditEntry, User
 from models.users import MAX_FAILED_LOGINS
 from tests.generated import generated_database
+
+pytestmark = pytest.mark.slow  # a database, a generation or a server of its own
 
 ATTEMPTS = 40
 

@@ -592,6 +592,7 @@ def test_a_merge_cannot_be_undone_once_records_were_linked_across(app, office):
 # --- racing ----------------------------------------------------------------------------------
 
 
+@pytest.mark.own_app  # each racer commits on a connection of its own
 def test_two_merges_racing_over_the_same_customers_cannot_both_succeed(app, office):
     """A into B and B into A at once: the second waits on the row locks, then is refused."""
     if db.engine.dialect.name == "sqlite":

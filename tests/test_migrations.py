@@ -1,7 +1,5 @@
 """`flask db upgrade` builds the schema from nothing, and it matches the models exactly."""
 
-import contextlib
-import os
 from datetime import date
 from decimal import Decimal
 
@@ -27,26 +25,23 @@ from models import (
 from models.base import for_database
 from models.search import CONTACT_KEYS, WORK_ADDRESS_KEYS
 from seed.lookups import ensure_lookups
-from tests.conftest import _postgres_database
+from tests.conftest import _database
 from tests.factories import make_customer, make_invoice, make_work_address
 
 BEFORE_STORED_TOTALS = "b5e8c1d2f4a6"
 
 # SQLite's reflection cannot read an index on an expression (the list's name order): comparing
 # the schema, and rebuilding a table that refers to customer in a downgrade, skip it and warn.
-pytestmark = pytest.mark.filterwarnings(
-    "ignore:Skipped unsupported reflection of expression-based index"
-)
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index"),
+]
 
 
 @pytest.fixture
 def empty_database_url(tmp_path):
-    url = os.environ.get("TEST_DATABASE_URL", "")
-    if url.startswith("postgresql"):
-        with contextlib.contextmanager(_postgres_database)(url) as fresh:
-            yield fresh
-    else:
-        yield f"sqlite:///{tmp_path / 'empty.db'}"
+    with _database(tmp_path) as url:
+        yield url
 
 
 def migrated_app(url):
