@@ -45,7 +45,9 @@ from models.search import customer_keys, person_keys, reversed_digits, work_addr
 from tests.conftest import TOKEN
 from tests.generated import generated_database
 
-pytestmark = pytest.mark.slow  # a database, a generation or a server of its own
+# A database, a generation or a server of its own, made once for the module's tests: on
+# one worker when the suite runs on several.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("bench_generate")]
 
 CUSTOMERS = 50
 ORDINARY = CUSTOMERS - 3  # customers 1 to 3 have fixed shapes

@@ -17,7 +17,9 @@ from bench.measure import Sample, interleaved
 from bench.run import QUICK, Settings, run
 from tests.generated import generated_database
 
-pytestmark = pytest.mark.slow  # a database, a generation or a server of its own
+# A database, a generation or a server of its own, made once for the module's tests: on
+# one worker when the suite runs on several.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("bench_run")]
 
 # Most statements one request may send, by the start of the case's name: the same whatever
 # the data, so a new N+1 shows here.
