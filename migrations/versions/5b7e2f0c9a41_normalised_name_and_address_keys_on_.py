@@ -6,10 +6,11 @@ Create Date: 2026-11-22 08:00:00.000000
 
 """
 
+import re
+import unicodedata
+
 import sqlalchemy as sa
 from alembic import op
-
-from models.related import KEY_LENGTH, address_key, name_key
 
 # revision identifiers, used by Alembic.
 revision = "5b7e2f0c9a41"
@@ -18,6 +19,62 @@ branch_labels = None
 depends_on = None
 
 BATCH_SIZE = 1000
+
+# The key rules this revision applies, copied from models/related.py so that a later change
+# to the app's rules cannot change what this migration writes.
+_KEY_LENGTH = 255
+
+_STREET_WORDS = {
+    "rd": "road",
+    "st": "street",
+    "ave": "avenue",
+    "ln": "lane",
+    "dr": "drive",
+    "ct": "court",
+    "pl": "place",
+    "sq": "square",
+}
+
+_APOSTROPHES = re.compile(r"['\u2019`]")
+_NOT_WORD = re.compile(r"[\W_]+")
+_NOT_ALNUM = re.compile(r"[^0-9A-Z]")
+
+
+def _fold(text):
+    """Lower-case, accents dropped, whitespace collapsed: "  José\tSMITH " -> "jose smith"."""
+    plain = text or ""
+    if not plain.isascii():
+        decomposed = unicodedata.normalize("NFKD", plain)
+        plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(plain.casefold().split())
+
+
+def _name_key(first_name, surname):
+    """The key "first|surname"; None unless both names are given."""
+    first, last = _fold(first_name), _fold(surname)
+    if not (first and last):
+        return None
+    return f"{first}|{last}"[:_KEY_LENGTH]
+
+
+def _address_line_key(line):
+    """Address line 1 without punctuation and with street words spelled out in full."""
+    words = _NOT_WORD.sub(" ", _APOSTROPHES.sub("", _fold(line))).split()
+    return " ".join(_STREET_WORDS.get(word, word) for word in words)
+
+
+def _postcode_key(postcode):
+    """Upper-case letters and digits only: "m1 1aa" -> "M11AA"."""
+    return _NOT_ALNUM.sub("", _fold(postcode).upper())
+
+
+def _address_key(line_1, postcode):
+    """The key "line 1|POSTCODE"; None unless both parts are given."""
+    line, code = _address_line_key(line_1), _postcode_key(postcode)
+    if not (line and code):
+        return None
+    return f"{line}|{code}"[:_KEY_LENGTH]
+
 
 # The table as this revision knows it, not as the models may look later.
 customer = sa.table(
@@ -34,8 +91,8 @@ customer = sa.table(
 
 def upgrade():
     with op.batch_alter_table("customer", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("name_key", sa.String(length=KEY_LENGTH), nullable=True))
-        batch_op.add_column(sa.Column("address_key", sa.String(length=KEY_LENGTH), nullable=True))
+        batch_op.add_column(sa.Column("name_key", sa.String(length=_KEY_LENGTH), nullable=True))
+        batch_op.add_column(sa.Column("address_key", sa.String(length=_KEY_LENGTH), nullable=True))
         batch_op.create_index(batch_op.f("ix_customer_name_key"), ["name_key"], unique=False)
         batch_op.create_index(batch_op.f("ix_customer_address_key"), ["address_key"], unique=False)
 
@@ -43,7 +100,7 @@ def upgrade():
 
 
 def backfill_keys(connection):
-    """Compute the keys for existing customers, a batch of ids at a time, with the app's rules."""
+    """Compute the keys for existing customers, a batch of ids at a time, with the rules above."""
     read = (
         sa.select(
             customer.c.id,
@@ -71,8 +128,8 @@ def backfill_keys(connection):
             [
                 {
                     "customer_id": row.id,
-                    "new_name_key": name_key(row.first_name, row.surname),
-                    "new_address_key": address_key(row.address_line_1, row.postcode),
+                    "new_name_key": _name_key(row.first_name, row.surname),
+                    "new_address_key": _address_key(row.address_line_1, row.postcode),
                 }
                 for row in rows
             ],
