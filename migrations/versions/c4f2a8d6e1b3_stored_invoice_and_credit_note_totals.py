@@ -7,12 +7,10 @@ Create Date: 2026-11-22 16:30:00.000000
 """
 
 from collections import defaultdict
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 
 import sqlalchemy as sa
 from alembic import op
-
-from models.money import InvoiceLine
 
 # revision identifiers, used by Alembic.
 revision = "c4f2a8d6e1b3"
@@ -26,6 +24,17 @@ DOCUMENTS = (
     ("invoice", "invoice_line", "invoice_id"),
     ("credit_note", "credit_note_line", "credit_note_id"),
 )
+
+# A line's pricing as this revision applies it, copied from models/money.py (LineMixin) so that
+# a later change to the model's rounding cannot change the totals this migration writes.
+_CENT = Decimal("0.01")
+
+
+def _gross(quantity, unit_price, tax_rate):
+    """quantity × unit price, plus tax at a percentage rate; each rounded half to even."""
+    net = (quantity * unit_price).quantize(_CENT, rounding=ROUND_HALF_EVEN)
+    tax = (net * tax_rate / 100).quantize(_CENT, rounding=ROUND_HALF_EVEN)
+    return net + tax
 
 
 def upgrade():
@@ -43,8 +52,8 @@ def upgrade():
 
 
 def backfill(connection, document: str, line: str, parent: str) -> None:
-    """Each document's total from its lines, a batch of documents at a time, priced by the
-    model's own rounding rule (a transient line, never added to a session)."""
+    """Each document's total from its lines, a batch of documents at a time, each line priced
+    by `_gross`."""
     documents = sa.table(document, sa.column("id", sa.Integer), sa.column("total_cents"))
     lines = sa.table(
         line,
@@ -68,8 +77,7 @@ def backfill(connection, document: str, line: str, parent: str) -> None:
             ).where(lines.c[parent].in_(ids))
         ):
             quantity, unit_price, tax_rate = (Decimal(str(value)) for value in figures)
-            gross = InvoiceLine(quantity=quantity, unit_price=unit_price, tax_rate=tax_rate).gross
-            cents[parent_id] += int(gross * 100)
+            cents[parent_id] += int(_gross(quantity, unit_price, tax_rate) * 100)
         totals = [{"row_id": id_, "cents": cents[id_]} for id_ in ids if cents[id_]]
         if totals:
             connection.execute(write, totals)
