@@ -2,8 +2,8 @@
 
 Matching runs on normalised keys stored on the customer (`name_key`, `address_key`) and on the
 phone numbers' `digits`, all indexed, so the lookup is a handful of index probes, not a scan.
-The key functions are pure and import no models: `models.customers` and the migration that
-backfilled the keys both use them.
+The key functions are pure and import no models: `models.customers` uses them, and the
+migration that backfilled the keys carries its own copy of them as they were.
 """
 
 from __future__ import annotations

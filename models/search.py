@@ -10,8 +10,9 @@ digits, via a reversed copy of the digits; on PostgreSQL a trigram index (pg_trg
 digits anywhere in the number.
 
 The key functions are pure: the models keep the keys in step (`Customer._refresh_keys` and
-the like on Contact and WorkAddress), the migrations that added them and the bulk generator
-in bench/ fill them the same way.
+the like on Contact and WorkAddress) and the bulk generator in bench/ fills them the same way.
+The migrations that added the keys carry their own copies of these functions, so a change
+here changes no migration: a new rule for existing rows needs a migration of its own.
 """
 
 from __future__ import annotations
