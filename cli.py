@@ -6,12 +6,12 @@ from sqlalchemy import func, select
 
 from extensions import db
 from models import Customer, Role, User
-from models.base import utcnow
+from models.core.base import utcnow
+from models.core.staff_sessions import end_all_sessions
+from models.core.two_factor import turn_off
+from models.core.users import password_problem
 from models.customer_rules import email_problem
 from models.import_staging import remove_expired_imports
-from models.staff_sessions import end_all_sessions
-from models.two_factor import turn_off
-from models.users import password_problem
 
 
 @click.command("create-user")

@@ -11,8 +11,8 @@ from flask_login import current_user, logout_user
 from extensions import db
 from forms.auth import ChangePasswordForm, PasswordCheckForm, TwoFactorSetupForm
 from models import ValidationFailed, record
-from models.staff_sessions import end_all_sessions
-from models.two_factor import (
+from models.core.staff_sessions import end_all_sessions
+from models.core.two_factor import (
     new_recovery_codes,
     new_secret,
     recovery_codes_left,

@@ -27,7 +27,7 @@ from models.address_import import (
     preview,
     read_csv,
 )
-from models.base import counted, utcnow
+from models.core.base import counted, utcnow
 from models.csv_files import MAX_ROWS
 from models.import_staging import TOKEN, ImportExpired, ImportInUse, ImportStore, StagedImport
 

@@ -1,5 +1,6 @@
-"""The login, two-factor and logout pages. Sessions live on the server (models/staff_sessions.py):
-the cookie carries a token that logging out, a new password or a deactivation ends."""
+"""The login, two-factor and logout pages. Sessions live on the server
+(models/core/staff_sessions.py): the cookie carries a token that logging out, a new password or a
+deactivation ends."""
 
 import time
 from datetime import timedelta
@@ -20,14 +21,14 @@ from sqlalchemy import func, select
 from extensions import db
 from forms.auth import LoginForm, TwoFactorForm
 from models import User
-from models.staff_sessions import (
+from models.core.staff_sessions import (
     end_session,
     login_failed,
     reserve_login_attempt,
     session_user,
     start_session,
 )
-from models.two_factor import must_enrol, second_factor_ok
+from models.core.two_factor import must_enrol, second_factor_ok
 
 from .base import safe_next
 from .guesses import PENDING_KEY, guesses_per_account, guesses_per_address, pending_user_id

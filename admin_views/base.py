@@ -21,8 +21,9 @@ from wtforms import HiddenField
 
 from extensions import db
 from forms.base import ModelForm
-from models import ConcurrentEditError, Customer, DomainError, Role, ValidationFailed, enums
-from models.base import is_row_id
+from models import ConcurrentEditError, Customer, DomainError, Role, ValidationFailed
+from models.core import enums
+from models.core.base import is_row_id
 from models.customer_rules import check_version
 
 from .list_arguments import checked_arguments, checked_filters

@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired
 from extensions import db
 from forms.validators import EmailValid, PhoneNumberValid
 from models import Contact, PhoneNumber, Role, WorkAddress
-from models.base import ADDRESS_FIELDS
+from models.core.base import ADDRESS_FIELDS
 from models.customer_lifecycle import delete_customer
 from models.customer_rules import (
     apply_customer_defaults,

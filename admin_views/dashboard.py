@@ -9,7 +9,7 @@ from flask_admin import expose
 from extensions import db
 from models import ValidationFailed
 from models.balances import BUCKETS, ageing_totals
-from models.enums import WorkStatus
+from models.core.enums import WorkStatus
 from models.reports import Period, headline_counts, new_customers_by_origin, works_by_status
 
 from .base import SecureIndexView

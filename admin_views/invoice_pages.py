@@ -32,7 +32,7 @@ from models import (
 )
 from models.address_format import bill_to_lines
 from models.balances import invoice_outstanding
-from models.enums import ONGOING_WORK
+from models.core.enums import ONGOING_WORK
 from models.invoicing import (
     DEFAULT_TAX_RATE,
     ConsolidatedEntry,

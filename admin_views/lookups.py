@@ -5,7 +5,7 @@ from sqlalchemy import func
 
 from extensions import db
 from models import Customer, User, WorkAddress
-from models.base import is_row_id
+from models.core.base import is_row_id
 from models.customers import NAME_ORDER
 from models.search import work_address_search
 

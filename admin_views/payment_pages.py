@@ -19,7 +19,7 @@ from extensions import db
 from forms.payments import AccountCreditForm, PaymentForm, read_allocations
 from models import Customer, DomainError, Invoice, PaymentAllocation, PaymentMethod
 from models.balances import customer_balance, open_invoices
-from models.base import MAX_ROW_ID
+from models.core.base import MAX_ROW_ID
 from models.payments import (
     Allocation,
     allocate_account_credit,

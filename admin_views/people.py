@@ -9,7 +9,7 @@ from wtforms.validators import DataRequired, Optional
 from extensions import db
 from forms.validators import EmailValid, PasswordAcceptable
 from models import DomainError, Role, ValidationFailed
-from models.staff_sessions import end_all_sessions
+from models.core.staff_sessions import end_all_sessions
 
 from .base import ReadOnlyModelView, SecureModelView
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import joinedload
 from extensions import db
 from forms.portal import PortalLinkForm, PortalPermissionsForm
 from models import Customer, DomainError, PortalAccess
-from models.base import utcnow
+from models.core.base import utcnow
 from models.portal_links import (
     PERMISSIONS,
     create_portal_link,

@@ -25,8 +25,8 @@ from models import (
     WorkAddress,
 )
 from models.balances import invoice_outstanding
-from models.enums import ONGOING_WORK
-from models.lookups import AssetGroup, FuelType, Location
+from models.core.enums import ONGOING_WORK
+from models.core.lookups import AssetGroup, FuelType, Location
 from models.related import related_customers, related_ids
 
 from .base import is_row_id

@@ -9,7 +9,7 @@ from sqlalchemy import Column
 from sqlalchemy.orm import RelationshipProperty
 from sqlalchemy.sql import ClauseElement, visitors
 
-from models.base import is_secret
+from models.core.base import is_secret
 
 # Named on every model view, even when empty: nothing is derived from the model.
 DECLARED = (

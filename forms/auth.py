@@ -2,7 +2,7 @@ from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from forms.base import PanelForm
-from models.users import MAX_PASSWORD
+from models.core.users import MAX_PASSWORD
 
 from .validators import PasswordAcceptable
 

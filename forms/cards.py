@@ -10,7 +10,7 @@ from wtforms.validators import Length, Optional
 from forms.base import PanelForm
 from models import StoredCard
 from models.card_rules import FULL_NUMBER_REFUSED
-from models.enums import CardBrand
+from models.core.enums import CardBrand
 
 BRAND_NAMES = {
     CardBrand.visa: "Visa",

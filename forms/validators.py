@@ -3,8 +3,8 @@
 from wtforms.validators import ValidationError
 
 from models import phones
+from models.core.users import password_problem
 from models.customer_rules import email_problem
-from models.users import password_problem
 
 
 class PhoneNumberValid:
@@ -18,7 +18,7 @@ class PhoneNumberValid:
 
 
 class PasswordAcceptable:
-    """The house's password policy (models.users.password_problem). The email and name the
+    """The house's password policy (models.core.users.password_problem). The email and name the
     password must not be are the form's own fields, or else those of the form's `account`."""
 
     def __call__(self, form, field) -> None:

@@ -3,12 +3,11 @@
 # Imported for their flush hooks: document numbers, and the guard on issued invoices.
 from . import invoicing, numbering, stored_totals  # noqa: F401
 from .assets import Asset
-from .audit import AuditEntry, act_as, record
-from .base import Base, sparse_foreign_key_indexes
 from .cards import StoredCard
 from .communications import Attachment, Communication
-from .customers import Branch, Contact, Customer, PhoneNumber, WorkAddress
-from .enums import (
+from .core.audit import AuditEntry, act_as, record
+from .core.base import Base, sparse_foreign_key_indexes
+from .core.enums import (
     AccessMethod,
     BreakdownStyle,
     CardBrand,
@@ -28,8 +27,8 @@ from .enums import (
     WorkKind,
     WorkStatus,
 )
-from .errors import ConcurrentEditError, DomainError, ValidationFailed
-from .lookups import (
+from .core.errors import ConcurrentEditError, DomainError, ValidationFailed
+from .core.lookups import (
     AdvertisingSource,
     AssetGroup,
     BuildingType,
@@ -45,6 +44,10 @@ from .lookups import (
     ServicePlan,
     Sla,
 )
+from .core.staff_sessions import StaffSession
+from .core.two_factor import RecoveryCode
+from .core.users import User
+from .customers import Branch, Contact, Customer, PhoneNumber, WorkAddress
 from .money import (
     CreditNote,
     CreditNoteLine,
@@ -58,9 +61,6 @@ from .numbering import NumberSequence, next_number
 from .outbox import OutboxMessage
 from .portal import PortalAccess
 from .service import Contract, CustomerServicePlan, ServiceReminder
-from .staff_sessions import StaffSession
-from .two_factor import RecoveryCode
-from .users import User
 from .works import InventoryItem, Work
 
 sparse_foreign_key_indexes(Base.metadata)  # every model is defined by now

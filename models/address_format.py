@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from .core.errors import ValidationFailed
 from .customers import Customer, WorkAddress
-from .errors import ValidationFailed
 from .money import Invoice
 
 # Tag -> what it prints; the order is the order of the buttons on the settings page.

@@ -21,13 +21,13 @@ from sqlalchemy.orm import Session
 
 from . import phones
 from .address_columns import FIELDS, REQUIRED, check_mapping, guess_mapping
-from .audit import record
-from .base import ADDRESS_FIELDS, counted, utcnow
 from .bulk import allocate_ids, bulk_insert, bulk_writes
+from .core.audit import record
+from .core.base import ADDRESS_FIELDS, counted, utcnow
+from .core.enums import PhoneKind, Status, Title, VacantProperty
 from .csv_files import ImportRefused, ParsedCsv, read_csv
 from .customer_rules import email_problem
 from .customers import OCCUPIER, Customer, PhoneNumber, WorkAddress
-from .enums import PhoneKind, Status, Title, VacantProperty
 from .import_lookups import (
     branches_by_name,
     existing_address_keys,

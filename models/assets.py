@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, TimestampMixin
-from .lookups import AssetGroup, FuelType, Location, Make, Model
+from .core.base import Base, TimestampMixin
+from .core.lookups import AssetGroup, FuelType, Location, Make, Model
 
 if TYPE_CHECKING:
     from .customers import Customer, WorkAddress

@@ -1,11 +1,11 @@
 """The audit trail in words a person reads: "Customer type: (none) → Private", the customer's
 name rather than its id, a merge as a sentence.
 
-An entry's `changes` keeps what was true when it was written (models/audit.py): column keys with
-[old, new] for creates, edits and deletes, and each operation's own shape for the rest (merge,
-dormant, import …). `describe` turns a page of entries into lines; the rows their foreign keys
-point at are named with one query per model, whatever the number of entries. Nothing a secret
-column held is ever shown, whatever an old entry kept.
+An entry's `changes` keeps what was true when it was written (models/core/audit.py): column keys
+with [old, new] for creates, edits and deletes, and each operation's own shape for the rest (merge,
+dormant, import …). `describe` turns a page of entries into lines; the rows their foreign keys point
+at are named with one query per model, whatever the number of entries. Nothing a secret column held
+is ever shown, whatever an old entry kept.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from typing import Any
 from sqlalchemy import Boolean, Column, Date, DateTime, Enum, Time, select
 from sqlalchemy.orm import Mapper, Session
 
-from .audit import QUIET_COLUMNS, AuditEntry
-from .base import Base, counted, secret_names
+from .core.audit import QUIET_COLUMNS, AuditEntry
+from .core.base import Base, counted, secret_names
 from .customers import Contact, Customer
 from .merge_rows import MOVED
 
@@ -70,7 +70,7 @@ LABELS = {
     "file": "File",
 }
 SINGULAR = {kind.label: kind.one for kind in MOVED.values()}
-# Dates and times are kept as ISO text (models.audit.plain); shown as the panel shows them.
+# Dates and times are kept as ISO text (models.core.audit.plain); shown as the panel shows them.
 READ_BACK: tuple[tuple[type, Callable[[str], Any], str], ...] = (
     (DateTime, datetime.fromisoformat, "%d %b %Y %H:%M"),
     (Date, date.fromisoformat, "%d %b %Y"),

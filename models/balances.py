@@ -36,7 +36,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 from sqlalchemy.sql.elements import BindParameter
 
-from .enums import InvoiceStatus
+from .core.enums import InvoiceStatus
 from .money import CreditNote, Invoice, Payment, PaymentAllocation
 
 BUCKETS = ("current", "1-30", "31-60", "61-90", "90+")

@@ -7,7 +7,7 @@ import re
 from datetime import date
 
 from .cards import StoredCard
-from .errors import ValidationFailed
+from .core.errors import ValidationFailed
 
 # 12 to 19 digits, possibly grouped by spaces or dashes: the lengths card numbers come in.
 DIGIT_RUN = re.compile(r"(?:\d[ -]?){11,18}\d")

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import SECRET, Base, TimestampMixin, enum_type
-from .enums import CardBrand
+from .core.base import SECRET, Base, TimestampMixin, enum_type
+from .core.enums import CardBrand
 
 if TYPE_CHECKING:
     from .customers import Customer

@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, Timestamp, enum_type, utcnow
-from .enums import CommunicationKind
-from .errors import ValidationFailed
+from .core.base import Base, Timestamp, enum_type, utcnow
+from .core.enums import CommunicationKind
+from .core.errors import ValidationFailed
 
 if TYPE_CHECKING:
+    from .core.users import User
     from .customers import Customer, WorkAddress
-    from .users import User
     from .works import Work
 
 

@@ -7,13 +7,13 @@ from pathlib import Path
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from .audit import record
 from .communications import Attachment
+from .core.audit import record
+from .core.enums import InvoiceStatus
+from .core.errors import DomainError, ValidationFailed
+from .core.lookups import CustomerType
 from .customer_rules import check_customer
 from .customers import Contact, Customer
-from .enums import InvoiceStatus
-from .errors import DomainError, ValidationFailed
-from .lookups import CustomerType
 from .money import Invoice, Payment
 from .uploads import delete_attachment, delete_customer_folder
 

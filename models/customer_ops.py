@@ -8,10 +8,10 @@ from typing import BinaryIO
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .audit import record
 from .communications import Attachment
+from .core.audit import record
+from .core.errors import DomainError
 from .customers import Branch, Contact, Customer
-from .errors import DomainError
 from .uploads import MEGABYTE, UploadRefused, store_upload
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from email_validator import EmailNotValidError, validate_email
 
+from .core.errors import ConcurrentEditError, ValidationFailed
 from .customers import Contact, Customer, WorkAddress
-from .errors import ConcurrentEditError, ValidationFailed
 
 
 def _blank(value: str | None) -> bool:

@@ -23,7 +23,7 @@ from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from . import phones
-from .base import (
+from .core.base import (
     AddressMixin,
     Base,
     CommunicationPreferencesMixin,
@@ -33,8 +33,8 @@ from .base import (
     TimestampMixin,
     enum_type,
 )
-from .enums import PhoneKind, Status, Title, VacantProperty
-from .lookups import AdvertisingSource, BuildingType, CustomerType, PriceBook, Sla
+from .core.enums import PhoneKind, Status, Title, VacantProperty
+from .core.lookups import AdvertisingSource, BuildingType, CustomerType, PriceBook, Sla
 from .related import KEY_LENGTH, address_key, name_key
 from .search import (
     CONTACT_KEY_SOURCES,
@@ -53,9 +53,9 @@ if TYPE_CHECKING:
     from .assets import Asset
     from .cards import StoredCard
     from .communications import Attachment, Communication
+    from .core.users import User
     from .money import CreditNote, Invoice, InvoiceAddress, Payment
     from .service import Contract, CustomerServicePlan, ServiceReminder
-    from .users import User
     from .works import Work
 
 CREDITOR_DAYS = (0, 7, 14, 21, 28, 30, 45, 60, 90)

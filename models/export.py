@@ -25,10 +25,10 @@ from typing import Any, BinaryIO
 from sqlalchemy import ColumnElement, Select, Table, or_, select
 from sqlalchemy.orm import Session
 
-from .base import Base, is_secret, secret_names, utcnow
 from .communications import Attachment
+from .core.base import Base, is_secret, secret_names, utcnow
+from .core.errors import DomainError
 from .customers import Customer
-from .errors import DomainError
 from .uploads import UploadRefused, attachment_path
 
 # OWASP CSV injection: a cell starting with one of these is read as a formula. The apostrophe

@@ -15,8 +15,8 @@ from collections.abc import Iterable
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from .core.enums import Title
 from .customers import Branch, Customer, WorkAddress
-from .enums import Title
 from .related import address_line_key, name_key, postcode_key
 
 LOOKUP_CHUNK = 10_000  # keys per landlord query: far inside every database's parameter limit

@@ -8,14 +8,14 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .audit import record
 from .balances import invoice_outstanding
-from .base import ADDRESS_FIELDS
+from .core.audit import record
+from .core.base import ADDRESS_FIELDS
+from .core.enums import InvoiceStatus
+from .core.errors import DomainError, ValidationFailed
 from .customer_rules import email_problem
 from .customer_status import refuse_if_merged
 from .customers import Customer
-from .enums import InvoiceStatus
-from .errors import DomainError, ValidationFailed
 from .money import Invoice, InvoiceAddress
 
 FIELDS = ("name", *ADDRESS_FIELDS, "email")

@@ -15,11 +15,11 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
-from .base import utcnow
+from .core.base import utcnow
+from .core.enums import ONGOING_WORK, InvoiceKind, InvoiceStatus, LineCategory, WorkStatus
+from .core.errors import DomainError, ValidationFailed
 from .customer_status import refuse_if_merged
 from .customers import Customer
-from .enums import ONGOING_WORK, InvoiceKind, InvoiceStatus, LineCategory, WorkStatus
-from .errors import DomainError, ValidationFailed
 from .money import Invoice, InvoiceLine
 from .money_rules import check_invoice
 from .numbering import next_number

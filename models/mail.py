@@ -14,10 +14,10 @@ from email.utils import make_msgid
 
 from sqlalchemy.orm import Session
 
-from .base import utcnow
+from .core.base import utcnow
+from .core.enums import OutboxStatus
+from .core.errors import ValidationFailed
 from .customer_rules import email_problem
-from .enums import OutboxStatus
-from .errors import ValidationFailed
 from .outbox import OutboxMessage
 
 MEGABYTE = 1024 * 1024

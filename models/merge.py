@@ -21,10 +21,11 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from .audit import AuditEntry, plain, record
-from .base import as_utc, utcnow
+from .core.audit import AuditEntry, plain, record
+from .core.base import as_utc, utcnow
+from .core.errors import DomainError
+from .core.users import User
 from .customers import Customer, WorkAddress
-from .errors import DomainError
 from .merge_rows import (
     MOVED,
     count_duplicates,
@@ -43,7 +44,6 @@ from .merge_rows import (
     shown_fills,
 )
 from .portal import PortalAccess
-from .users import User
 
 __all__ = [
     "UNDO_DAYS",

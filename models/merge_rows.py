@@ -36,7 +36,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
-from .base import ADDRESS_FIELDS, Base
+from .core.base import ADDRESS_FIELDS, Base
 from .customers import Contact, Customer, PhoneNumber
 from .money import customer_invoice_address
 

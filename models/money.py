@@ -22,9 +22,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import AddressMixin, Base, Money, Timestamp, TimestampMixin, enum_type, zero
-from .enums import BreakdownStyle, InvoiceKind, InvoiceStatus, LineCategory
-from .lookups import PaymentMethod
+from .core.base import AddressMixin, Base, Money, Timestamp, TimestampMixin, enum_type, zero
+from .core.enums import BreakdownStyle, InvoiceKind, InvoiceStatus, LineCategory
+from .core.lookups import PaymentMethod
 
 if TYPE_CHECKING:
     from .customers import Contact, Customer

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .errors import ValidationFailed
+from .core.errors import ValidationFailed
 from .money import CreditNote, Invoice, Payment
 
 

@@ -6,7 +6,7 @@ from sqlalchemy import Integer, String, event, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from .base import Base
+from .core.base import Base
 
 
 class NumberSequence(Base):

@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING
 from sqlalchemy import ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, Timestamp, enum_type, utcnow
-from .enums import OutboxStatus
+from .core.base import Base, Timestamp, enum_type, utcnow
+from .core.enums import OutboxStatus
 
 if TYPE_CHECKING:
+    from .core.users import User
     from .customers import Customer
-    from .users import User
 
 
 class OutboxMessage(Base):

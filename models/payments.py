@@ -18,11 +18,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .balances import invoice_outstanding
+from .core.enums import InvoiceStatus
+from .core.errors import DomainError, ValidationFailed
+from .core.lookups import PaymentMethod
 from .customer_status import refuse_if_merged
 from .customers import Customer
-from .enums import InvoiceStatus
-from .errors import DomainError, ValidationFailed
-from .lookups import PaymentMethod
 from .money import Invoice, Payment, PaymentAllocation
 
 CENT = Decimal("0.01")

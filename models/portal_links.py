@@ -18,13 +18,13 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from .base import as_utc, utcnow
-from .errors import DomainError
+from .core.base import as_utc, utcnow
+from .core.errors import DomainError
 from .portal import PortalAccess
 
 if TYPE_CHECKING:
+    from .core.users import User
     from .customers import Customer
-    from .users import User
 
 # What a link can show, in the order the pages list it; each maps to `can_see_<name>`.
 PERMISSIONS = {

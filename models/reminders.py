@@ -10,9 +10,9 @@ from datetime import date, timedelta
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
+from .core.enums import AccessMethod, ReminderDecision, ReminderStatus, Status, WorkKind, WorkStatus
+from .core.errors import DomainError, ValidationFailed
 from .customers import Customer, WorkAddress
-from .enums import AccessMethod, ReminderDecision, ReminderStatus, Status, WorkKind, WorkStatus
-from .errors import DomainError, ValidationFailed
 from .service import ServiceReminder
 from .works import Work
 

@@ -10,10 +10,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .communications import Communication
+from .core.enums import ONGOING_WORK, InvoiceStatus, Status, WorkStatus
+from .core.errors import ValidationFailed
+from .core.lookups import AdvertisingSource
 from .customers import Customer
-from .enums import ONGOING_WORK, InvoiceStatus, Status, WorkStatus
-from .errors import ValidationFailed
-from .lookups import AdvertisingSource
 from .money import Invoice
 from .reminders import due_reminders
 from .works import Work

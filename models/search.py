@@ -22,7 +22,7 @@ import re
 from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, union_all
 
 from . import phones
-from .base import MAX_ROW_ID
+from .core.base import MAX_ROW_ID
 from .related import _fold
 
 NAME_KEY_LENGTH = 80

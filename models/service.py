@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, Money, TimestampMixin, enum_type
-from .enums import ContractStatus, ReminderDecision, ReminderStatus
-from .lookups import ServicePlan
+from .core.base import Base, Money, TimestampMixin, enum_type
+from .core.enums import ContractStatus, ReminderDecision, ReminderStatus
+from .core.lookups import ServicePlan
 
 if TYPE_CHECKING:
     from .assets import Asset

@@ -8,11 +8,11 @@ from datetime import date, timedelta
 from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
 
+from .core.enums import ContractStatus
+from .core.errors import DomainError, ValidationFailed
+from .core.lookups import ServicePlan, Sla
 from .customer_status import refuse_if_merged
 from .customers import Customer, WorkAddress
-from .enums import ContractStatus
-from .errors import DomainError, ValidationFailed
-from .lookups import ServicePlan, Sla
 from .service import Contract, CustomerServicePlan
 from .service_rules import check_contract, check_customer_service_plan
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .errors import ValidationFailed
+from .core.errors import ValidationFailed
 from .service import Contract, CustomerServicePlan, ServiceReminder
 
 OTHER_CUSTOMERS_ADDRESS = "That work address belongs to another customer."

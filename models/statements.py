@@ -13,13 +13,13 @@ from sqlalchemy.orm import Session, selectinload
 
 from .balances import Balance, InvoiceFigures, customer_balance, open_invoices
 from .communications import Communication
+from .core.enums import CommunicationKind, OutboxStatus
+from .core.errors import ValidationFailed
+from .core.users import User
 from .customers import Contact, Customer
-from .enums import CommunicationKind, OutboxStatus
-from .errors import ValidationFailed
 from .mail import SmtpSettings, send_or_queue
 from .money import CreditNote
 from .outbox import OutboxMessage
-from .users import User
 
 NO_CONTACT = "No contact"
 

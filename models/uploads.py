@@ -23,7 +23,7 @@ from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 
 from .communications import Attachment
-from .errors import DomainError
+from .core.errors import DomainError
 
 MAX_IMAGE_PIXELS = 40_000_000  # beyond this, a picture is refused as a decompression bomb
 THUMBNAIL_SIZE = (320, 320)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .assets import Asset
-from .errors import ValidationFailed
+from .core.errors import ValidationFailed
 from .service_rules import OTHER_CUSTOMERS_ADDRESS
 from .works import Work
 

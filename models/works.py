@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, Numeric, String, Text, Time
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, Money, TimestampMixin, enum_type
-from .enums import AccessMethod, WorkKind, WorkStatus
-from .lookups import PaymentMethod, Product, ResultCode
+from .core.base import Base, Money, TimestampMixin, enum_type
+from .core.enums import AccessMethod, WorkKind, WorkStatus
+from .core.lookups import PaymentMethod, Product, ResultCode
 
 if TYPE_CHECKING:
     from .customers import Customer, WorkAddress

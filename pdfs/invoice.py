@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from models.address_format import bill_to_lines
 from models.balances import invoice_outstanding
-from models.enums import InvoiceStatus
+from models.core.enums import InvoiceStatus
 from models.money import Invoice, InvoiceLine
 
 from .layout import Column, Document, Letterhead, Row, day, letterhead_or_default, money, number

@@ -29,7 +29,7 @@ from werkzeug.security import generate_password_hash
 from app import create_app
 from extensions import db, limiter
 from models import AuditEntry, Base, Role, StaffSession, User
-from models.base import utcnow
+from models.core.base import utcnow
 from seed.lookups import ensure_lookups
 
 PASSWORD = "correct horse battery"

@@ -36,8 +36,8 @@ from models.address_import import (
     preview,
     read_csv,
 )
-from models.base import utcnow
 from models.bulk import allocate_ids, bulk_insert
+from models.core.base import utcnow
 from models.customer_rules import email_problem
 from models.import_staging import remove_expired_imports
 from tests.factories import make_customer, make_work_address

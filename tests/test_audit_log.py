@@ -16,7 +16,10 @@ from extensions import db
 from models import AuditEntry, Branch, Customer, InvoiceAddress, PhoneNumber, act_as, record
 from models.address_import import guess_mapping, import_rows
 from models.audit_words import is_hidden, label_of
-from models.base import utcnow
+from models.core.base import utcnow
+from models.core.staff_sessions import end_all_sessions, end_session, login_failed, start_session
+from models.core.two_factor import turn_off, turn_on
+from models.core.users import MAX_FAILED_LOGINS
 from models.csv_files import read_csv
 from models.customer_lifecycle import change_customer_type, delete_customer
 from models.customer_ops import merge_branches
@@ -24,9 +27,6 @@ from models.customer_status import reactivate, set_dormant
 from models.invoice_addresses import attach_invoice_address, detach_invoice_address
 from models.merge import merge_customers, unmerge
 from models.portal_links import create_portal_link, revoke
-from models.staff_sessions import end_all_sessions, end_session, login_failed, start_session
-from models.two_factor import turn_off, turn_on
-from models.users import MAX_FAILED_LOGINS
 from tests.factories import customer_type, make_customer, make_invoice, make_work
 from tests.sql import counting_statements
 

@@ -2,7 +2,7 @@
 
 from extensions import db
 from models import User
-from models.users import MAX_FAILED_LOGINS
+from models.core.users import MAX_FAILED_LOGINS
 from tests.conftest import PASSWORD
 
 

@@ -38,7 +38,7 @@ from models import (
     phones,
 )
 from models.balances import customer_balance
-from models.base import for_database
+from models.core.base import for_database
 from models.invoicing import draft_invoice_for_work, issue_invoice
 from models.related import address_key, name_key
 from models.search import customer_keys, person_keys, reversed_digits, work_address_keys

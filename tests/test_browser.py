@@ -16,8 +16,8 @@ from werkzeug.serving import make_server
 
 from extensions import db
 from models import Contact, Customer, User, WorkAddress
-from models.base import utcnow
-from models.two_factor import recovery_codes_left
+from models.core.base import utcnow
+from models.core.two_factor import recovery_codes_left
 from tests.conftest import PASSWORD
 from tests.factories import make_customer, make_work_address
 from tests.test_audit_log import one_of_every_kind

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from extensions import db
 from models import AuditEntry, StoredCard
 from models.card_rules import FULL_NUMBER_REFUSED
-from models.enums import CardBrand
+from models.core.enums import CardBrand
 from tests.factories import make_customer
 from tests.test_browser import ARTIFACTS, live_server, log_in, page  # noqa: F401
 

@@ -8,7 +8,7 @@ import pytest
 
 from models import StoredCard, ValidationFailed
 from models.card_rules import FULL_NUMBER_REFUSED, check_card, contains_card_number, luhn_valid
-from models.enums import CardBrand
+from models.core.enums import CardBrand
 
 TODAY = date(2026, 5, 15)
 VISA_TEST_NUMBER = "4242424242424242"  # passes Luhn, as every real card number does

@@ -12,7 +12,7 @@ from sqlalchemy import Column
 
 from admin_views.surface import DECLARED, surface
 from models import User
-from models.base import is_secret
+from models.core.base import is_secret
 
 # What of a staff login another view may show or match on.
 USER_COLUMNS_SHOWN = {"name", "email"}

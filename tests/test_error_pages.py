@@ -12,7 +12,7 @@ from flask import abort, request
 from sqlalchemy import text
 
 from extensions import db
-from models.base import utcnow
+from models.core.base import utcnow
 from models.portal_links import create_portal_link
 from tests.factories import make_customer
 

@@ -42,6 +42,8 @@ from models import (
     WorkAddress,
     act_as,
 )
+from models.core.staff_sessions import start_session
+from models.core.two_factor import turn_on
 from models.export import (
     CHUNK_BYTES,
     all_tables,
@@ -53,8 +55,6 @@ from models.export import (
     stream_export,
     write_export_zip,
 )
-from models.staff_sessions import start_session
-from models.two_factor import turn_on
 from models.uploads import attachment_path
 from tests.factories import make_customer, make_invoice, make_work
 

@@ -12,7 +12,7 @@ from sqlalchemy import create_engine, func, select
 from bench.generate import BENCH_EMAIL
 from bench.load import CSRF_TOKEN, _keep_cookies, _request, panel
 from models import AuditEntry, User
-from models.users import MAX_FAILED_LOGINS
+from models.core.users import MAX_FAILED_LOGINS
 from tests.generated import generated_database
 
 pytestmark = pytest.mark.slow  # a database, a generation or a server of its own

@@ -49,7 +49,7 @@ from models import (
     WorkAddress,
 )
 from models.balances import customer_balance
-from models.base import utcnow
+from models.core.base import utcnow
 from models.merge import customer_foreign_keys, merge_customers, merge_preview, unmerge
 from models.merge_rows import MOVED, NOT_MOVED, fk_name, moved_columns
 from tests.factories import make_customer

@@ -22,7 +22,7 @@ from models import (
     PhoneNumber,
     WorkAddress,
 )
-from models.base import for_database
+from models.core.base import for_database
 from models.search import CONTACT_KEYS, WORK_ADDRESS_KEYS
 from seed.lookups import ensure_lookups
 from tests.conftest import _database

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from extensions import db
 from models import User
-from models.users import password_problem
+from models.core.users import password_problem
 from tests.conftest import TOKEN
 
 EMAIL, NAME = "ada@example.com", "Ada Lovelace"

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from admin_views.portal import init_portal
 from extensions import db
 from models import Asset, AssetGroup, AuditEntry, DomainError, InvoiceStatus, PortalAccess
-from models.base import utcnow
+from models.core.base import utcnow
 from models.portal_links import create_portal_link, find_link, revoke, revoke_all
 from models.uploads import store_upload
 from tests.conftest import PanelClient

@@ -12,7 +12,7 @@ from admin_views.lookups import work_address_loader
 from extensions import db
 from models import Contact, Customer, PhoneNumber, WorkAddress
 from models.address_import import guess_mapping, import_rows, read_csv
-from models.audit import ACTOR_KEY
+from models.core.audit import ACTOR_KEY
 from models.customers import NAME_ORDER
 from models.search import (
     CUSTOMER_KEYS,

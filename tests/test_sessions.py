@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 
 from extensions import db
 from models import AuditEntry, StaffSession, User
-from models.base import utcnow
+from models.core.base import utcnow
 from tests.conftest import TOKEN
 
 

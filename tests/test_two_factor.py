@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 
 from extensions import db
 from models import AuditEntry, RecoveryCode, StaffSession, User
-from models.base import utcnow
-from models.two_factor import turn_on
-from models.users import MAX_FAILED_LOGINS
+from models.core.base import utcnow
+from models.core.two_factor import turn_on
+from models.core.users import MAX_FAILED_LOGINS
 from tests.conftest import PASSWORD, TOKEN
 
 SETUP = "/admin/account/two-factor/"

@@ -55,7 +55,7 @@ class User(TimestampMixin, Base):
     preferences: Mapped[dict] = mapped_column(JSON, default=dict)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0, info=SECRET)
     locked_until: Mapped[datetime | None] = mapped_column(Timestamp, info=SECRET)
-    # Two-factor login (models/two_factor.py): the app's shared secret, the last code's time
+    # Two-factor login (two_factor.py): the app's shared secret, the last code's time
     # step (a code is taken once), and since when it is on.
     totp_secret: Mapped[str | None] = mapped_column(String(64), info=SECRET)
     totp_last_step: Mapped[int] = mapped_column(Integer, default=0, info=SECRET)
