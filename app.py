@@ -18,9 +18,10 @@ from admin_views.error_pages import init_error_pages
 from admin_views.portal import init_portal
 from admin_views.security_headers import init_security_headers
 from extensions import csrf, db, limiter, login_manager, migrate
-from models import act_as, phones
+from models import act_as
 from models.core.base import MAX_ROW_ID
 from models.core.two_factor import REQUIREMENTS
+from models.customers import phones
 
 ROOT = Path(__file__).resolve().parent
 

@@ -10,7 +10,7 @@ from models.core.base import utcnow
 from models.core.staff_sessions import end_all_sessions
 from models.core.two_factor import turn_off
 from models.core.users import password_problem
-from models.customer_rules import email_problem
+from models.customers.rules import email_problem
 from models.import_staging import remove_expired_imports
 
 

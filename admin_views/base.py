@@ -24,7 +24,7 @@ from forms.base import ModelForm
 from models import ConcurrentEditError, Customer, DomainError, Role, ValidationFailed
 from models.core import enums
 from models.core.base import is_row_id
-from models.customer_rules import check_version
+from models.customers.rules import check_version
 
 from .list_arguments import checked_arguments, checked_filters
 from .list_count import capped_count_query

@@ -1,14 +1,14 @@
-"""The customer list's search box, on indexed keys (models/search.py) instead of Flask-Admin's
-`CAST(column AS TEXT) ILIKE '%term%'` over five columns, which reads every customer; and the
-list's pages, searched or not, found as ids from indexes before their rows are loaded."""
+"""The customer list's search box, on indexed keys (models/customers/search.py) instead of
+Flask-Admin's `CAST(column AS TEXT) ILIKE '%term%'` over five columns, which reads every customer;
+and the list's pages, searched or not, found as ids from indexes before their rows are loaded."""
 
 from sqlalchemy import func
 from sqlalchemy.orm import joinedload
 
 from extensions import db
 from models import Contact, Customer, PhoneNumber
-from models.customers import NAME_ORDER
-from models.search import customer_search
+from models.customers.entities import NAME_ORDER
+from models.customers.search import customer_search
 
 from .list_count import capped
 

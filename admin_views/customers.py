@@ -9,14 +9,14 @@ from extensions import db
 from forms.validators import EmailValid, PhoneNumberValid
 from models import Contact, PhoneNumber, Role, WorkAddress
 from models.core.base import ADDRESS_FIELDS
-from models.customer_lifecycle import delete_customer
-from models.customer_rules import (
+from models.customers.entities import CREDITOR_DAYS, NAME_ORDER
+from models.customers.lifecycle import delete_customer
+from models.customers.rules import (
     apply_customer_defaults,
     check_contact,
     check_customer,
     check_work_address,
 )
-from models.customers import CREDITOR_DAYS, NAME_ORDER
 
 from .address_import import AddressImportMixin
 from .address_page import WorkAddressRecordMixin

@@ -6,8 +6,8 @@ from sqlalchemy import func
 from extensions import db
 from models import Customer, User, WorkAddress
 from models.core.base import is_row_id
-from models.customers import NAME_ORDER
-from models.search import work_address_search
+from models.customers.entities import NAME_ORDER
+from models.customers.search import work_address_search
 
 from .customer_search import SEARCH_PLACEHOLDER, customer_matches
 

@@ -15,7 +15,7 @@ from forms.record import typed_correctly
 from forms.record_actions import MergeChooseForm, MergeConfirmForm, UnmergeForm
 from models import Customer, DomainError
 from models.core.base import utcnow
-from models.merge import UNDO_DAYS, merge_customers, merge_preview, unmerge
+from models.customers.merge import UNDO_DAYS, merge_customers, merge_preview, unmerge
 
 from .base import changes_data, committed, live_customer
 

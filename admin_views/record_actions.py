@@ -23,9 +23,9 @@ from forms.record_actions import (
     ReactivateForm,
 )
 from models import Branch, Customer, CustomerType, DomainError, Role, Status, ValidationFailed
-from models.customer_lifecycle import change_customer_type
-from models.customer_ops import merge_branches
-from models.customer_status import reactivate, set_dormant
+from models.customers.contacts import merge_branches
+from models.customers.lifecycle import change_customer_type
+from models.customers.status import reactivate, set_dormant
 
 from .base import allowed, changes_data, committed, customer_row, endpoint_role, form_page
 from .payment_pages import has_account_credit

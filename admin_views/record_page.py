@@ -26,8 +26,8 @@ from models import (
     WorkAddress,
 )
 from models.communications import add_communication, toggle_pin
-from models.customer_ops import delete_branch, delete_contact, set_logo, set_primary_contact
-from models.customer_status import do_not_work_with_again
+from models.customers.contacts import delete_branch, delete_contact, set_logo, set_primary_contact
+from models.customers.status import do_not_work_with_again
 from models.uploads import UploadRefused, delete_attachment, store_upload
 
 from .base import changes_data, customer_row, requested_id, safe_next

@@ -7,7 +7,7 @@ from wtforms.validators import DataRequired, NumberRange
 
 from extensions import db
 from models import InventoryItem
-from models.customer_status import do_not_work_with_again
+from models.customers.status import do_not_work_with_again
 from models.work_rules import check_asset, check_work
 
 from .base import SecureModelView

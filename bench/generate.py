@@ -81,12 +81,12 @@ from models import (
     Work,
     WorkAddress,
     WorkStatus,
-    phones,
 )
-from models.customers import CREDITOR_DAYS, OCCUPIER
+from models.customers import phones
+from models.customers.entities import CREDITOR_DAYS, OCCUPIER
+from models.customers.related import address_key, name_key
+from models.customers.search import customer_keys, person_keys, reversed_digits, work_address_keys
 from models.numbering import SERIES
-from models.related import address_key, name_key
-from models.search import customer_keys, person_keys, reversed_digits, work_address_keys
 from seed.demo import COMMUNICATION_KIND
 from seed.demo_money import INVOICE_STATUS, PARTS, REFERENCES
 from seed.demo_run import STAFF, ensure_staff

@@ -219,8 +219,8 @@ def notes(settings: Settings, terms: Terms) -> list[str]:
         "The stock record page is Flask-Admin's details view: the customer's own columns, no "
         "tabs, so it is not like for like with ours (tabs, side panel, balance).",
         "Related records: the Related tab has no URL of its own; the figure is what the record "
-        "page runs for it (its count and the closest matches, models/related.py).",
-        "Merge, import and export call the domain functions (models/merge.py, "
+        "page runs for it (its count and the closest matches, models/customers/related.py).",
+        "Merge, import and export call the domain functions (models/customers/merge.py, "
         "models/address_import.py, models/export.py) in a transaction rolled back afterwards, "
         "so every run and the stock comparison see the same data.",
     ]

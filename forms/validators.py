@@ -2,9 +2,9 @@
 
 from wtforms.validators import ValidationError
 
-from models import phones
 from models.core.users import password_problem
-from models.customer_rules import email_problem
+from models.customers import phones
+from models.customers.rules import email_problem
 
 
 class PhoneNumberValid:

@@ -47,7 +47,7 @@ from .core.lookups import (
 from .core.staff_sessions import StaffSession
 from .core.two_factor import RecoveryCode
 from .core.users import User
-from .customers import Branch, Contact, Customer, PhoneNumber, WorkAddress
+from .customers.entities import Branch, Contact, Customer, PhoneNumber, WorkAddress
 from .money import (
     CreditNote,
     CreditNoteLine,

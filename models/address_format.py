@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping
 
 from .core.errors import ValidationFailed
-from .customers import Customer, WorkAddress
+from .customers.entities import Customer, WorkAddress
 from .money import Invoice
 
 # Tag -> what it prints; the order is the order of the buttons on the settings page.

@@ -19,15 +19,17 @@ from dataclasses import dataclass, field
 import phonenumbers
 from sqlalchemy.orm import Session
 
-from . import phones
 from .address_columns import FIELDS, REQUIRED, check_mapping, guess_mapping
 from .bulk import allocate_ids, bulk_insert, bulk_writes
 from .core.audit import record
 from .core.base import ADDRESS_FIELDS, counted, utcnow
 from .core.enums import PhoneKind, Status, Title, VacantProperty
 from .csv_files import ImportRefused, ParsedCsv, read_csv
-from .customer_rules import email_problem
-from .customers import OCCUPIER, Customer, PhoneNumber, WorkAddress
+from .customers import phones
+from .customers.entities import OCCUPIER, Customer, PhoneNumber, WorkAddress
+from .customers.related import address_line_key, postcode_key
+from .customers.rules import email_problem
+from .customers.search import reversed_digits, work_address_keys
 from .import_lookups import (
     branches_by_name,
     existing_address_keys,
@@ -35,8 +37,6 @@ from .import_lookups import (
     find_landlords,
     landlord_key,
 )
-from .related import address_line_key, postcode_key
-from .search import reversed_digits, work_address_keys
 
 __all__ = [
     "FIELDS",
@@ -336,7 +336,7 @@ def _email_problem(address: str) -> str | None:
 
 
 def _phone(number: str) -> tuple[dict | None, str | None]:
-    """The phone_number row (digits exactly as models.phones.normalise makes them)."""
+    """The phone_number row (digits exactly as models.customers.phones.normalise makes them)."""
     national = phones.parse_national(number)
     if national is None:
         parsed = phones.parse(number)

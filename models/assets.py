@@ -12,7 +12,7 @@ from .core.base import Base, TimestampMixin
 from .core.lookups import AssetGroup, FuelType, Location, Make, Model
 
 if TYPE_CHECKING:
-    from .customers import Customer, WorkAddress
+    from .customers.entities import Customer, WorkAddress
 
 
 class Asset(TimestampMixin, Base):

@@ -18,7 +18,7 @@ from .core.base import SECRET, Base, TimestampMixin, enum_type
 from .core.enums import CardBrand
 
 if TYPE_CHECKING:
-    from .customers import Customer
+    from .customers.entities import Customer
 
 
 class StoredCard(TimestampMixin, Base):

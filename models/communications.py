@@ -14,7 +14,7 @@ from .core.errors import ValidationFailed
 
 if TYPE_CHECKING:
     from .core.users import User
-    from .customers import Customer, WorkAddress
+    from .customers.entities import Customer, WorkAddress
     from .works import Work
 
 

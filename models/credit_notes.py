@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from .balances import invoice_outstanding
 from .core.enums import BreakdownStyle, InvoiceStatus, LineCategory
 from .core.errors import DomainError, ValidationFailed
-from .customer_status import refuse_if_merged
+from .customers.status import refuse_if_merged
 from .money import CreditNote, CreditNoteLine, Invoice
 from .money_rules import check_credit_note
 

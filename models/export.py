@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 from .communications import Attachment
 from .core.base import Base, is_secret, secret_names, utcnow
 from .core.errors import DomainError
-from .customers import Customer
+from .customers.entities import Customer
 from .uploads import UploadRefused, attachment_path
 
 # OWASP CSV injection: a cell starting with one of these is read as a formula. The apostrophe

@@ -13,9 +13,9 @@ from .core.audit import record
 from .core.base import ADDRESS_FIELDS
 from .core.enums import InvoiceStatus
 from .core.errors import DomainError, ValidationFailed
-from .customer_rules import email_problem
-from .customer_status import refuse_if_merged
-from .customers import Customer
+from .customers.entities import Customer
+from .customers.rules import email_problem
+from .customers.status import refuse_if_merged
 from .money import Invoice, InvoiceAddress
 
 FIELDS = ("name", *ADDRESS_FIELDS, "email")

@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 from .core.base import utcnow
 from .core.enums import ONGOING_WORK, InvoiceKind, InvoiceStatus, LineCategory, WorkStatus
 from .core.errors import DomainError, ValidationFailed
-from .customer_status import refuse_if_merged
-from .customers import Customer
+from .customers.entities import Customer
+from .customers.status import refuse_if_merged
 from .money import Invoice, InvoiceLine
 from .money_rules import check_invoice
 from .numbering import next_number

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from .core.base import utcnow
 from .core.enums import OutboxStatus
 from .core.errors import ValidationFailed
-from .customer_rules import email_problem
+from .customers.rules import email_problem
 from .outbox import OutboxMessage
 
 MEGABYTE = 1024 * 1024

@@ -27,7 +27,7 @@ from .core.enums import BreakdownStyle, InvoiceKind, InvoiceStatus, LineCategory
 from .core.lookups import PaymentMethod
 
 if TYPE_CHECKING:
-    from .customers import Contact, Customer
+    from .customers.entities import Contact, Customer
     from .works import Work
 
 CENT = Decimal("0.01")

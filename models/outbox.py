@@ -14,7 +14,7 @@ from .core.enums import OutboxStatus
 
 if TYPE_CHECKING:
     from .core.users import User
-    from .customers import Customer
+    from .customers.entities import Customer
 
 
 class OutboxMessage(Base):

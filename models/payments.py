@@ -21,8 +21,8 @@ from .balances import invoice_outstanding
 from .core.enums import InvoiceStatus
 from .core.errors import DomainError, ValidationFailed
 from .core.lookups import PaymentMethod
-from .customer_status import refuse_if_merged
-from .customers import Customer
+from .customers.entities import Customer
+from .customers.status import refuse_if_merged
 from .money import Invoice, Payment, PaymentAllocation
 
 CENT = Decimal("0.01")

@@ -12,7 +12,7 @@ from .core.base import SECRET, Base, Timestamp, utcnow
 
 if TYPE_CHECKING:
     from .core.users import User
-    from .customers import Customer
+    from .customers.entities import Customer
 
 
 class PortalAccess(Base):

@@ -24,7 +24,7 @@ from .portal import PortalAccess
 
 if TYPE_CHECKING:
     from .core.users import User
-    from .customers import Customer
+    from .customers.entities import Customer
 
 # What a link can show, in the order the pages list it; each maps to `can_see_<name>`.
 PERMISSIONS = {

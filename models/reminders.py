@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from .core.enums import AccessMethod, ReminderDecision, ReminderStatus, Status, WorkKind, WorkStatus
 from .core.errors import DomainError, ValidationFailed
-from .customers import Customer, WorkAddress
+from .customers.entities import Customer, WorkAddress
 from .service import ServiceReminder
 from .works import Work
 

@@ -13,7 +13,7 @@ from .communications import Communication
 from .core.enums import ONGOING_WORK, InvoiceStatus, Status, WorkStatus
 from .core.errors import ValidationFailed
 from .core.lookups import AdvertisingSource
-from .customers import Customer
+from .customers.entities import Customer
 from .money import Invoice
 from .reminders import due_reminders
 from .works import Work

@@ -15,7 +15,7 @@ from .core.lookups import ServicePlan
 
 if TYPE_CHECKING:
     from .assets import Asset
-    from .customers import Customer, WorkAddress
+    from .customers.entities import Customer, WorkAddress
     from .works import Work
 
 service_plan_work_address = Table(

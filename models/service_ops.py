@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 from .core.enums import ContractStatus
 from .core.errors import DomainError, ValidationFailed
 from .core.lookups import ServicePlan, Sla
-from .customer_status import refuse_if_merged
-from .customers import Customer, WorkAddress
+from .customers.entities import Customer, WorkAddress
+from .customers.status import refuse_if_merged
 from .service import Contract, CustomerServicePlan
 from .service_rules import check_contract, check_customer_service_plan
 

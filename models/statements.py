@@ -16,7 +16,7 @@ from .communications import Communication
 from .core.enums import CommunicationKind, OutboxStatus
 from .core.errors import ValidationFailed
 from .core.users import User
-from .customers import Contact, Customer
+from .customers.entities import Contact, Customer
 from .mail import SmtpSettings, send_or_queue
 from .money import CreditNote
 from .outbox import OutboxMessage

@@ -14,7 +14,7 @@ from .core.enums import AccessMethod, WorkKind, WorkStatus
 from .core.lookups import PaymentMethod, Product, ResultCode
 
 if TYPE_CHECKING:
-    from .customers import Customer, WorkAddress
+    from .customers.entities import Customer, WorkAddress
 
 
 class Work(TimestampMixin, Base):

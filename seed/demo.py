@@ -51,13 +51,13 @@ from models import (
     Work,
     WorkAddress,
 )
-from models.customer_rules import (
+from models.customers.entities import CREDITOR_DAYS
+from models.customers.rules import (
     apply_customer_defaults,
     check_contact,
     check_customer,
     check_work_address,
 )
-from models.customers import CREDITOR_DAYS
 from seed.demo_money import add_money
 from seed.demo_run import LANDLORD_TYPES, LETTING_TYPES, Demo, start
 from seed.demo_service import add_service

@@ -20,7 +20,7 @@ from models import (
     Work,
     WorkAddress,
 )
-from models.customer_rules import check_customer
+from models.customers.rules import check_customer
 from models.invoicing import issue_invoice
 
 

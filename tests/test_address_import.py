@@ -26,7 +26,6 @@ from models import (
     Title,
     WorkAddress,
     address_import,
-    phones,
 )
 from models.address_import import (
     ImportRefused,
@@ -38,7 +37,8 @@ from models.address_import import (
 )
 from models.bulk import allocate_ids, bulk_insert
 from models.core.base import utcnow
-from models.customer_rules import email_problem
+from models.customers import phones
+from models.customers.rules import email_problem
 from models.import_staging import remove_expired_imports
 from tests.factories import make_customer, make_work_address
 from tests.sql import counting_statements

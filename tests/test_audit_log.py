@@ -21,11 +21,11 @@ from models.core.staff_sessions import end_all_sessions, end_session, login_fail
 from models.core.two_factor import turn_off, turn_on
 from models.core.users import MAX_FAILED_LOGINS
 from models.csv_files import read_csv
-from models.customer_lifecycle import change_customer_type, delete_customer
-from models.customer_ops import merge_branches
-from models.customer_status import reactivate, set_dormant
+from models.customers.contacts import merge_branches
+from models.customers.lifecycle import change_customer_type, delete_customer
+from models.customers.merge import merge_customers, unmerge
+from models.customers.status import reactivate, set_dormant
 from models.invoice_addresses import attach_invoice_address, detach_invoice_address
-from models.merge import merge_customers, unmerge
 from models.portal_links import create_portal_link, revoke
 from tests.factories import customer_type, make_customer, make_invoice, make_work
 from tests.sql import counting_statements

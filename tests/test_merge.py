@@ -50,8 +50,8 @@ from models import (
 )
 from models.balances import customer_balance
 from models.core.base import utcnow
-from models.merge import customer_foreign_keys, merge_customers, merge_preview, unmerge
-from models.merge_rows import MOVED, NOT_MOVED, fk_name, moved_columns
+from models.customers.merge import customer_foreign_keys, merge_customers, merge_preview, unmerge
+from models.customers.merge_rows import MOVED, NOT_MOVED, fk_name, moved_columns
 from tests.factories import make_customer
 
 _serial = itertools.count(1)

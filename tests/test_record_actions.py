@@ -19,8 +19,8 @@ from models import (
     InvoiceStatus,
     WorkAddress,
 )
-from models.customer_lifecycle import delete_customer
-from models.merge import merge_customers
+from models.customers.lifecycle import delete_customer
+from models.customers.merge import merge_customers
 from tests.factories import make_customer, make_invoice, make_work_address
 
 

@@ -6,7 +6,7 @@ from sqlalchemy import text
 
 from extensions import db
 from models import Contact, PhoneNumber
-from models.related import related_customers
+from models.customers.related import related_customers
 from tests.factories import make_customer
 from tests.sql import counting_statements
 

@@ -17,7 +17,7 @@ from models import (
     ValidationFailed,
     Work,
 )
-from models.customer_status import set_dormant
+from models.customers.status import set_dormant
 from models.reminders import add_months, due_reminders, period_end, process_reminders
 from tests.factories import make_customer, make_work_address
 

@@ -13,8 +13,8 @@ from extensions import db
 from models import Contact, Customer, PhoneNumber, WorkAddress
 from models.address_import import guess_mapping, import_rows, read_csv
 from models.core.audit import ACTOR_KEY
-from models.customers import NAME_ORDER
-from models.search import (
+from models.customers.entities import NAME_ORDER
+from models.customers.search import (
     CUSTOMER_KEYS,
     WORK_ADDRESS_KEYS,
     customer_keys,

@@ -40,9 +40,9 @@ from models import (
     WorkAddress,
     WorkKind,
     WorkStatus,
-    phones,
 )
-from models.customer_rules import check_customer
+from models.customers import phones
+from models.customers.rules import check_customer
 from seed.demo import seed_demo_data
 
 # Left empty by the seed, on purpose:

@@ -19,7 +19,7 @@ from models import (
     Sla,
     Work,
 )
-from models.customer_status import set_dormant
+from models.customers.status import set_dormant
 from tests.factories import make_customer, make_work_address
 from tests.sql import counting_statements
 from tests.test_browser import ARTIFACTS, live_server, log_in, page  # noqa: F401 (fixtures)

@@ -1,4 +1,4 @@
-"""What a customer merge moves and fills (models/merge.py): the rows pointing at the absorbed
+"""What a customer merge moves and fills (merge.py): the rows pointing at the absorbed
 customer, found from the foreign keys to `customer.id`, and the kept customer's empty fields.
 
 Every foreign key to a customer is in exactly one of two lists here: MOVED (the rows follow the
@@ -36,9 +36,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
-from .core.base import ADDRESS_FIELDS, Base
-from .customers import Contact, Customer, PhoneNumber
-from .money import customer_invoice_address
+from ..core.base import ADDRESS_FIELDS, Base
+from ..money import customer_invoice_address
+from .entities import Contact, Customer, PhoneNumber
 
 CHUNK = 500  # ids per IN list: well under SQLite's limit on bound parameters
 
@@ -109,7 +109,9 @@ def moved_columns() -> dict[str, Column]:
     columns = {fk_name(fk): fk.parent for fk in customer_foreign_keys()}
     unknown = set(columns) - set(MOVED) - set(NOT_MOVED)
     if unknown:
-        raise LookupError(f"models/merge_rows.py does not say how to merge {sorted(unknown)}")
+        raise LookupError(
+            f"models/customers/merge_rows.py does not say how to merge {sorted(unknown)}"
+        )
     return {name: column for name, column in columns.items() if name in MOVED}
 
 

@@ -2,7 +2,7 @@
 it for a while.
 
 Everything on the absorbed customer's record moves to the kept customer: every row with a foreign
-key to it, found from the schema (models/merge_rows.py says how each kind moves). Nothing is
+key to it, found from the schema (merge_rows.py says how each kind moves). Nothing is
 deleted. The absorbed customer stays as a tombstone (`merged_into`), so its old links can
 redirect and the trail keeps its name; its portal links are revoked. The kept customer's empty
 fields are filled from the absorbed one. One audit entry records what moved, row by row, so the
@@ -21,11 +21,12 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from .core.audit import AuditEntry, plain, record
-from .core.base import as_utc, utcnow
-from .core.errors import DomainError
-from .core.users import User
-from .customers import Customer, WorkAddress
+from ..core.audit import AuditEntry, plain, record
+from ..core.base import as_utc, utcnow
+from ..core.errors import DomainError
+from ..core.users import User
+from ..portal import PortalAccess
+from .entities import Customer, WorkAddress
 from .merge_rows import (
     MOVED,
     count_duplicates,
@@ -43,7 +44,6 @@ from .merge_rows import (
     set_primary,
     shown_fills,
 )
-from .portal import PortalAccess
 
 __all__ = [
     "UNDO_DAYS",

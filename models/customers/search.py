@@ -21,8 +21,8 @@ import re
 
 from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, union_all
 
+from ..core.base import MAX_ROW_ID
 from . import phones
-from .core.base import MAX_ROW_ID
 from .related import _fold
 
 NAME_KEY_LENGTH = 80

@@ -1,4 +1,4 @@
-"""Operations on a customer's contacts and branches, as the record page offers them."""
+"""Operations on a customer's contacts, branches and logo, as the record page offers them."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ from typing import BinaryIO
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .communications import Attachment
-from .core.audit import record
-from .core.errors import DomainError
-from .customers import Branch, Contact, Customer
-from .uploads import MEGABYTE, UploadRefused, store_upload
+from ..communications import Attachment
+from ..core.audit import record
+from ..core.errors import DomainError
+from ..uploads import MEGABYTE, UploadRefused, store_upload
+from .entities import Branch, Contact, Customer
 
 
 def set_primary_contact(session: Session, contact: Contact) -> None:

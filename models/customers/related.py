@@ -17,7 +17,7 @@ from sqlalchemy import Select, func, literal, null, select, union
 from sqlalchemy.orm import Session, joinedload
 
 if TYPE_CHECKING:
-    from .customers import Customer
+    from .entities import Customer
 
 KEY_LENGTH = 255
 """Width of the key columns; longer keys are cut (only absurdly long addresses reach it)."""
@@ -94,7 +94,7 @@ def related_customers(
     so a switchboard number shared by thousands costs no more), then those customers.
     Customers with more reasons come first, then by company name, else surname.
     """
-    from .customers import Customer
+    from .entities import Customer
 
     matches = _matches(customer).cte("related_match")
     # Count first, then join: grouping on the customer table would make SQLite walk all of it.
@@ -144,7 +144,7 @@ def related_customers(
 
 def related_ids(customer: Customer) -> Select:
     """The distinct ids of every related customer (for counting them; the list is capped)."""
-    from .customers import Customer
+    from .entities import Customer
 
     matches = _matches(customer).subquery()
     return (
@@ -174,7 +174,7 @@ def _match(customer_id, reason: str, number=None) -> Select:
 
 def _matches(customer: Customer):
     """(customer_id, reason, number) for every way another customer matches, one row each."""
-    from .customers import Contact, Customer, PhoneNumber
+    from .entities import Contact, Customer, PhoneNumber
 
     own = customer.id
     branches = []

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from email_validator import EmailNotValidError, validate_email
 
-from .core.errors import ConcurrentEditError, ValidationFailed
-from .customers import Contact, Customer, WorkAddress
+from ..core.errors import ConcurrentEditError, ValidationFailed
+from .entities import Contact, Customer, WorkAddress
 
 
 def _blank(value: str | None) -> bool:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .communications import Communication
-from .core.audit import record
-from .core.enums import CommunicationKind, Status
-from .core.errors import DomainError
-from .customers import Customer, WorkAddress
+from ..communications import Communication
+from ..core.audit import record
+from ..core.enums import CommunicationKind, Status
+from ..core.errors import DomainError
+from .entities import Customer, WorkAddress
 
 
 def refuse_if_merged(customer: Customer) -> None:

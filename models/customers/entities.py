@@ -22,8 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from . import phones
-from .core.base import (
+from ..core.base import (
     AddressMixin,
     Base,
     CommunicationPreferencesMixin,
@@ -33,8 +32,9 @@ from .core.base import (
     TimestampMixin,
     enum_type,
 )
-from .core.enums import PhoneKind, Status, Title, VacantProperty
-from .core.lookups import AdvertisingSource, BuildingType, CustomerType, PriceBook, Sla
+from ..core.enums import PhoneKind, Status, Title, VacantProperty
+from ..core.lookups import AdvertisingSource, BuildingType, CustomerType, PriceBook, Sla
+from . import phones
 from .related import KEY_LENGTH, address_key, name_key
 from .search import (
     CONTACT_KEY_SOURCES,
@@ -50,13 +50,13 @@ from .search import (
 )
 
 if TYPE_CHECKING:
-    from .assets import Asset
-    from .cards import StoredCard
-    from .communications import Attachment, Communication
-    from .core.users import User
-    from .money import CreditNote, Invoice, InvoiceAddress, Payment
-    from .service import Contract, CustomerServicePlan, ServiceReminder
-    from .works import Work
+    from ..assets import Asset
+    from ..cards import StoredCard
+    from ..communications import Attachment, Communication
+    from ..core.users import User
+    from ..money import CreditNote, Invoice, InvoiceAddress, Payment
+    from ..service import Contract, CustomerServicePlan, ServiceReminder
+    from ..works import Work
 
 CREDITOR_DAYS = (0, 7, 14, 21, 28, 30, 45, 60, 90)
 
@@ -143,14 +143,14 @@ class Customer(TimestampMixin, AddressMixin, CommunicationPreferencesMixin, Base
     # Normalised copies of name and address for the Related tab; kept by `_refresh_keys`.
     name_key: Mapped[str | None] = mapped_column(String(KEY_LENGTH), index=True)
     address_key: Mapped[str | None] = mapped_column(String(KEY_LENGTH), index=True)
-    # Search keys (models/search.py): prefix matches on these are index ranges.
+    # Search keys (search.py): prefix matches on these are index ranges.
     surname_key: Mapped[str | None] = mapped_column(String(NAME_KEY_LENGTH), index=True)
     company_key: Mapped[str | None] = mapped_column(String(NAME_KEY_LENGTH), index=True)
     full_name_key: Mapped[str | None] = mapped_column(String(NAME_KEY_LENGTH), index=True)
     postcode_key: Mapped[str | None] = mapped_column(String(NAME_KEY_LENGTH), index=True)
     email_key: Mapped[str | None] = mapped_column(String(EMAIL_KEY_LENGTH), index=True)
     # A merged customer stays as a tombstone pointing at the customer it was merged into
-    # (models/merge.py). RESTRICT: deleting a customer others were merged into must be a
+    # (merge.py). RESTRICT: deleting a customer others were merged into must be a
     # decision, not a cascade that erases the tombstones or a SET NULL that revives them.
     merged_into_id: Mapped[int | None] = mapped_column(
         ForeignKey("customer.id", ondelete="RESTRICT"), index=True
@@ -365,7 +365,7 @@ class Contact(CommunicationPreferencesMixin, TimestampMixin, Base):
     facebook_url: Mapped[str | None] = mapped_column(String(254))
     linkedin_url: Mapped[str | None] = mapped_column(String(254))
     is_primary: Mapped[bool] = mapped_column(Boolean, default=False)
-    # Search keys (models/search.py): the customer search finds a company by its contacts.
+    # Search keys (search.py): the customer search finds a company by its contacts.
     surname_key: Mapped[str | None] = mapped_column(String(NAME_KEY_LENGTH), index=True)
     full_name_key: Mapped[str | None] = mapped_column(String(NAME_KEY_LENGTH), index=True)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
@@ -445,7 +445,7 @@ class WorkAddress(TimestampMixin, AddressMixin, CommunicationPreferencesMixin, B
     after_sales_communication: Mapped[bool] = mapped_column(Boolean, default=True)
     is_invoice_address: Mapped[bool] = mapped_column(Boolean, default=False)
     notes: Mapped[str | None] = mapped_column(Text)
-    # Search keys (models/search.py) for the work-address lookups of the forms.
+    # Search keys (search.py) for the work-address lookups of the forms.
     address_line_1_key: Mapped[str | None] = mapped_column(String(NAME_KEY_LENGTH), index=True)
     postcode_key: Mapped[str | None] = mapped_column(String(NAME_KEY_LENGTH), index=True)
     occupier_key: Mapped[str | None] = mapped_column(String(NAME_KEY_LENGTH), index=True)

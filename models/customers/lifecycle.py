@@ -7,15 +7,15 @@ from pathlib import Path
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from .communications import Attachment
-from .core.audit import record
-from .core.enums import InvoiceStatus
-from .core.errors import DomainError, ValidationFailed
-from .core.lookups import CustomerType
-from .customer_rules import check_customer
-from .customers import Contact, Customer
-from .money import Invoice, Payment
-from .uploads import delete_attachment, delete_customer_folder
+from ..communications import Attachment
+from ..core.audit import record
+from ..core.enums import InvoiceStatus
+from ..core.errors import DomainError, ValidationFailed
+from ..core.lookups import CustomerType
+from ..money import Invoice, Payment
+from ..uploads import delete_attachment, delete_customer_folder
+from .entities import Contact, Customer
+from .rules import check_customer
 
 
 def change_customer_type(
