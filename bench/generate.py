@@ -83,9 +83,16 @@ from models import (
     WorkStatus,
 )
 from models.customers import phones
-from models.customers.entities import CREDITOR_DAYS, OCCUPIER
-from models.customers.related import address_key, name_key
-from models.customers.search import customer_keys, person_keys, reversed_digits, work_address_keys
+from models.customers.entities import CREDITOR_DAYS
+from models.customers.keys import (
+    OCCUPIER,
+    address_key,
+    customer_keys,
+    name_key,
+    person_keys,
+    reversed_digits,
+    work_address_keys,
+)
 from models.numbering import SERIES
 from seed.demo import COMMUNICATION_KIND
 from seed.demo_money import INVOICE_STATUS, PARTS, REFERENCES

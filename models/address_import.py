@@ -26,10 +26,15 @@ from .core.base import ADDRESS_FIELDS, counted, utcnow
 from .core.enums import PhoneKind, Status, Title, VacantProperty
 from .csv_files import ImportRefused, ParsedCsv, read_csv
 from .customers import phones
-from .customers.entities import OCCUPIER, Customer, PhoneNumber, WorkAddress
-from .customers.related import address_line_key, postcode_key
+from .customers.entities import Customer, PhoneNumber, WorkAddress
+from .customers.keys import (
+    OCCUPIER,
+    address_line_key,
+    postcode_key,
+    reversed_digits,
+    work_address_keys,
+)
 from .customers.rules import email_problem
-from .customers.search import reversed_digits, work_address_keys
 from .import_lookups import (
     branches_by_name,
     existing_address_keys,

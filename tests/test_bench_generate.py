@@ -39,8 +39,14 @@ from models import (
 from models.balances import customer_balance
 from models.core.base import for_database
 from models.customers import phones
-from models.customers.related import address_key, name_key
-from models.customers.search import customer_keys, person_keys, reversed_digits, work_address_keys
+from models.customers.keys import (
+    address_key,
+    customer_keys,
+    name_key,
+    person_keys,
+    reversed_digits,
+    work_address_keys,
+)
 from models.invoicing import draft_invoice_for_work, issue_invoice
 from tests.conftest import TOKEN
 from tests.generated import generated_database

@@ -23,7 +23,7 @@ from models import (
     WorkAddress,
 )
 from models.core.base import for_database
-from models.customers.search import CONTACT_KEYS, WORK_ADDRESS_KEYS
+from models.customers.keys import CONTACT_KEYS, WORK_ADDRESS_KEYS
 from seed.lookups import ensure_lookups
 from tests.conftest import _database
 from tests.factories import make_customer, make_invoice, make_work_address

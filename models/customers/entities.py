@@ -35,15 +35,17 @@ from ..core.base import (
 from ..core.enums import PhoneKind, Status, Title, VacantProperty
 from ..core.lookups import AdvertisingSource, BuildingType, CustomerType, PriceBook, Sla
 from . import phones
-from .related import KEY_LENGTH, address_key, name_key
-from .search import (
+from .keys import (
     CONTACT_KEY_SOURCES,
     CUSTOMER_KEY_SOURCES,
     EMAIL_KEY_LENGTH,
+    KEY_LENGTH,
     NAME_KEY_LENGTH,
     OCCUPIER,
     WORK_ADDRESS_KEY_SOURCES,
+    address_key,
     customer_keys,
+    name_key,
     person_keys,
     reversed_digits,
     work_address_keys,

@@ -1,82 +1,22 @@
 """Related records (seed 001 "Related"): other customers sharing a name, an address or a phone.
 
-Matching runs on normalised keys stored on the customer (`name_key`, `address_key`) and on the
-phone numbers' `digits`, all indexed, so the lookup is a handful of index probes, not a scan.
-The key functions are pure and import no models: `models.customers` uses them, and the
-migration that backfilled the keys carries its own copy of them as they were.
+Matching runs on normalised keys stored on the customer (`name_key`, `address_key`, made by
+`keys`) and on the phone numbers' `digits`, all indexed, so the lookup is a handful of index
+probes, not a scan.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from sqlalchemy import Select, func, literal, null, select, union
 from sqlalchemy.orm import Session, joinedload
 
-if TYPE_CHECKING:
-    from .entities import Customer
-
-KEY_LENGTH = 255
-"""Width of the key columns; longer keys are cut (only absurdly long addresses reach it)."""
+from .entities import Contact, Customer, PhoneNumber
 
 SAME_NAME = "Same name"
 SAME_ADDRESS = "Same address"
 SAME_PHONE = "Same phone"
-
-# Written either way on the same street; whole words only, so "Stanley" stays "Stanley".
-STREET_WORDS = {
-    "rd": "road",
-    "st": "street",
-    "ave": "avenue",
-    "ln": "lane",
-    "dr": "drive",
-    "ct": "court",
-    "pl": "place",
-    "sq": "square",
-}
-
-_APOSTROPHES = re.compile(r"['\u2019`]")
-_NOT_WORD = re.compile(r"[\W_]+")
-_NOT_ALNUM = re.compile(r"[^0-9A-Z]")
-
-
-def _fold(text: str | None) -> str:
-    """Lower-case, accents dropped, whitespace collapsed: "  José\tSMITH " -> "jose smith"."""
-    plain = text or ""
-    if not plain.isascii():  # ASCII has nothing to decompose: most text skips the slow part
-        decomposed = unicodedata.normalize("NFKD", plain)
-        plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(plain.casefold().split())
-
-
-def name_key(first_name: str | None, surname: str | None) -> str | None:
-    """The key "first|surname" for matching people; None unless both names are given."""
-    first, last = _fold(first_name), _fold(surname)
-    if not (first and last):
-        return None
-    return f"{first}|{last}"[:KEY_LENGTH]
-
-
-def address_line_key(line: str | None) -> str:
-    """Address line 1 without punctuation and with street words spelled out in full."""
-    words = _NOT_WORD.sub(" ", _APOSTROPHES.sub("", _fold(line))).split()
-    return " ".join(STREET_WORDS.get(word, word) for word in words)
-
-
-def postcode_key(postcode: str | None) -> str:
-    """Upper-case letters and digits only: "m1 1aa" -> "M11AA"."""
-    return _NOT_ALNUM.sub("", _fold(postcode).upper())
-
-
-def address_key(line_1: str | None, postcode: str | None) -> str | None:
-    """The key "line 1|POSTCODE" for matching addresses; None unless both parts are given."""
-    line, code = address_line_key(line_1), postcode_key(postcode)
-    if not (line and code):
-        return None
-    return f"{line}|{code}"[:KEY_LENGTH]
 
 
 @dataclass(frozen=True)
@@ -94,8 +34,6 @@ def related_customers(
     so a switchboard number shared by thousands costs no more), then those customers.
     Customers with more reasons come first, then by company name, else surname.
     """
-    from .entities import Customer
-
     matches = _matches(customer).cte("related_match")
     # Count first, then join: grouping on the customer table would make SQLite walk all of it.
     counts = (
@@ -144,8 +82,6 @@ def related_customers(
 
 def related_ids(customer: Customer) -> Select:
     """The distinct ids of every related customer (for counting them; the list is capped)."""
-    from .entities import Customer
-
     matches = _matches(customer).subquery()
     return (
         select(matches.c.customer_id)
@@ -174,8 +110,6 @@ def _match(customer_id, reason: str, number=None) -> Select:
 
 def _matches(customer: Customer):
     """(customer_id, reason, number) for every way another customer matches, one row each."""
-    from .entities import Contact, Customer, PhoneNumber
-
     own = customer.id
     branches = []
     if customer.name_key is not None:

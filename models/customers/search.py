@@ -9,10 +9,7 @@ match on the start of their digits (as dialled, national or international) or on
 digits, via a reversed copy of the digits; on PostgreSQL a trigram index (pg_trgm) also finds
 digits anywhere in the number.
 
-The key functions are pure: the models keep the keys in step (`Customer._refresh_keys` and
-the like on Contact and WorkAddress) and the bulk generator in bench/ fills them the same way.
-The migrations that added the keys carry their own copies of these functions, so a change
-here changes no migration: a new rule for existing rows needs a migration of its own.
+The keys themselves, and the functions that make them, are in `keys`.
 """
 
 from __future__ import annotations
@@ -23,79 +20,12 @@ from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, un
 
 from ..core.base import MAX_ROW_ID
 from . import phones
-from .related import _fold
+from .keys import CONTACT_KEYS, NAME_KEY_LENGTH, WORK_ADDRESS_KEYS, fold_key, reversed_digits
 
-NAME_KEY_LENGTH = 80
-EMAIL_KEY_LENGTH = 254
 MIN_PHONE_DIGITS = 4  # fewer digits than this would match half the book
-OCCUPIER = "Occupier"  # a work address's occupier surname when nobody is named
 
-_NOT_KEY = re.compile(r"[^0-9a-z]")
 _PHONE_LIKE = re.compile(r"^[\d\s()+\-./]+$")
 _ACCOUNT_NUMBER = re.compile(r"^[cC](\d{1,10})$")  # the PID staff quote: "C000123"
-
-
-def fold_key(text: str | None) -> str:
-    """Lower-case letters and digits only, accents dropped: "O'Brien-Smyth" -> "obriensmyth"."""
-    return _NOT_KEY.sub("", _fold(text))
-
-
-def name_search_key(text: str | None) -> str | None:
-    """A key column's value: folded and cut to the column's width, None when nothing is left."""
-    return fold_key(text)[:NAME_KEY_LENGTH] or None
-
-
-def person_keys(first_name: str | None, surname: str | None) -> dict[str, str | None]:
-    """The name key columns of a customer or a contact: surname, and first name with surname."""
-    return {
-        "surname_key": name_search_key(surname),
-        "full_name_key": name_search_key(f"{first_name}{surname or ''}") if first_name else None,
-    }
-
-
-def customer_keys(
-    first_name: str | None,
-    surname: str | None,
-    company_name: str | None,
-    postcode: str | None,
-    email: str | None,
-) -> dict[str, str | None]:
-    """The search key columns for a customer with these fields (None where a field is blank)."""
-    names = person_keys(first_name, surname)
-    email_key = (email or "").strip().lower()
-    return {
-        "surname_key": names["surname_key"],
-        "company_key": name_search_key(company_name),
-        "full_name_key": names["full_name_key"],
-        "postcode_key": name_search_key(postcode),
-        "email_key": email_key[:EMAIL_KEY_LENGTH] or None,
-    }
-
-
-def work_address_keys(
-    address_line_1: str | None, postcode: str | None, occupier_surname: str | None
-) -> dict[str, str | None]:
-    """The search key columns for a work address. The placeholder occupier ("Occupier", most
-    addresses) gets no key: "occ" would offer every such address, in no useful order."""
-    occupier = name_search_key(occupier_surname)
-    return {
-        "address_line_1_key": name_search_key(address_line_1),
-        "postcode_key": name_search_key(postcode),
-        "occupier_key": None if occupier == fold_key(OCCUPIER) else occupier,
-    }
-
-
-CUSTOMER_KEY_SOURCES = ("first_name", "surname", "company_name", "postcode", "email")
-CUSTOMER_KEYS = ("surname_key", "company_key", "full_name_key", "postcode_key", "email_key")
-CONTACT_KEY_SOURCES = ("first_name", "surname")
-CONTACT_KEYS = ("surname_key", "full_name_key")
-WORK_ADDRESS_KEY_SOURCES = ("address_line_1", "postcode", "occupier_surname")
-WORK_ADDRESS_KEYS = ("address_line_1_key", "postcode_key", "occupier_key")
-
-
-def reversed_digits(digits: str | None) -> str:
-    """The digits back to front: a number's last digits become a prefix an index can find."""
-    return (digits or "")[::-1]
 
 
 def starts_with(column, prefix: str) -> ColumnElement[bool]:
