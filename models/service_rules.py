@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from .core.errors import ValidationFailed
+from .customers.rules import OTHER_CUSTOMERS_ADDRESS
 from .service import Contract, CustomerServicePlan, ServiceReminder
-
-OTHER_CUSTOMERS_ADDRESS = "That work address belongs to another customer."
 
 
 def check_contract(contract: Contract) -> None:

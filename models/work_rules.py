@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .assets import Asset
 from .core.errors import ValidationFailed
-from .service_rules import OTHER_CUSTOMERS_ADDRESS
+from .customers.rules import OTHER_CUSTOMERS_ADDRESS
 from .works import Work
 
 

@@ -7,6 +7,8 @@ from email_validator import EmailNotValidError, validate_email
 from ..core.errors import ConcurrentEditError, ValidationFailed
 from .entities import Contact, Customer, WorkAddress
 
+OTHER_CUSTOMERS_ADDRESS = "That work address belongs to another customer."
+
 
 def _blank(value: str | None) -> bool:
     return not (value and value.strip())
