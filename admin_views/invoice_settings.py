@@ -24,7 +24,7 @@ from models.invoice_addresses import (
     detach_invoice_address,
 )
 from models.money import customer_invoice_address
-from models.works import Work
+from models.works.entities import Work
 
 from .base import CustomerPagesView, changes_data, committed, form_page, live_customer
 

@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, NumberRange
 from extensions import db
 from models import InventoryItem
 from models.customers.status import do_not_work_with_again
-from models.work_rules import check_asset, check_work
+from models.works.rules import check_asset, check_work
 
 from .base import SecureModelView
 from .job_page import JobPageMixin

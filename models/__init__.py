@@ -2,7 +2,6 @@
 
 # Imported for their flush hooks: document numbers, and the guard on issued invoices.
 from . import invoicing, numbering, stored_totals  # noqa: F401
-from .assets import Asset
 from .cards import StoredCard
 from .communications import Attachment, Communication
 from .core.audit import AuditEntry, act_as, record
@@ -61,7 +60,7 @@ from .numbering import NumberSequence, next_number
 from .outbox import OutboxMessage
 from .portal import PortalAccess
 from .service import Contract, CustomerServicePlan, ServiceReminder
-from .works import InventoryItem, Work
+from .works.entities import Asset, InventoryItem, Work
 
 sparse_foreign_key_indexes(Base.metadata)  # every model is defined by now
 

@@ -15,7 +15,7 @@ from .core.errors import ValidationFailed
 if TYPE_CHECKING:
     from .core.users import User
     from .customers.entities import Customer, WorkAddress
-    from .works import Work
+    from .works.entities import Work
 
 
 class Communication(Base):

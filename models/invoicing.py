@@ -23,7 +23,7 @@ from .customers.status import refuse_if_merged
 from .money import Invoice, InvoiceLine
 from .money_rules import check_invoice
 from .numbering import next_number
-from .works import Work
+from .works.entities import Work
 
 DEFAULT_TAX_RATE = Decimal("20.00")
 DEFAULT_CREDITOR_DAYS = 30

@@ -28,7 +28,7 @@ from .core.lookups import PaymentMethod
 
 if TYPE_CHECKING:
     from .customers.entities import Contact, Customer
-    from .works import Work
+    from .works.entities import Work
 
 CENT = Decimal("0.01")
 

@@ -48,7 +48,7 @@ def next_number(session: Session, series: str) -> str:
 def numbered_kinds() -> dict[type, str]:
     """Model classes that get a number on first flush, mapped to their series."""
     from .money import CreditNote
-    from .works import Work
+    from .works.entities import Work
 
     return {Work: "work", CreditNote: "credit_note"}
 

@@ -14,7 +14,7 @@ from .core.enums import AccessMethod, ReminderDecision, ReminderStatus, Status, 
 from .core.errors import DomainError, ValidationFailed
 from .customers.entities import Customer, WorkAddress
 from .service import ServiceReminder
-from .works import Work
+from .works.entities import Work
 
 # Postponed reminders come back on the date they were postponed to (their due date).
 OPEN_STATUSES = (ReminderStatus.due, ReminderStatus.postponed)

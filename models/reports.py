@@ -16,7 +16,7 @@ from .core.lookups import AdvertisingSource
 from .customers.entities import Customer
 from .money import Invoice
 from .reminders import due_reminders
-from .works import Work
+from .works.entities import Work
 
 
 @dataclass(frozen=True)

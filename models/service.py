@@ -14,9 +14,8 @@ from .core.enums import ContractStatus, ReminderDecision, ReminderStatus
 from .core.lookups import ServicePlan
 
 if TYPE_CHECKING:
-    from .assets import Asset
     from .customers.entities import Customer, WorkAddress
-    from .works import Work
+    from .works.entities import Asset, Work
 
 service_plan_work_address = Table(
     "service_plan_work_address",

@@ -24,7 +24,7 @@ from models import (
     WorkKind,
     WorkStatus,
 )
-from models.work_rules import check_asset, check_work
+from models.works.rules import check_asset, check_work
 from seed.demo_money import money
 from seed.demo_run import Demo
 from seed.demo_words import ACCOUNT_NOTES, MOVED_ITEMS, SERVICES, TOWNS, postal_address

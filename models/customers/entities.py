@@ -52,13 +52,12 @@ from .keys import (
 )
 
 if TYPE_CHECKING:
-    from ..assets import Asset
     from ..cards import StoredCard
     from ..communications import Attachment, Communication
     from ..core.users import User
     from ..money import CreditNote, Invoice, InvoiceAddress, Payment
     from ..service import Contract, CustomerServicePlan, ServiceReminder
-    from ..works import Work
+    from ..works.entities import Asset, Work
 
 CREDITOR_DAYS = (0, 7, 14, 21, 28, 30, 45, 60, 90)
 

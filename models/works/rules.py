@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from .assets import Asset
-from .core.errors import ValidationFailed
-from .customers.rules import OTHER_CUSTOMERS_ADDRESS
-from .works import Work
+from ..core.errors import ValidationFailed
+from ..customers.rules import OTHER_CUSTOMERS_ADDRESS
+from .entities import Asset, Work
 
 
 def check_work(work: Work) -> None:
