@@ -1,7 +1,7 @@
 """Stored cards (seed 004 "Stored cards"): a customer's cards, added and deleted from the
 record, and a read-only list of every card under the Money menu.
 
-Only what identifies a card is kept (models/cards.py says why): the pages have no card number
+Only what identifies a card is kept (models/money/cards.py says why): the pages have no card number
 or security code field, and `check_card` refuses a full number typed into any field.
 """
 
@@ -18,7 +18,7 @@ from extensions import db
 from forms.cards import BRAND_NAMES, StoredCardForm
 from forms.record import ConfirmDeleteForm, typed_correctly
 from models import Customer, StoredCard, ValidationFailed
-from models.card_rules import check_card
+from models.money.cards import check_card
 
 from .base import CustomerPagesView, ReadOnlyModelView, changes_data, live_customer
 

@@ -12,8 +12,8 @@ from sqlalchemy.orm import joinedload, selectinload
 from extensions import db
 from forms.credit_notes import BREAKDOWN_CHOICES, CATEGORY_CHOICES, CreditNoteForm
 from models import CreditNote, Customer, DomainError, Invoice, ValidationFailed
-from models.balances import invoice_outstanding
-from models.credit_notes import add_credit_note, breakdown, draft_credit_note_for_invoice
+from models.money.balances import invoice_outstanding
+from models.money.credit_notes import add_credit_note, breakdown, draft_credit_note_for_invoice
 
 from .base import changes_data, live_customer, requested_id
 from .invoice_pages import attach

@@ -8,8 +8,8 @@ from flask_admin import expose
 
 from extensions import db
 from models import ValidationFailed
-from models.balances import BUCKETS, ageing_totals
 from models.core.enums import WorkStatus
+from models.money.balances import BUCKETS, ageing_totals
 from models.reports import Period, headline_counts, new_customers_by_origin, works_by_status
 
 from .base import SecureIndexView

@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from extensions import db
 from models import CreditNote, Customer, Invoice, InvoiceLine, ValidationFailed, Work
-from models.statements import build_statement, check_as_of
+from models.money.statements import build_statement, check_as_of
 from pdfs.credit_note import credit_note_pdf as render_credit_note
 from pdfs.invoice import invoice_pdf as render_invoice
 from pdfs.layout import Letterhead

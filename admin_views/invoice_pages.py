@@ -30,10 +30,10 @@ from models import (
     Work,
     WorkAddress,
 )
-from models.address_format import bill_to_lines
-from models.balances import invoice_outstanding
 from models.core.enums import ONGOING_WORK
-from models.invoicing import (
+from models.money.address_format import bill_to_lines
+from models.money.balances import invoice_outstanding
+from models.money.invoicing import (
     DEFAULT_TAX_RATE,
     ConsolidatedEntry,
     consolidated_invoice,
@@ -47,7 +47,7 @@ from models.invoicing import (
 from .base import changes_data, committed, form_page, is_row_id, live_customer, requested_id
 
 OPEN_WORKS_SHOWN = 50  # the filter narrows a long list; the page says how many are hidden
-# What issuing an invoice of each kind does to its works (models.invoicing.issue_invoice).
+# What issuing an invoice of each kind does to its works (models.money.invoicing.issue_invoice).
 WORKS_DONE = {
     InvoiceKind.final: " Its works are completed.",
     InvoiceKind.free_of_charge: " Its works are marked free of charge.",

@@ -16,14 +16,14 @@ from forms.base import PanelForm
 from forms.record import ConfirmDeleteForm, typed_correctly
 from forms.validators import EmailValid
 from models import Customer, Invoice, InvoiceAddress, InvoiceLine, ValidationFailed
-from models.address_format import FIELD, TAGS, formatted_lines, unknown_tags, validate
-from models.invoice_addresses import (
+from models.money.address_format import FIELD, TAGS, formatted_lines, unknown_tags, validate
+from models.money.entities import customer_invoice_address
+from models.money.invoice_addresses import (
     add_invoice_address,
     attach_invoice_address,
     delete_invoice_address,
     detach_invoice_address,
 )
-from models.money import customer_invoice_address
 from models.works.entities import Work
 
 from .base import CustomerPagesView, changes_data, committed, form_page, live_customer

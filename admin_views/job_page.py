@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from extensions import db
 from models import Invoice, InvoiceLine, InvoiceStatus, Payment, PaymentAllocation, Work
-from models.balances import invoice_outstanding
+from models.money.balances import invoice_outstanding
 
 from .base import requested_id
 

@@ -9,8 +9,8 @@ from wtforms.validators import DataRequired, InputRequired, NumberRange
 from extensions import db
 from forms.invoices import StorableAmount
 from models import InvoiceLine, PaymentAllocation, ValidationFailed
-from models.invoice_addresses import refuse_deleting_invoice_address
-from models.money_rules import check_invoice, check_payment
+from models.money.invoice_addresses import refuse_deleting_invoice_address
+from models.money.rules import check_invoice, check_payment
 
 from .base import SecureModelView, is_row_id
 from .credit_note_pages import CreditNotePagesMixin

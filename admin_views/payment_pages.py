@@ -1,7 +1,7 @@
 """The customer record's payment pages (seed 004 "Payments": cash allocations, account credit)
 and taking an allocation off an invoice from a payment's details page.
 
-Every page runs `models.payments` operations in one transaction: it commits whole, or rolls
+Every page runs `models.money.payments` operations in one transaction: it commits whole, or rolls
 back and shows the refusals beside the fields and invoice rows they are about. CSRFProtect
 checks the token of every POST.
 """
@@ -18,9 +18,9 @@ from sqlalchemy.orm import joinedload
 from extensions import db
 from forms.payments import AccountCreditForm, PaymentForm, read_allocations
 from models import Customer, DomainError, Invoice, PaymentAllocation, PaymentMethod
-from models.balances import customer_balance, open_invoices
 from models.core.base import MAX_ROW_ID
-from models.payments import (
+from models.money.balances import customer_balance, open_invoices
+from models.money.payments import (
     Allocation,
     allocate_account_credit,
     record_payment,

@@ -35,8 +35,8 @@ from admin_views.files import send_attachment
 from admin_views.guesses import links_per_address
 from extensions import db
 from models import Asset, Attachment, Invoice, InvoiceStatus, Work, act_as
-from models.balances import BUCKETS, customer_balance, invoice_outstanding
 from models.core.base import as_utc
+from models.money.balances import BUCKETS, customer_balance, invoice_outstanding
 from models.portal_links import (
     PERMISSIONS,
     find_link,

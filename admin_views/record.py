@@ -19,7 +19,7 @@ from sqlalchemy.orm import selectinload
 
 from extensions import db
 from models import Customer
-from models.balances import customer_balance
+from models.money.balances import customer_balance
 
 PER_PAGE_CHOICES = (10, 25, 50, 100)
 

@@ -24,10 +24,10 @@ from models import (
     Work,
     WorkAddress,
 )
-from models.balances import invoice_outstanding
 from models.core.enums import ONGOING_WORK
 from models.core.lookups import AssetGroup, FuelType, Location
 from models.customers.related import related_customers, related_ids
+from models.money.balances import invoice_outstanding
 
 from .base import is_row_id
 from .record import ListTab, Pager, Tab, counted, page_balance, register_tab

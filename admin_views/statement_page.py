@@ -16,9 +16,9 @@ from extensions import db
 from forms.base import PanelForm
 from forms.validators import EmailValid
 from models import OutboxStatus, ValidationFailed
-from models.balances import BUCKETS
 from models.mail import SmtpSettings
-from models.statements import Statement, email_statement, statement_email
+from models.money.balances import BUCKETS
+from models.money.statements import Statement, email_statement, statement_email
 from pdfs.statement import bucket_label
 from pdfs.statement import statement_pdf as render_statement
 

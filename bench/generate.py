@@ -93,7 +93,7 @@ from models.customers.keys import (
     reversed_digits,
     work_address_keys,
 )
-from models.numbering import SERIES
+from models.money.numbering import SERIES
 from seed.demo import COMMUNICATION_KIND
 from seed.demo_money import INVOICE_STATUS, PARTS, REFERENCES
 from seed.demo_run import STAFF, ensure_staff
@@ -686,7 +686,7 @@ def add_works(run: Run) -> int:
             created = datetime.combine(received, time(8), tzinfo=UTC)
             row = {
                 "id": work_id,
-                "number": f"{SERIES['work']}{work_id:06d}",  # as models.numbering.next_number
+                "number": f"{SERIES['work']}{work_id:06d}",  # as models.money.numbering.next_number
                 "kind": kind,
                 "status": status,
                 "customer_id": customer_id,
@@ -904,7 +904,7 @@ def _pounds(pence: int) -> Decimal:
 
 
 def _half_even(value: int, divisor: int) -> int:
-    """value / divisor rounded half to even, as Decimal.quantize and models/balances.py do."""
+    """value / divisor rounded half to even, as Decimal.quantize and models/money/balances.py do."""
     quotient, remainder = divmod(value, divisor)
     if remainder * 2 > divisor or (remainder * 2 == divisor and quotient % 2):
         quotient += 1

@@ -1,6 +1,6 @@
 """The stored-card form: what identifies a card, never the card itself.
 
-There is no card number and no security code field, by design (see models/cards.py). A posted
+There is no card number and no security code field, by design (see models/money/cards.py). A posted
 field of another name (card_number, cvc …) is not part of the form and so is never read.
 """
 
@@ -9,8 +9,8 @@ from wtforms.validators import Length, Optional
 
 from forms.base import PanelForm
 from models import StoredCard
-from models.card_rules import FULL_NUMBER_REFUSED
 from models.core.enums import CardBrand
+from models.money.cards import FULL_NUMBER_REFUSED
 
 BRAND_NAMES = {
     CardBrand.visa: "Visa",

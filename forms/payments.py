@@ -1,7 +1,7 @@
 """Forms of the payment pages: cash allocation, account credit, allocating account credit.
 
 The forms only read what was typed (a date, a method, an amount in pounds and pence); whether
-an amount may be paid or allocated is for `models.payments` to say.
+an amount may be paid or allocated is for `models.money.payments` to say.
 """
 
 from __future__ import annotations

@@ -1,8 +1,5 @@
 """The domain: SQLAlchemy models and the operations on them. Nothing here imports Flask."""
 
-# Imported for their flush hooks: document numbers, and the guard on issued invoices.
-from . import invoicing, numbering, stored_totals  # noqa: F401
-from .cards import StoredCard
 from .communications import Attachment, Communication
 from .core.audit import AuditEntry, act_as, record
 from .core.base import Base, sparse_foreign_key_indexes
@@ -47,7 +44,10 @@ from .core.staff_sessions import StaffSession
 from .core.two_factor import RecoveryCode
 from .core.users import User
 from .customers.entities import Branch, Contact, Customer, PhoneNumber, WorkAddress
-from .money import (
+
+# Imported for their flush hooks: document numbers, and the guard on issued invoices.
+from .money import invoicing, numbering, stored_totals  # noqa: F401
+from .money.entities import (
     CreditNote,
     CreditNoteLine,
     Invoice,
@@ -55,8 +55,9 @@ from .money import (
     InvoiceLine,
     Payment,
     PaymentAllocation,
+    StoredCard,
 )
-from .numbering import NumberSequence, next_number
+from .money.numbering import NumberSequence, next_number
 from .outbox import OutboxMessage
 from .portal import PortalAccess
 from .service import Contract, CustomerServicePlan, ServiceReminder

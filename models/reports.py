@@ -14,7 +14,7 @@ from .core.enums import ONGOING_WORK, InvoiceStatus, Status, WorkStatus
 from .core.errors import ValidationFailed
 from .core.lookups import AdvertisingSource
 from .customers.entities import Customer
-from .money import Invoice
+from .money.entities import Invoice
 from .reminders import due_reminders
 from .works.entities import Work
 

@@ -7,9 +7,9 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from models.address_format import bill_to_lines
-from models.credit_notes import breakdown
-from models.money import CreditNote
+from models.money.address_format import bill_to_lines
+from models.money.credit_notes import breakdown
+from models.money.entities import CreditNote
 
 from .layout import Column, Document, Letterhead, Row, day, letterhead_or_default, money
 

@@ -8,10 +8,10 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from models.address_format import bill_to_lines
-from models.balances import invoice_outstanding
 from models.core.enums import InvoiceStatus
-from models.money import Invoice, InvoiceLine
+from models.money.address_format import bill_to_lines
+from models.money.balances import invoice_outstanding
+from models.money.entities import Invoice, InvoiceLine
 
 from .layout import Column, Document, Letterhead, Row, day, letterhead_or_default, money, number
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from models.address_format import bill_to_lines
-from models.balances import BUCKETS
-from models.statements import Statement
+from models.money.address_format import bill_to_lines
+from models.money.balances import BUCKETS
+from models.money.statements import Statement
 
 from .layout import Column, Document, Letterhead, Row, day, letterhead_or_default, money
 

@@ -30,8 +30,8 @@ from models import (
     WorkStatus,
     next_number,
 )
-from models.card_rules import check_card
-from models.money_rules import check_credit_note, check_invoice, check_payment
+from models.money.cards import check_card
+from models.money.rules import check_credit_note, check_invoice, check_payment
 from seed.demo_run import Demo
 
 CENT = Decimal("0.01")
@@ -80,7 +80,7 @@ def add_money(demo: Demo, customer: Customer) -> None:
 
 
 def add_stored_card(demo: Demo, customer: Customer) -> StoredCard:
-    """Only what identifies the card: never its number (see models/cards.py)."""
+    """Only what identifies the card: never its number (see models/money/cards.py)."""
     rng = demo.rng
     card = StoredCard(
         customer=customer,

@@ -21,7 +21,7 @@ from models import (
     WorkAddress,
 )
 from models.customers.rules import check_customer
-from models.invoicing import issue_invoice
+from models.money.invoicing import issue_invoice
 
 
 def customer_type(name: str = "Private") -> CustomerType:

@@ -7,7 +7,7 @@ import pytest
 
 from extensions import db
 from models import Contact, Invoice, InvoiceAddress, InvoiceLine, ValidationFailed
-from models.address_format import address_context, bill_to_lines, render, validate
+from models.money.address_format import address_context, bill_to_lines, render, validate
 from tests.factories import make_customer, make_work, make_work_address
 
 SEED_EXAMPLE = (

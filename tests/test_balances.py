@@ -22,7 +22,7 @@ from models import (
     PaymentMethod,
     next_number,
 )
-from models.balances import (
+from models.money.balances import (
     BUCKETS,
     ageing_totals,
     bucket_for,

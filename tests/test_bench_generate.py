@@ -36,7 +36,6 @@ from models import (
     Work,
     WorkAddress,
 )
-from models.balances import customer_balance
 from models.core.base import for_database
 from models.customers import phones
 from models.customers.keys import (
@@ -47,7 +46,8 @@ from models.customers.keys import (
     reversed_digits,
     work_address_keys,
 )
-from models.invoicing import draft_invoice_for_work, issue_invoice
+from models.money.balances import customer_balance
+from models.money.invoicing import draft_invoice_for_work, issue_invoice
 from tests.conftest import TOKEN
 from tests.generated import generated_database
 

@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from extensions import db
 from models import AuditEntry, StoredCard
-from models.card_rules import FULL_NUMBER_REFUSED
 from models.core.enums import CardBrand
+from models.money.cards import FULL_NUMBER_REFUSED
 from tests.factories import make_customer
 from tests.test_browser import ARTIFACTS, live_server, log_in, page  # noqa: F401
 

@@ -1,4 +1,4 @@
-"""models/card_rules.py: a stored card holds what identifies it, never a usable card number."""
+"""models/money/cards.py: a stored card holds what identifies it, never a usable card number."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 
 from models import StoredCard, ValidationFailed
-from models.card_rules import FULL_NUMBER_REFUSED, check_card, contains_card_number, luhn_valid
 from models.core.enums import CardBrand
+from models.money.cards import FULL_NUMBER_REFUSED, check_card, contains_card_number, luhn_valid
 
 TODAY = date(2026, 5, 15)
 VISA_TEST_NUMBER = "4242424242424242"  # passes Luhn, as every real card number does

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from extensions import db
 from models import BreakdownStyle, CreditNote
-from models.balances import customer_balance
+from models.money.balances import customer_balance
 from tests.factories import make_customer, make_invoice, make_issued_labour_and_parts_invoice
 from tests.test_browser import ARTIFACTS, live_server, log_in, page  # noqa: F401 (fixtures)
 

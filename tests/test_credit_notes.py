@@ -1,4 +1,4 @@
-"""Credit notes (models/credit_notes.py): prefilled from an invoice, never more than it still
+"""Credit notes (models/money/credit_notes.py): prefilled from an invoice, never more than it still
 owes, reducing the balance, and presented in the breakdown style chosen."""
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from models import (
     InvoiceStatus,
     ValidationFailed,
 )
-from models.balances import customer_balance, invoice_outstanding
-from models.credit_notes import add_credit_note, breakdown, draft_credit_note_for_invoice
+from models.money.balances import customer_balance, invoice_outstanding
+from models.money.credit_notes import add_credit_note, breakdown, draft_credit_note_for_invoice
 from tests.factories import make_customer, make_invoice, make_issued_labour_and_parts_invoice
 
 TODAY = date(2026, 3, 2)

@@ -18,9 +18,14 @@ from models import (
     InvoiceStatus,
     LineCategory,
 )
-from models.credit_notes import add_credit_note
-from models.invoicing import ConsolidatedEntry, consolidated_invoice, issue_invoice, void_invoice
-from models.statements import build_statement
+from models.money.credit_notes import add_credit_note
+from models.money.invoicing import (
+    ConsolidatedEntry,
+    consolidated_invoice,
+    issue_invoice,
+    void_invoice,
+)
+from models.money.statements import build_statement
 from pdfs.credit_note import credit_note_pdf
 from pdfs.invoice import invoice_pdf
 from pdfs.layout import Letterhead, pdf_text

@@ -22,8 +22,8 @@ from models import (
     Work,
     WorkStatus,
 )
-from models.invoicing import issue_invoice
-from models.payments import Allocation, record_payment
+from models.money.invoicing import issue_invoice
+from models.money.payments import Allocation, record_payment
 from tests.factories import make_customer, make_invoice, make_work
 from tests.sql import counting_statements
 from tests.test_browser import ARTIFACTS, live_server, log_in, page  # noqa: F401 (fixtures)

@@ -18,8 +18,8 @@ from models import (
     InvoiceLine,
     InvoiceStatus,
 )
-from models.invoice_addresses import delete_invoice_address
-from models.invoicing import issue_invoice
+from models.money.invoice_addresses import delete_invoice_address
+from models.money.invoicing import issue_invoice
 from tests.factories import make_customer, make_work, make_work_address
 from tests.test_browser import ARTIFACTS, live_server, log_in, page  # noqa: F401 (fixtures)
 from tests.test_statements import pay

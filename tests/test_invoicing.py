@@ -1,5 +1,5 @@
 """Invoices through their life: drafted, issued under a gap-free number, voided or credited,
-never edited once issued (models/invoicing.py)."""
+never edited once issued (models/money/invoicing.py)."""
 
 from __future__ import annotations
 
@@ -23,15 +23,15 @@ from models import (
     ValidationFailed,
     WorkStatus,
 )
-from models.credit_notes import add_credit_note, draft_credit_note_for_invoice
-from models.invoicing import (
+from models.money.credit_notes import add_credit_note, draft_credit_note_for_invoice
+from models.money.invoicing import (
     ConsolidatedEntry,
     consolidated_invoice,
     draft_invoice_for_work,
     issue_invoice,
     void_invoice,
 )
-from models.payments import Allocation, record_payment
+from models.money.payments import Allocation, record_payment
 from tests.factories import make_customer, make_invoice, make_work
 
 TODAY = date(2026, 3, 2)

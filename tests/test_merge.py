@@ -48,10 +48,10 @@ from models import (
     Work,
     WorkAddress,
 )
-from models.balances import customer_balance
 from models.core.base import utcnow
 from models.customers.merge import customer_foreign_keys, merge_customers, merge_preview, unmerge
 from models.customers.merge_rows import MOVED, NOT_MOVED, fk_name, moved_columns
+from models.money.balances import customer_balance
 from tests.factories import make_customer
 
 _serial = itertools.count(1)

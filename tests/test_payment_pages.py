@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from extensions import db
 from models import InvoiceStatus, Payment, PaymentAllocation, PaymentMethod
-from models.balances import customer_balance
+from models.money.balances import customer_balance
 from tests.factories import make_customer, make_invoice
 from tests.sql import counting_statements
 from tests.test_browser import ARTIFACTS, live_server, log_in, page  # noqa: F401

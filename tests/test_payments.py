@@ -1,4 +1,4 @@
-"""models/payments.py: what an allocation may take, and the books' two identities
+"""models/money/payments.py: what an allocation may take, and the books' two identities
 
     balance = invoiced − credited − allocated      account credit = received − allocated
 
@@ -25,10 +25,10 @@ from models import (
     PaymentMethod,
     ValidationFailed,
 )
-from models.balances import customer_balance, invoice_outstanding
-from models.credit_notes import add_credit_note, draft_credit_note_for_invoice
-from models.invoicing import issue_invoice
-from models.payments import (
+from models.money.balances import customer_balance, invoice_outstanding
+from models.money.credit_notes import add_credit_note, draft_credit_note_for_invoice
+from models.money.invoicing import issue_invoice
+from models.money.payments import (
     Allocation,
     allocate,
     allocate_account_credit,

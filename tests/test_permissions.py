@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from admin_views.base import SecureModelView, endpoint_role
 from extensions import db
 from models import AuditEntry, Base, Contact, Customer, User
-from models.invoicing import issue_invoice
+from models.money.invoicing import issue_invoice
 from tests.factories import customer_form, make_customer, make_invoice
 
 ADMIN_ONLY = {"user", "auditentry", "portalaccess", "outboxmessage"}

@@ -26,7 +26,7 @@ from models import (
     WorkAddress,
     next_number,
 )
-from models.payments import record_payment
+from models.money.payments import record_payment
 from tests.factories import make_customer, make_work, make_work_address
 from tests.sql import counting_statements
 

@@ -20,11 +20,11 @@ from models import (
     PaymentMethod,
     ValidationFailed,
 )
-from models.balances import customer_balance
-from models.credit_notes import add_credit_note
-from models.invoicing import issue_invoice, void_invoice
-from models.payments import Allocation, record_payment
-from models.statements import build_statement, check_as_of, statement_email
+from models.money.balances import customer_balance
+from models.money.credit_notes import add_credit_note
+from models.money.invoicing import issue_invoice, void_invoice
+from models.money.payments import Allocation, record_payment
+from models.money.statements import build_statement, check_as_of, statement_email
 from tests.factories import make_customer
 from tests.sql import counting_statements
 from tests.test_browser import ARTIFACTS, live_server, log_in, page  # noqa: F401 (fixtures)

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from extensions import db
 from models import CreditNote, CreditNoteLine, DomainError, Invoice, InvoiceLine, InvoiceStatus
-from models.invoicing import issue_invoice
+from models.money.invoicing import issue_invoice
 from tests.factories import make_customer, make_invoice
 
 

@@ -52,10 +52,9 @@ from .keys import (
 )
 
 if TYPE_CHECKING:
-    from ..cards import StoredCard
     from ..communications import Attachment, Communication
     from ..core.users import User
-    from ..money import CreditNote, Invoice, InvoiceAddress, Payment
+    from ..money.entities import CreditNote, Invoice, InvoiceAddress, Payment, StoredCard
     from ..service import Contract, CustomerServicePlan, ServiceReminder
     from ..works.entities import Asset, Work
 

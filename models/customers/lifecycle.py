@@ -12,7 +12,7 @@ from ..core.audit import record
 from ..core.enums import InvoiceStatus
 from ..core.errors import DomainError, ValidationFailed
 from ..core.lookups import CustomerType
-from ..money import Invoice, Payment
+from ..money.entities import Invoice, Payment
 from ..uploads import delete_attachment, delete_customer_folder
 from .entities import Contact, Customer
 from .rules import check_customer

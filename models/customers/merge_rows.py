@@ -37,7 +37,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
 from ..core.base import ADDRESS_FIELDS, Base
-from ..money import customer_invoice_address
+from ..money.entities import customer_invoice_address
 from .entities import Contact, Customer, PhoneNumber
 
 CHUNK = 500  # ids per IN list: well under SQLite's limit on bound parameters

@@ -13,12 +13,12 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from ..core.enums import BreakdownStyle, InvoiceStatus, LineCategory
+from ..core.errors import DomainError, ValidationFailed
+from ..customers.status import refuse_if_merged
 from .balances import invoice_outstanding
-from .core.enums import BreakdownStyle, InvoiceStatus, LineCategory
-from .core.errors import DomainError, ValidationFailed
-from .customers.status import refuse_if_merged
-from .money import CreditNote, CreditNoteLine, Invoice
-from .money_rules import check_credit_note
+from .entities import CreditNote, CreditNoteLine, Invoice
+from .rules import check_credit_note
 
 
 def draft_credit_note_for_invoice(invoice: Invoice, credit_date: date | None = None) -> CreditNote:

@@ -1,4 +1,5 @@
-"""Invoices, credit notes, payments and their allocations, and alternative invoice addresses."""
+"""Invoices, credit notes, payments and their allocations, alternative invoice addresses, and
+the cards customers keep on file."""
 
 from __future__ import annotations
 
@@ -22,13 +23,22 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .core.base import AddressMixin, Base, Money, Timestamp, TimestampMixin, enum_type, zero
-from .core.enums import BreakdownStyle, InvoiceKind, InvoiceStatus, LineCategory
-from .core.lookups import PaymentMethod
+from ..core.base import (
+    SECRET,
+    AddressMixin,
+    Base,
+    Money,
+    Timestamp,
+    TimestampMixin,
+    enum_type,
+    zero,
+)
+from ..core.enums import BreakdownStyle, CardBrand, InvoiceKind, InvoiceStatus, LineCategory
+from ..core.lookups import PaymentMethod
 
 if TYPE_CHECKING:
-    from .customers.entities import Contact, Customer
-    from .works.entities import Work
+    from ..customers.entities import Contact, Customer
+    from ..works.entities import Work
 
 CENT = Decimal("0.01")
 
@@ -76,7 +86,7 @@ class LineMixin:
     def __str__(self) -> str:
         return self.description
 
-    # Half to even, said out loud: models/balances.py rounds the same way in SQL.
+    # Half to even, said out loud: balances.py rounds the same way in SQL.
     @property
     def net(self) -> Decimal:
         return (self.quantity * self.unit_price).quantize(CENT, rounding=ROUND_HALF_EVEN)
@@ -93,7 +103,7 @@ class LineMixin:
 class PricedDocument:
     """An invoice or credit note: its total is the sum of its lines' gross.
 
-    `total_cents` holds the same figure, kept in step at every flush (models/stored_totals.py),
+    `total_cents` holds the same figure, kept in step at every flush (stored_totals.py),
     so balances and ageing sum one column instead of pricing every line of every invoice.
     """
 
@@ -295,3 +305,36 @@ class PaymentAllocation(Base):
 
     def __str__(self) -> str:
         return f"{self.amount} to {self.invoice}"
+
+
+class StoredCard(TimestampMixin, Base):
+    """A card on file: only what identifies it to people and to the payment processor, never
+    its number or security code (cards.py says why, and refuses them)."""
+
+    __tablename__ = "stored_card"
+    __table_args__ = (
+        CheckConstraint("length(last_four) = 4", name="last_four_is_four"),
+        CheckConstraint("expiry_month BETWEEN 1 AND 12", name="expiry_month_range"),
+        CheckConstraint("expiry_year BETWEEN 2000 AND 2199", name="expiry_year_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(
+        ForeignKey("customer.id", ondelete="CASCADE"), index=True
+    )
+    cardholder_name: Mapped[str] = mapped_column(String(120))
+    brand: Mapped[CardBrand] = mapped_column(enum_type(CardBrand), default=CardBrand.other)
+    last_four: Mapped[str] = mapped_column(String(4))
+    expiry_month: Mapped[int] = mapped_column(Integer)
+    expiry_year: Mapped[int] = mapped_column(Integer)
+    # The processor's token for the card (e.g. a Stripe payment method id).
+    processor_reference: Mapped[str | None] = mapped_column(String(120), info=SECRET)
+    billing_address: Mapped[str | None] = mapped_column(Text)
+
+    customer: Mapped[Customer] = relationship(back_populates="stored_cards")
+
+    def __str__(self) -> str:
+        return (
+            f"{self.brand.title() if self.brand else 'Card'} ending {self.last_four}, "
+            f"expires {self.expiry_month:02d}/{self.expiry_year}"
+        )

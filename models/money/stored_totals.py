@@ -2,7 +2,7 @@
 
 Set in one place for every way a document or its lines change (forms, domain operations, the
 seed, tests), at flush: a line added, edited or removed changes its document's stored total in
-the same transaction. Issued invoices cannot change their lines (models/invoicing.py), so their
+the same transaction. Issued invoices cannot change their lines (invoicing.py), so their
 stored total is fixed from issue on.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
-from .money import CreditNote, CreditNoteLine, Invoice, InvoiceLine, LineMixin, PricedDocument
+from .entities import CreditNote, CreditNoteLine, Invoice, InvoiceLine, LineMixin, PricedDocument
 
 PRICE_COLUMNS = ("quantity", "unit_price", "tax_rate")
 

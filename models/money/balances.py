@@ -5,7 +5,7 @@ aggregated in SQL (a fixed number of statements whatever the number of invoices)
 what the Python properties (`Invoice.total`, `CreditNote.total`) say for the same rows.
 
 Each invoice and credit note stores its total in integer cents (`total_cents`, kept in step with
-its lines by models/stored_totals.py), so a balance sums one column per document instead of
+its lines by stored_totals.py), so a balance sums one column per document instead of
 pricing every line. Amounts are summed as integer cents and become Decimal in Python: no float
 ever reaches a figure.
 """
@@ -36,8 +36,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 from sqlalchemy.sql.elements import BindParameter
 
-from .core.enums import InvoiceStatus
-from .money import CreditNote, Invoice, Payment, PaymentAllocation
+from ..core.enums import InvoiceStatus
+from .entities import CreditNote, Invoice, Payment, PaymentAllocation
 
 BUCKETS = ("current", "1-30", "31-60", "61-90", "90+")
 

@@ -1,13 +1,19 @@
-"""What a stored card may hold (see models/cards.py for why): refuse anything that could be a
-full card number, in any field, and any last-four that is not exactly four digits."""
+"""Stored cards: only what identifies a card to people and to the payment processor.
+
+A full card number (PAN) or a security code (CVC) must never be stored: holding either brings
+the whole system into PCI DSS scope, and a leak of this database would be a leak of usable
+cards. The processor keeps the card; we keep its reference and what a person needs to tell
+cards apart (holder, brand, last four digits, expiry). `check_card` refuses anything that could
+be a full card number, in any field, and any last-four that is not exactly four digits.
+"""
 
 from __future__ import annotations
 
 import re
 from datetime import date
 
-from .cards import StoredCard
-from .core.errors import ValidationFailed
+from ..core.errors import ValidationFailed
+from .entities import StoredCard
 
 # 12 to 19 digits, possibly grouped by spaces or dashes: the lengths card numbers come in.
 DIGIT_RUN = re.compile(r"(?:\d[ -]?){11,18}\d")

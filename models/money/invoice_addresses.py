@@ -8,15 +8,15 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..core.audit import record
+from ..core.base import ADDRESS_FIELDS
+from ..core.enums import InvoiceStatus
+from ..core.errors import DomainError, ValidationFailed
+from ..customers.entities import Customer
+from ..customers.rules import email_problem
+from ..customers.status import refuse_if_merged
 from .balances import invoice_outstanding
-from .core.audit import record
-from .core.base import ADDRESS_FIELDS
-from .core.enums import InvoiceStatus
-from .core.errors import DomainError, ValidationFailed
-from .customers.entities import Customer
-from .customers.rules import email_problem
-from .customers.status import refuse_if_merged
-from .money import Invoice, InvoiceAddress
+from .entities import Invoice, InvoiceAddress
 
 FIELDS = ("name", *ADDRESS_FIELDS, "email")
 

@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from .core.errors import ValidationFailed
-from .customers.entities import Customer, WorkAddress
-from .money import Invoice
+from ..core.errors import ValidationFailed
+from ..customers.entities import Customer, WorkAddress
+from .entities import Invoice
 
 # Tag -> what it prints; the order is the order of the buttons on the settings page.
 TAGS: dict[str, str] = {

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .core.errors import ValidationFailed
-from .money import CreditNote, Invoice, Payment
+from ..core.errors import ValidationFailed
+from .entities import CreditNote, Invoice, Payment
 
 
 def check_invoice(invoice: Invoice) -> None:

@@ -1,5 +1,5 @@
 """Customer statements (seed 004 "Statements"): the open invoices and unallocated credits of a
-customer at a point in time, aged. Every figure comes from models/balances.py, so a statement
+customer at a point in time, aged. Every figure comes from balances.py, so a statement
 always says what the record page says for the same date."""
 
 from __future__ import annotations
@@ -11,15 +11,15 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from ..communications import Communication
+from ..core.enums import CommunicationKind, OutboxStatus
+from ..core.errors import ValidationFailed
+from ..core.users import User
+from ..customers.entities import Contact, Customer
+from ..mail import SmtpSettings, send_or_queue
+from ..outbox import OutboxMessage
 from .balances import Balance, InvoiceFigures, customer_balance, open_invoices
-from .communications import Communication
-from .core.enums import CommunicationKind, OutboxStatus
-from .core.errors import ValidationFailed
-from .core.users import User
-from .customers.entities import Contact, Customer
-from .mail import SmtpSettings, send_or_queue
-from .money import CreditNote
-from .outbox import OutboxMessage
+from .entities import CreditNote
 
 NO_CONTACT = "No contact"
 

@@ -17,13 +17,13 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..core.enums import InvoiceStatus
+from ..core.errors import DomainError, ValidationFailed
+from ..core.lookups import PaymentMethod
+from ..customers.entities import Customer
+from ..customers.status import refuse_if_merged
 from .balances import invoice_outstanding
-from .core.enums import InvoiceStatus
-from .core.errors import DomainError, ValidationFailed
-from .core.lookups import PaymentMethod
-from .customers.entities import Customer
-from .customers.status import refuse_if_merged
-from .money import Invoice, Payment, PaymentAllocation
+from .entities import Invoice, Payment, PaymentAllocation
 
 CENT = Decimal("0.01")
 

@@ -15,15 +15,15 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
-from .core.base import utcnow
-from .core.enums import ONGOING_WORK, InvoiceKind, InvoiceStatus, LineCategory, WorkStatus
-from .core.errors import DomainError, ValidationFailed
-from .customers.entities import Customer
-from .customers.status import refuse_if_merged
-from .money import Invoice, InvoiceLine
-from .money_rules import check_invoice
+from ..core.base import utcnow
+from ..core.enums import ONGOING_WORK, InvoiceKind, InvoiceStatus, LineCategory, WorkStatus
+from ..core.errors import DomainError, ValidationFailed
+from ..customers.entities import Customer
+from ..customers.status import refuse_if_merged
+from ..works.entities import Work
+from .entities import Invoice, InvoiceLine
 from .numbering import next_number
-from .works.entities import Work
+from .rules import check_invoice
 
 DEFAULT_TAX_RATE = Decimal("20.00")
 DEFAULT_CREDITOR_DAYS = 30

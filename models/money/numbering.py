@@ -6,7 +6,7 @@ from sqlalchemy import Integer, String, event, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from .core.base import Base
+from ..core.base import Base
 
 
 class NumberSequence(Base):
@@ -47,8 +47,8 @@ def next_number(session: Session, series: str) -> str:
 
 def numbered_kinds() -> dict[type, str]:
     """Model classes that get a number on first flush, mapped to their series."""
-    from .money import CreditNote
-    from .works.entities import Work
+    from ..works.entities import Work
+    from .entities import CreditNote
 
     return {Work: "work", CreditNote: "credit_note"}
 
