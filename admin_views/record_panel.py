@@ -10,9 +10,10 @@ from sqlalchemy.orm import selectinload
 
 from extensions import db
 from models import Contract, ContractStatus, CustomerServicePlan, ServiceReminder
-from models.reminders import OPEN_STATUSES
-from models.service import service_plan_work_address
-from models.service_ops import renewal_state, sla_targets
+from models.service.contracts import renewal_state
+from models.service.entities import service_plan_work_address
+from models.service.plans import sla_targets
+from models.service.reminders import OPEN_STATUSES
 
 from .record import PANEL_BLOCKS, PanelBlock, page_balance, register_panel_block
 

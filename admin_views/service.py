@@ -7,8 +7,8 @@ from flask_login import current_user
 from wtforms.validators import DataRequired, InputRequired, NumberRange
 
 from models import Contract
-from models.service_ops import RENEWAL_NOTICE_DAYS, renewal_due_clause
-from models.service_rules import check_contract, check_customer_service_plan, check_reminder
+from models.service.contracts import RENEWAL_NOTICE_DAYS, renewal_due_clause
+from models.service.rules import check_contract, check_customer_service_plan, check_reminder
 
 from .base import SecureModelView
 from .lookups import by_name, customer_loader, work_address_loader

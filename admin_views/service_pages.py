@@ -33,8 +33,9 @@ from models import (
     ValidationFailed,
     WorkAddress,
 )
-from models.reminders import due_reminders, period_end, process_reminders
-from models.service_ops import assign_service_plan, save_contract, set_sla, sla_targets
+from models.service.contracts import save_contract
+from models.service.plans import assign_service_plan, set_sla, sla_targets
+from models.service.reminders import due_reminders, period_end, process_reminders
 
 from .base import (
     AccessMixin,
@@ -51,7 +52,7 @@ from .base import (
 PER_PAGE = 25
 ADDRESSES_SHOWN = 50  # a plan's form lists this many of the customer's properties at most
 FOUND_BY = (WorkAddress.address_line_1, WorkAddress.postcode, WorkAddress.occupier_surname)
-# The due list's periods (models.reminders.period_end); "all" suits one customer's list.
+# The due list's periods (models.service.reminders.period_end); "all" suits one customer's list.
 PERIODS = {
     "overdue": "Overdue",
     "month": "Due this month",
@@ -95,7 +96,7 @@ def done_message(decision: ReminderDecision, count: int, jobs, postpone_to) -> s
 
 class RemindersDueView(AccessMixin, BaseView):
     """Works → Reminders due: every customer's open reminders in a period, decided in batches.
-    Dormant customers and properties are left out (models.reminders.due_reminders)."""
+    Dormant customers and properties are left out (models.service.reminders.due_reminders)."""
 
     def __init__(self):
         super().__init__(

@@ -3,7 +3,7 @@
 from wtforms.validators import DataRequired
 
 from extensions import db
-from models.service_ops import refuse_deleting_lookup_in_use
+from models.service.plans import refuse_deleting_lookup_in_use
 
 from .base import SecureModelView
 from .lookups import by_name

@@ -60,7 +60,7 @@ from .money.entities import (
 from .money.numbering import NumberSequence, next_number
 from .outbox import OutboxMessage
 from .portal import PortalAccess
-from .service import Contract, CustomerServicePlan, ServiceReminder
+from .service.entities import Contract, CustomerServicePlan, ServiceReminder
 from .works.entities import Asset, InventoryItem, Work
 
 sparse_foreign_key_indexes(Base.metadata)  # every model is defined by now

@@ -15,7 +15,7 @@ from .core.errors import ValidationFailed
 from .core.lookups import AdvertisingSource
 from .customers.entities import Customer
 from .money.entities import Invoice
-from .reminders import due_reminders
+from .service.reminders import due_reminders
 from .works.entities import Work
 
 

@@ -18,7 +18,7 @@ from models import (
     ServiceReminder,
     WorkAddress,
 )
-from models.service_rules import check_contract, check_customer_service_plan, check_reminder
+from models.service.rules import check_contract, check_customer_service_plan, check_reminder
 from seed.demo_money import money
 from seed.demo_run import LETTING_TYPES, Demo
 

@@ -18,7 +18,7 @@ from models import (
     Work,
 )
 from models.customers.status import set_dormant
-from models.reminders import add_months, due_reminders, period_end, process_reminders
+from models.service.reminders import add_months, due_reminders, period_end, process_reminders
 from tests.factories import make_customer, make_work_address
 
 TODAY = date(2026, 3, 10)

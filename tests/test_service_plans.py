@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from extensions import db
 from models import CustomerServicePlan, ServicePlan, Sla, WorkAddress
-from models.service import service_plan_work_address
+from models.service.entities import service_plan_work_address
 from tests.factories import make_customer, make_work_address
 
 

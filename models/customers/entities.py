@@ -55,7 +55,7 @@ if TYPE_CHECKING:
     from ..communications import Attachment, Communication
     from ..core.users import User
     from ..money.entities import CreditNote, Invoice, InvoiceAddress, Payment, StoredCard
-    from ..service import Contract, CustomerServicePlan, ServiceReminder
+    from ..service.entities import Contract, CustomerServicePlan, ServiceReminder
     from ..works.entities import Asset, Work
 
 CREDITOR_DAYS = (0, 7, 14, 21, 28, 30, 45, 60, 90)

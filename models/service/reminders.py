@@ -10,11 +10,18 @@ from datetime import date, timedelta
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
-from .core.enums import AccessMethod, ReminderDecision, ReminderStatus, Status, WorkKind, WorkStatus
-from .core.errors import DomainError, ValidationFailed
-from .customers.entities import Customer, WorkAddress
-from .service import ServiceReminder
-from .works.entities import Work
+from ..core.enums import (
+    AccessMethod,
+    ReminderDecision,
+    ReminderStatus,
+    Status,
+    WorkKind,
+    WorkStatus,
+)
+from ..core.errors import DomainError, ValidationFailed
+from ..customers.entities import Customer, WorkAddress
+from ..works.entities import Work
+from .entities import ServiceReminder
 
 # Postponed reminders come back on the date they were postponed to (their due date).
 OPEN_STATUSES = (ReminderStatus.due, ReminderStatus.postponed)

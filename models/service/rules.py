@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from .core.errors import ValidationFailed
-from .customers.rules import OTHER_CUSTOMERS_ADDRESS
-from .service import Contract, CustomerServicePlan, ServiceReminder
+from ..core.errors import ValidationFailed
+from ..customers.rules import OTHER_CUSTOMERS_ADDRESS
+from .entities import Contract, CustomerServicePlan, ServiceReminder
 
 
 def check_contract(contract: Contract) -> None:

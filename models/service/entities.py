@@ -9,13 +9,13 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .core.base import Base, Money, TimestampMixin, enum_type
-from .core.enums import ContractStatus, ReminderDecision, ReminderStatus
-from .core.lookups import ServicePlan
+from ..core.base import Base, Money, TimestampMixin, enum_type
+from ..core.enums import ContractStatus, ReminderDecision, ReminderStatus
+from ..core.lookups import ServicePlan
 
 if TYPE_CHECKING:
-    from .customers.entities import Customer, WorkAddress
-    from .works.entities import Asset, Work
+    from ..customers.entities import Customer, WorkAddress
+    from ..works.entities import Asset, Work
 
 service_plan_work_address = Table(
     "service_plan_work_address",
