@@ -3,7 +3,7 @@
 from flask import abort, current_app, send_file
 
 from models import Attachment
-from models.uploads import UploadRefused, attachment_path
+from models.files.uploads import UploadRefused, attachment_path
 
 
 def send_attachment(attachment: Attachment, thumbnail: bool = False):

@@ -14,7 +14,7 @@ from sqlalchemy.orm import defer
 
 from extensions import db
 from models import OutboxMessage, OutboxStatus, Role, ValidationFailed
-from models.mail import SmtpSettings, send_or_queue
+from models.files.mail import SmtpSettings, send_or_queue
 
 from .base import ReadOnlyModelView, is_row_id
 from .documents import document_response

@@ -25,10 +25,10 @@ from models import (
     DomainError,
     WorkAddress,
 )
-from models.communications import add_communication, toggle_pin
 from models.customers.contacts import delete_branch, delete_contact, set_logo, set_primary_contact
 from models.customers.status import do_not_work_with_again
-from models.uploads import UploadRefused, delete_attachment, store_upload
+from models.files.communications import add_communication, toggle_pin
+from models.files.uploads import UploadRefused, delete_attachment, store_upload
 
 from .base import changes_data, customer_row, requested_id, safe_next
 from .files import send_attachment

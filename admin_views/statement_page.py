@@ -16,7 +16,7 @@ from extensions import db
 from forms.base import PanelForm
 from forms.validators import EmailValid
 from models import OutboxStatus, ValidationFailed
-from models.mail import SmtpSettings
+from models.files.mail import SmtpSettings
 from models.money.balances import BUCKETS
 from models.money.statements import Statement, email_statement, statement_email
 from pdfs.statement import bucket_label

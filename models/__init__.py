@@ -1,6 +1,5 @@
 """The domain: SQLAlchemy models and the operations on them. Nothing here imports Flask."""
 
-from .communications import Attachment, Communication
 from .core.audit import AuditEntry, act_as, record
 from .core.base import Base, sparse_foreign_key_indexes
 from .core.enums import (
@@ -44,6 +43,7 @@ from .core.staff_sessions import StaffSession
 from .core.two_factor import RecoveryCode
 from .core.users import User
 from .customers.entities import Branch, Contact, Customer, PhoneNumber, WorkAddress
+from .files.entities import Attachment, Communication, OutboxMessage
 
 # Imported for their flush hooks: document numbers, and the guard on issued invoices.
 from .money import invoicing, numbering, stored_totals  # noqa: F401
@@ -58,7 +58,6 @@ from .money.entities import (
     StoredCard,
 )
 from .money.numbering import NumberSequence, next_number
-from .outbox import OutboxMessage
 from .portal import PortalAccess
 from .service.entities import Contract, CustomerServicePlan, ServiceReminder
 from .works.entities import Asset, InventoryItem, Work

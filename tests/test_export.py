@@ -55,7 +55,7 @@ from models.export import (
     stream_export,
     write_export_zip,
 )
-from models.uploads import attachment_path
+from models.files.uploads import attachment_path
 from tests.factories import make_customer, make_invoice, make_work
 
 # Rows `full_record` gives a customer made by `make_customer` (which brings one phone).

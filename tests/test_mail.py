@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from extensions import db
 from models import Communication, OutboxMessage, OutboxStatus, ValidationFailed
-from models.mail import ATTACHMENT_LIMIT, SmtpSettings, send_or_queue
+from models.files.mail import ATTACHMENT_LIMIT, SmtpSettings, send_or_queue
 from tests.factories import make_customer
 from tests.test_statements import AS_OF, mixed_account
 

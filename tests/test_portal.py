@@ -16,8 +16,8 @@ from admin_views.portal import init_portal
 from extensions import db
 from models import Asset, AssetGroup, AuditEntry, DomainError, InvoiceStatus, PortalAccess
 from models.core.base import utcnow
+from models.files.uploads import store_upload
 from models.portal_links import create_portal_link, find_link, revoke, revoke_all
-from models.uploads import store_upload
 from tests.conftest import PanelClient
 from tests.factories import make_customer, make_invoice, make_work
 from tests.sql import counting_statements

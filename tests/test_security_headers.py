@@ -9,7 +9,7 @@ import re
 import pytest
 
 from extensions import db
-from models.uploads import store_upload
+from models.files.uploads import store_upload
 from tests.factories import make_customer, make_work_address
 
 PDF = b"%PDF-1.4\n% a signed quote\n%%EOF\n"

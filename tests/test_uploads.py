@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from extensions import db
 from models import Attachment, User
-from models.uploads import (
+from models.files.uploads import (
     NOT_ACCEPTED,
     UploadRefused,
     attachment_path,

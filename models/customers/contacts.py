@@ -8,10 +8,10 @@ from typing import BinaryIO
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..communications import Attachment
 from ..core.audit import record
 from ..core.errors import DomainError
-from ..uploads import MEGABYTE, UploadRefused, store_upload
+from ..files.entities import Attachment
+from ..files.uploads import MEGABYTE, UploadRefused, store_upload
 from .entities import Branch, Contact, Customer
 
 

@@ -52,8 +52,8 @@ from .keys import (
 )
 
 if TYPE_CHECKING:
-    from ..communications import Attachment, Communication
     from ..core.users import User
+    from ..files.entities import Attachment, Communication
     from ..money.entities import CreditNote, Invoice, InvoiceAddress, Payment, StoredCard
     from ..service.entities import Contract, CustomerServicePlan, ServiceReminder
     from ..works.entities import Asset, Work

@@ -7,13 +7,13 @@ from pathlib import Path
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from ..communications import Attachment
 from ..core.audit import record
 from ..core.enums import InvoiceStatus
 from ..core.errors import DomainError, ValidationFailed
 from ..core.lookups import CustomerType
+from ..files.entities import Attachment
+from ..files.uploads import delete_attachment, delete_customer_folder
 from ..money.entities import Invoice, Payment
-from ..uploads import delete_attachment, delete_customer_folder
 from .entities import Contact, Customer
 from .rules import check_customer
 

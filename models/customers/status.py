@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..communications import Communication
 from ..core.audit import record
 from ..core.enums import CommunicationKind, Status
 from ..core.errors import DomainError
+from ..files.entities import Communication
 from .entities import Customer, WorkAddress
 
 

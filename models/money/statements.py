@@ -11,13 +11,12 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from ..communications import Communication
 from ..core.enums import CommunicationKind, OutboxStatus
 from ..core.errors import ValidationFailed
 from ..core.users import User
 from ..customers.entities import Contact, Customer
-from ..mail import SmtpSettings, send_or_queue
-from ..outbox import OutboxMessage
+from ..files.entities import Communication, OutboxMessage
+from ..files.mail import SmtpSettings, send_or_queue
 from .balances import Balance, InvoiceFigures, customer_balance, open_invoices
 from .entities import CreditNote
 

@@ -22,8 +22,8 @@ from PIL import Image, ImageOps
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 
-from .communications import Attachment
-from .core.errors import DomainError
+from ..core.errors import DomainError
+from .entities import Attachment
 
 MAX_IMAGE_PIXELS = 40_000_000  # beyond this, a picture is refused as a decompression bomb
 THUMBNAIL_SIZE = (320, 320)

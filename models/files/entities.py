@@ -1,21 +1,29 @@
-"""What was said to or about a customer, and the files kept on the record."""
+"""What was said to or about a customer, the files kept on the record, and the email sent out."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .core.base import Base, Timestamp, enum_type, utcnow
-from .core.enums import CommunicationKind
-from .core.errors import ValidationFailed
+from ..core.base import Base, Timestamp, enum_type, utcnow
+from ..core.enums import CommunicationKind, OutboxStatus
 
 if TYPE_CHECKING:
-    from .core.users import User
-    from .customers.entities import Customer, WorkAddress
-    from .works.entities import Work
+    from ..core.users import User
+    from ..customers.entities import Customer, WorkAddress
+    from ..works.entities import Work
 
 
 class Communication(Base):
@@ -89,16 +97,33 @@ class Attachment(Base):
         return self.original_name
 
 
-def add_communication(session, customer: Customer, author: User | None, **fields) -> Communication:
-    """A new note, call, email, SMS or comment on the record, by the user who wrote it."""
-    if not (fields.get("body") or "").strip():
-        raise ValidationFailed({"body": "Write the note."})
-    communication = Communication(customer=customer, author=author, **fields)
-    session.add(communication)
-    return communication
+class OutboxMessage(Base):
+    """Outgoing email. Every message is kept here: sent, failed, or queued when no SMTP server
+    is configured, so a statement is never lost because mail was not set up."""
 
+    __tablename__ = "outbox_message"
 
-def toggle_pin(communication: Communication) -> bool:
-    """Star or unstar: important notes are pinned to the top of the record, in red."""
-    communication.is_important = not communication.is_important
-    return communication.is_important
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("customer.id", ondelete="SET NULL"), index=True
+    )
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow, index=True)
+    recipient: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    attachment_name: Mapped[str | None] = mapped_column(String(255))
+    attachment: Mapped[bytes | None] = mapped_column(LargeBinary)
+    status: Mapped[OutboxStatus] = mapped_column(
+        enum_type(OutboxStatus), default=OutboxStatus.queued, index=True
+    )
+    sent_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    error: Mapped[str | None] = mapped_column(Text)
+
+    customer: Mapped[Customer | None] = relationship()
+    created_by: Mapped[User | None] = relationship()
+
+    def __str__(self) -> str:
+        return f"{self.subject} to {self.recipient}"

@@ -14,11 +14,11 @@ from email.utils import make_msgid
 
 from sqlalchemy.orm import Session
 
-from .core.base import utcnow
-from .core.enums import OutboxStatus
-from .core.errors import ValidationFailed
-from .customers.rules import email_problem
-from .outbox import OutboxMessage
+from ..core.base import utcnow
+from ..core.enums import OutboxStatus
+from ..core.errors import ValidationFailed
+from ..customers.rules import email_problem
+from .entities import OutboxMessage
 
 MEGABYTE = 1024 * 1024
 ATTACHMENT_LIMIT = 16 * MEGABYTE  # seed 004: "The maximum total file size for email attachments"
