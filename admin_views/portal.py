@@ -37,13 +37,7 @@ from extensions import db
 from models import Asset, Attachment, Invoice, InvoiceStatus, Work, act_as
 from models.core.base import as_utc
 from models.money.balances import BUCKETS, customer_balance, invoice_outstanding
-from models.portal_links import (
-    PERMISSIONS,
-    find_link,
-    permissions_of,
-    touch,
-    usable_link,
-)
+from models.portal.links import PERMISSIONS, find_link, permissions_of, touch, usable_link
 
 portal_bp = Blueprint("portal", __name__, url_prefix="/portal")
 

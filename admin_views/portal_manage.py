@@ -18,7 +18,7 @@ from extensions import db
 from forms.portal import PortalLinkForm, PortalPermissionsForm
 from models import Customer, DomainError, PortalAccess
 from models.core.base import utcnow
-from models.portal_links import (
+from models.portal.links import (
     PERMISSIONS,
     create_portal_link,
     link_state,

@@ -3,7 +3,7 @@
 from wtforms import BooleanField, SelectField
 
 from forms.base import PanelForm
-from models.portal_links import PERMISSIONS
+from models.portal.links import PERMISSIONS
 
 EXPIRY_DAYS = (7, 30, 90, 365)
 

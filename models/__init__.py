@@ -58,7 +58,7 @@ from .money.entities import (
     StoredCard,
 )
 from .money.numbering import NumberSequence, next_number
-from .portal import PortalAccess
+from .portal.entities import PortalAccess
 from .service.entities import Contract, CustomerServicePlan, ServiceReminder
 from .works.entities import Asset, InventoryItem, Work
 

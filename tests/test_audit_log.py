@@ -26,7 +26,7 @@ from models.customers.lifecycle import change_customer_type, delete_customer
 from models.customers.merge import merge_customers, unmerge
 from models.customers.status import reactivate, set_dormant
 from models.money.invoice_addresses import attach_invoice_address, detach_invoice_address
-from models.portal_links import create_portal_link, revoke
+from models.portal.links import create_portal_link, revoke
 from tests.factories import customer_type, make_customer, make_invoice, make_work
 from tests.sql import counting_statements
 

@@ -13,7 +13,7 @@ from sqlalchemy import text
 
 from extensions import db
 from models.core.base import utcnow
-from models.portal_links import create_portal_link
+from models.portal.links import create_portal_link
 from tests.factories import make_customer
 
 PANEL_NAVIGATION = 'id="admin-navbar-collapse"'

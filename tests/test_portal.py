@@ -17,7 +17,7 @@ from extensions import db
 from models import Asset, AssetGroup, AuditEntry, DomainError, InvoiceStatus, PortalAccess
 from models.core.base import utcnow
 from models.files.uploads import store_upload
-from models.portal_links import create_portal_link, find_link, revoke, revoke_all
+from models.portal.links import create_portal_link, find_link, revoke, revoke_all
 from tests.conftest import PanelClient
 from tests.factories import make_customer, make_invoice, make_work
 from tests.sql import counting_statements

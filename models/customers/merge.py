@@ -25,7 +25,7 @@ from ..core.audit import AuditEntry, plain, record
 from ..core.base import as_utc, utcnow
 from ..core.errors import DomainError
 from ..core.users import User
-from ..portal import PortalAccess
+from ..portal.entities import PortalAccess
 from .entities import Customer, WorkAddress
 from .merge_rows import (
     MOVED,

@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Boolean, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .core.base import SECRET, Base, Timestamp, utcnow
+from ..core.base import SECRET, Base, Timestamp, utcnow
 
 if TYPE_CHECKING:
-    from .core.users import User
-    from .customers.entities import Customer
+    from ..core.users import User
+    from ..customers.entities import Customer
 
 
 class PortalAccess(Base):

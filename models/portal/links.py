@@ -18,13 +18,13 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from .core.base import as_utc, utcnow
-from .core.errors import DomainError
-from .portal import PortalAccess
+from ..core.base import as_utc, utcnow
+from ..core.errors import DomainError
+from .entities import PortalAccess
 
 if TYPE_CHECKING:
-    from .core.users import User
-    from .customers.entities import Customer
+    from ..core.users import User
+    from ..customers.entities import Customer
 
 # What a link can show, in the order the pages list it; each maps to `can_see_<name>`.
 PERMISSIONS = {
