@@ -11,7 +11,7 @@ from models.core.staff_sessions import end_all_sessions
 from models.core.two_factor import turn_off
 from models.core.users import password_problem
 from models.customers.rules import email_problem
-from models.import_staging import remove_expired_imports
+from models.data.import_staging import remove_expired_imports
 
 
 @click.command("create-user")

@@ -1,7 +1,7 @@
 """Bulk upload of work addresses from the customer record (seed 004 "Bulk upload work
 addresses"): upload a CSV, choose what each column holds, preview every row, import all or none.
 
-The uploaded file is staged on disk (models.import_staging) until it is imported, discarded or
+The uploaded file is staged on disk (models.data.import_staging) until it is imported, discarded or
 expired. An import killed half-way wrote nothing: its page offers to run it again or discard it.
 """
 
@@ -17,7 +17,8 @@ from sqlalchemy.exc import DBAPIError
 from extensions import db
 from forms.address_import import CsvUploadForm, mapping_form
 from models import Customer
-from models.address_import import (
+from models.core.base import counted, utcnow
+from models.data.address_import import (
     FIELDS,
     ImportPreview,
     ImportRefused,
@@ -27,9 +28,8 @@ from models.address_import import (
     preview,
     read_csv,
 )
-from models.core.base import counted, utcnow
-from models.csv_files import MAX_ROWS
-from models.import_staging import TOKEN, ImportExpired, ImportInUse, ImportStore, StagedImport
+from models.data.csv_files import MAX_ROWS
+from models.data.import_staging import TOKEN, ImportExpired, ImportInUse, ImportStore, StagedImport
 
 from .base import changes_data
 

@@ -12,7 +12,7 @@ from flask_login import current_user
 
 from extensions import db
 from models import Role, record
-from models.export import all_tables, customer_files, customer_tables, stream_export
+from models.data.export import all_tables, customer_files, customer_tables, stream_export
 
 from .base import allowed, changes_data, endpoint_role
 

@@ -18,10 +18,10 @@ from admin_views.record import counted
 from admin_views.record_tabs import SHOWN_RELATED
 from extensions import db
 from models import Customer, User, act_as
-from models.address_import import guess_mapping, import_rows, read_csv
 from models.customers.merge import merge_customers
 from models.customers.related import related_customers, related_ids
-from models.export import customer_files, customer_tables, write_export_zip
+from models.data.address_import import guess_mapping, import_rows, read_csv
+from models.data.export import customer_files, customer_tables, write_export_zip
 
 from .cases import IMPORT, MERGE, RELATED, Target
 from .measure import Result, Sample, repeated, timed

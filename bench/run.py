@@ -221,8 +221,8 @@ def notes(settings: Settings, terms: Terms) -> list[str]:
         "Related records: the Related tab has no URL of its own; the figure is what the record "
         "page runs for it (its count and the closest matches, models/customers/related.py).",
         "Merge, import and export call the domain functions (models/customers/merge.py, "
-        "models/address_import.py, models/export.py) in a transaction rolled back afterwards, "
-        "so every run and the stock comparison see the same data.",
+        "models/data/address_import.py, models/data/export.py) in a transaction rolled back "
+        "afterwards, so every run and the stock comparison see the same data.",
     ]
 
 

@@ -6,7 +6,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectField
 
 from forms.base import PanelForm
-from models.address_import import FIELDS
+from models.data.address_import import FIELDS
 
 SKIP = ""
 FIELD_CHOICES = [(SKIP, "— do not import —"), *FIELDS.items()]

@@ -17,17 +17,12 @@ from sqlalchemy import func, select, text
 
 from admin_views.address_import import import_store
 from extensions import db
-from models import (
-    AuditEntry,
-    Branch,
-    PhoneKind,
-    PhoneNumber,
-    Status,
-    Title,
-    WorkAddress,
-    address_import,
-)
-from models.address_import import (
+from models import AuditEntry, Branch, PhoneKind, PhoneNumber, Status, Title, WorkAddress
+from models.core.base import utcnow
+from models.customers import phones
+from models.customers.rules import email_problem
+from models.data import address_import
+from models.data.address_import import (
     ImportRefused,
     _email_problem,
     guess_mapping,
@@ -35,11 +30,8 @@ from models.address_import import (
     preview,
     read_csv,
 )
-from models.bulk import allocate_ids, bulk_insert
-from models.core.base import utcnow
-from models.customers import phones
-from models.customers.rules import email_problem
-from models.import_staging import remove_expired_imports
+from models.data.bulk import allocate_ids, bulk_insert
+from models.data.import_staging import remove_expired_imports
 from tests.factories import make_customer, make_work_address
 from tests.sql import counting_statements
 

@@ -44,7 +44,7 @@ from models import (
 )
 from models.core.staff_sessions import start_session
 from models.core.two_factor import turn_on
-from models.export import (
+from models.data.export import (
     CHUNK_BYTES,
     all_tables,
     customer_files,

@@ -11,11 +11,11 @@ from admin_views.customer_search import customer_matches
 from admin_views.lookups import work_address_loader
 from extensions import db
 from models import Contact, Customer, PhoneNumber, WorkAddress
-from models.address_import import guess_mapping, import_rows, read_csv
 from models.core.audit import ACTOR_KEY
 from models.customers.entities import NAME_ORDER
 from models.customers.keys import CUSTOMER_KEYS, WORK_ADDRESS_KEYS, customer_keys, fold_key
 from models.customers.search import starts_with, work_address_search
+from models.data.address_import import guess_mapping, import_rows, read_csv
 from tests.factories import make_customer, make_work_address
 
 LIST = "/admin/customer/"

@@ -25,11 +25,11 @@ from typing import Any, BinaryIO
 from sqlalchemy import ColumnElement, Select, Table, or_, select
 from sqlalchemy.orm import Session
 
-from .core.base import Base, is_secret, secret_names, utcnow
-from .core.errors import DomainError
-from .customers.entities import Customer
-from .files.entities import Attachment
-from .files.uploads import UploadRefused, attachment_path
+from ..core.base import Base, is_secret, secret_names, utcnow
+from ..core.errors import DomainError
+from ..customers.entities import Customer
+from ..files.entities import Attachment
+from ..files.uploads import UploadRefused, attachment_path
 
 # OWASP CSV injection: a cell starting with one of these is read as a formula. The apostrophe
 # itself is escaped too, so dropping one leading apostrophe on import restores any text exactly.

@@ -1,10 +1,10 @@
 """Bulk upload of work addresses from a CSV file (seed 004 "Bulk upload work addresses").
 
-`read_csv` (models.csv_files) turns the bytes into rows or refuses the file; `guess_mapping`
+`read_csv` (csv_files) turns the bytes into rows or refuses the file; `guess_mapping`
 proposes which column holds which field; `preview` checks every row and says what is wrong on
 which line; `import_rows` writes every row, or none when any row is wrong.
 
-How landlords and branches are found: models.import_lookups.
+How landlords and branches are found: import_lookups.
 """
 
 from __future__ import annotations
@@ -19,22 +19,22 @@ from dataclasses import dataclass, field
 import phonenumbers
 from sqlalchemy.orm import Session
 
-from .address_columns import FIELDS, REQUIRED, check_mapping, guess_mapping
-from .bulk import allocate_ids, bulk_insert, bulk_writes
-from .core.audit import record
-from .core.base import ADDRESS_FIELDS, counted, utcnow
-from .core.enums import PhoneKind, Status, Title, VacantProperty
-from .csv_files import ImportRefused, ParsedCsv, read_csv
-from .customers import phones
-from .customers.entities import Customer, PhoneNumber, WorkAddress
-from .customers.keys import (
+from ..core.audit import record
+from ..core.base import ADDRESS_FIELDS, counted, utcnow
+from ..core.enums import PhoneKind, Status, Title, VacantProperty
+from ..customers import phones
+from ..customers.entities import Customer, PhoneNumber, WorkAddress
+from ..customers.keys import (
     OCCUPIER,
     address_line_key,
     postcode_key,
     reversed_digits,
     work_address_keys,
 )
-from .customers.rules import email_problem
+from ..customers.rules import email_problem
+from .address_columns import FIELDS, REQUIRED, check_mapping, guess_mapping
+from .bulk import allocate_ids, bulk_insert, bulk_writes
+from .csv_files import ImportRefused, ParsedCsv, read_csv
 from .import_lookups import (
     branches_by_name,
     existing_address_keys,
@@ -153,7 +153,7 @@ def import_rows(
     """Adds every row as a work address of the customer, with its phone number, or nothing at
     all when any row is wrong (the caller commits or rolls back the one transaction).
 
-    Rows go in bulk, BATCH_SIZE at a time (models.bulk): the ORM's unit of work would take a
+    Rows go in bulk, BATCH_SIZE at a time (bulk): the ORM's unit of work would take a
     hundred times longer on a large file. So what the ORM would do is done here: defaults,
     version, timestamps, search keys, phone digits and the audit entry.
     """

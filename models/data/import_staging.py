@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from .core.errors import DomainError
+from ..core.errors import DomainError
 
 # The upload's time (seconds, hex), then the random part.
 TOKEN = re.compile(r"(?P<staged>[0-9a-f]{8,12})-[A-Za-z0-9_-]{20,}")

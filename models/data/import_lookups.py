@@ -15,9 +15,9 @@ from collections.abc import Iterable
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from .core.enums import Title
-from .customers.entities import Branch, Customer, WorkAddress
-from .customers.keys import address_line_key, name_key, postcode_key
+from ..core.enums import Title
+from ..customers.entities import Branch, Customer, WorkAddress
+from ..customers.keys import address_line_key, name_key, postcode_key
 
 LOOKUP_CHUNK = 10_000  # keys per landlord query: far inside every database's parameter limit
 ACCOUNT_NUMBER = re.compile(r"C?0*(\d{1,9})", re.IGNORECASE)

@@ -9,7 +9,7 @@ import io
 import re
 from dataclasses import dataclass
 
-from .core.errors import DomainError
+from ..core.errors import DomainError
 
 MAX_ROWS = 100_000
 MAX_COLUMNS = 200
