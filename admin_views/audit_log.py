@@ -1,4 +1,4 @@
-"""Admin → Audit log: who did what, when, in words (models/audit_words.py says how)."""
+"""Admin → Audit log: who did what, when, in words (models/reports/audit_log.py says how)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from markupsafe import Markup, escape
 
 from extensions import db
 from models import AuditEntry, Role
-from models.audit_words import Described, Line, action_words, describe
+from models.reports.audit_log import Described, Line, action_words, describe
 
 from .base import ReadOnlyModelView
 

@@ -10,7 +10,12 @@ from extensions import db
 from models import ValidationFailed
 from models.core.enums import WorkStatus
 from models.money.balances import BUCKETS, ageing_totals
-from models.reports import Period, headline_counts, new_customers_by_origin, works_by_status
+from models.reports.dashboard import (
+    Period,
+    headline_counts,
+    new_customers_by_origin,
+    works_by_status,
+)
 
 from .base import SecureIndexView
 from .charts import Bar, bar_chart

@@ -14,7 +14,6 @@ from sqlalchemy import func, select, update
 from admin_views.audit_log import AuditLogView
 from extensions import db
 from models import AuditEntry, Branch, Customer, InvoiceAddress, PhoneNumber, act_as, record
-from models.audit_words import is_hidden, label_of
 from models.core.base import utcnow
 from models.core.staff_sessions import end_all_sessions, end_session, login_failed, start_session
 from models.core.two_factor import turn_off, turn_on
@@ -27,6 +26,7 @@ from models.data.address_import import guess_mapping, import_rows
 from models.data.csv_files import read_csv
 from models.money.invoice_addresses import attach_invoice_address, detach_invoice_address
 from models.portal.links import create_portal_link, revoke
+from models.reports.audit_log import is_hidden, label_of
 from tests.factories import customer_type, make_customer, make_invoice, make_work
 from tests.sql import counting_statements
 

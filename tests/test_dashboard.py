@@ -13,7 +13,7 @@ from models import AdvertisingSource, ServiceReminder, WorkStatus
 from models.customers.merge import merge_customers
 from models.customers.status import set_dormant
 from models.money.invoicing import issue_invoice
-from models.reports import Period
+from models.reports.dashboard import Period
 from tests.factories import make_customer, make_invoice, make_work
 from tests.sql import counting_statements
 

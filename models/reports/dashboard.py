@@ -9,14 +9,14 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from .core.enums import ONGOING_WORK, InvoiceStatus, Status, WorkStatus
-from .core.errors import ValidationFailed
-from .core.lookups import AdvertisingSource
-from .customers.entities import Customer
-from .files.entities import Communication
-from .money.entities import Invoice
-from .service.reminders import due_reminders
-from .works.entities import Work
+from ..core.enums import ONGOING_WORK, InvoiceStatus, Status, WorkStatus
+from ..core.errors import ValidationFailed
+from ..core.lookups import AdvertisingSource
+from ..customers.entities import Customer
+from ..files.entities import Communication
+from ..money.entities import Invoice
+from ..service.reminders import due_reminders
+from ..works.entities import Work
 
 
 @dataclass(frozen=True)

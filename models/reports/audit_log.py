@@ -22,10 +22,10 @@ from typing import Any
 from sqlalchemy import Boolean, Column, Date, DateTime, Enum, Time, select
 from sqlalchemy.orm import Mapper, Session
 
-from .core.audit import QUIET_COLUMNS, AuditEntry
-from .core.base import Base, counted, secret_names
-from .customers.entities import Contact, Customer
-from .customers.merge_rows import MOVED
+from ..core.audit import QUIET_COLUMNS, AuditEntry
+from ..core.base import Base, counted, secret_names
+from ..customers.entities import Contact, Customer
+from ..customers.merge_rows import MOVED
 
 NONE = "(none)"
 # Readable words for what an entry did; an action not named here is shown as it was written.
