@@ -1,4 +1,9 @@
-"""The domain: SQLAlchemy models and the operations on them. Nothing here imports Flask."""
+"""The domain: SQLAlchemy models and the operations on them, by area (core, customers, works,
+money, service, files, portal, data, reports). Nothing here imports Flask.
+
+This module names the mapped classes, the enums and the base domain errors, so `from models
+import Customer` works wherever the class lives; operations are imported from their own modules.
+"""
 
 from .core.audit import AuditEntry, act_as, record
 from .core.base import Base, sparse_foreign_key_indexes
