@@ -51,9 +51,7 @@ from models.money.invoicing import draft_invoice_for_work, issue_invoice
 from tests.conftest import TOKEN
 from tests.generated import generated_database
 
-# A database, a generation or a server of its own, made once for the module's tests: on
-# one worker when the suite runs on several.
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("bench_generate")]
+pytestmark = pytest.mark.slow  # a generated database of its own
 
 CUSTOMERS = 50
 ORDINARY = CUSTOMERS - 3  # customers 1 to 3 have fixed shapes

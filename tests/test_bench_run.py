@@ -17,9 +17,7 @@ from bench.measure import Sample, interleaved
 from bench.run import QUICK, Settings, run
 from tests.generated import generated_database
 
-# A database, a generation or a server of its own, made once for the module's tests: on
-# one worker when the suite runs on several.
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("bench_run")]
+pytestmark = pytest.mark.slow  # a generated database and a run of the benchmark
 
 # Most statements one request may send, by the start of the case's name: the same whatever
 # the data, so a new N+1 shows here.

@@ -84,7 +84,7 @@ def test_no_list_fails_on_a_malformed_page_sort_or_search(app, admin, query):
     assert failures(admin, urls) == []
 
 
-# One value per test, every list and filter each: the thousands of requests spread over workers.
+# One value per test, on every list and filter: a failure names the value.
 @pytest.mark.parametrize("value", FILTER_VALUES)
 def test_no_list_fails_on_a_malformed_filter_value(app, admin, value):
     urls = [
