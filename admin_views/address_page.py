@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import abort, redirect, request, url_for
 from flask_admin import expose
+from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -13,10 +14,11 @@ from forms.record import CommunicationForm
 from models import Asset, Communication, Work, WorkAddress
 
 from .base import requested_id
-from .record import ListTab, Pager, Tab, tab_context, tab_counts
+from .record import ListTab, Pager, register_tab, tab_context, tab_counts, tabs_for
 from .record_tabs import ASSET_LOADS, notes_pinned_first
 
 
+@register_tab(page="work_address", weight=100)
 class AddressWorksTab(ListTab):
     key = "works"
     title = "Works history"
@@ -30,6 +32,7 @@ class AddressWorksTab(ListTab):
         )
 
 
+@register_tab(page="work_address", weight=200)
 class AddressCommunicationsTab(ListTab):
     key = "communications"
     title = "Communications"
@@ -44,6 +47,7 @@ class AddressCommunicationsTab(ListTab):
         return pager, {"notes": notes, "scheduled": []}
 
 
+@register_tab(page="work_address", weight=300)
 class AddressAssetsTab(ListTab):
     key = "assets"
     title = "Assets"
@@ -60,9 +64,6 @@ class AddressAssetsTab(ListTab):
     def rows(self, address, pager):
         pager, assets = super().rows(address, pager)
         return pager, {"assets": assets, "choices": {}, "chosen": {}}  # no filters here
-
-
-ADDRESS_TABS: list[Tab] = [AddressWorksTab(), AddressCommunicationsTab(), AddressAssetsTab()]
 
 
 class WorkAddressRecordMixin:
@@ -83,9 +84,11 @@ class WorkAddressRecordMixin:
             if request.args.get("id") is None:
                 return redirect(url_for(".index_view"))
             abort(404)
-        counts = tab_counts(address, ADDRESS_TABS)
+        # A property's history is short: every tab is served with the page.
+        shown = tabs_for("work_address", current_user)
+        counts = tab_counts(address, shown)
         tabs = []
-        for tab in ADDRESS_TABS:
+        for tab in shown:
             pager, rows = tab.rows(address, Pager.from_request(tab.key, counts[tab.key]))
             tabs.append((tab, counts[tab.key], pager, rows))
         return self.render(

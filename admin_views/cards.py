@@ -21,6 +21,7 @@ from models import Customer, StoredCard, ValidationFailed
 from models.money.cards import check_card
 
 from .base import CustomerPagesView, ReadOnlyModelView, changes_data, live_customer
+from .record import PageLink, register_action
 
 
 def expired(card: StoredCard, today: date) -> bool:
@@ -139,3 +140,8 @@ class StoredCardView(ReadOnlyModelView):
     column_formatters_detail = column_formatters
     column_filters = ("brand", "expiry_year")
     column_default_sort = ("id", True)
+
+
+@register_action(heading="Payments", weight=40)
+class StoredCards(PageLink):
+    title, endpoint = "Stored cards", "stored_cards.cards"

@@ -17,6 +17,7 @@ from models.money.credit_notes import add_credit_note, breakdown, draft_credit_n
 
 from .base import changes_data, live_customer, requested_id
 from .invoice_pages import attach
+from .record import PageLink, register_action
 
 
 class CreditNotePagesMixin:
@@ -135,3 +136,8 @@ class CreditNotePagesMixin:
             categories=CATEGORY_CHOICES,
             errors=errors,
         ), 400 if form.is_submitted() else 200
+
+
+@register_action(heading="Invoices", weight=20)
+class AddCreditNote(PageLink):
+    title, endpoint = "Add credit note", "creditnote.add_for_customer"

@@ -45,6 +45,7 @@ from models.money.invoicing import (
 )
 
 from .base import changes_data, committed, form_page, is_row_id, live_customer, requested_id
+from .record import PageLink, register_action
 
 OPEN_WORKS_SHOWN = 50  # the filter narrows a long list; the page says how many are hidden
 # What issuing an invoice of each kind does to its works (models.money.invoicing.issue_invoice).
@@ -334,3 +335,8 @@ def summary(works, ticked, totals, tax_rate_field) -> dict[str, Decimal]:
     net = sum((line.net for line in lines), Decimal("0.00"))
     tax = sum((line.tax for line in lines), Decimal("0.00"))
     return {"net": net, "tax": tax, "gross": net + tax}
+
+
+@register_action(heading="Invoices", weight=10)
+class AddConsolidatedInvoice(PageLink):
+    title, endpoint = "Add consolidated invoice", "invoice.consolidated_page"

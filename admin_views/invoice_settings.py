@@ -27,6 +27,7 @@ from models.money.invoice_addresses import (
 from models.works.entities import Work
 
 from .base import CustomerPagesView, changes_data, committed, form_page, live_customer
+from .record import PageLink, register_action
 
 SEARCH_LIMIT = 10
 
@@ -263,3 +264,8 @@ class InvoiceSettingsView(CustomerPagesView):
             ),
             can_write=current_user.can_write,
         ), status
+
+
+@register_action(heading="Invoices", weight=30)
+class InvoiceSettings(PageLink):
+    title, endpoint = "Invoice settings", "invoice_settings.settings_page"

@@ -36,7 +36,7 @@ from .base import (
     live_customer,
     safe_next,
 )
-from .record import page_balance
+from .record import PageLink, page_balance, register_action
 
 
 def has_account_credit(customer: Customer) -> bool:
@@ -273,3 +273,21 @@ class PaymentPagesView(CustomerPagesView):
             "success",
         )
         return redirect(back)
+
+
+@register_action(heading="Payments", weight=10)
+class AddCashAllocation(PageLink):
+    title, endpoint = "Add cash allocation", "customer_payments.cash_allocation"
+
+
+@register_action(heading="Payments", weight=20)
+class AddAccountCredit(PageLink):
+    title, endpoint = "Add account credit", "customer_payments.account_credit"
+
+
+@register_action(heading="Payments", weight=30)
+class AllocateAccountCredit(PageLink):
+    title, endpoint = "Allocate account credit", "customer_payments.allocate_credit"
+
+    def shown(self, customer):
+        return has_account_credit(customer)

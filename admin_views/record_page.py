@@ -16,6 +16,7 @@ from forms.record import (
     UploadForm,
     typed_correctly,
 )
+from forms.record_actions import MergeBranchForm
 from models import (
     Attachment,
     Branch,
@@ -25,16 +26,21 @@ from models import (
     DomainError,
     WorkAddress,
 )
-from models.customers.contacts import delete_branch, delete_contact, set_logo, set_primary_contact
+from models.customers.contacts import (
+    delete_branch,
+    delete_contact,
+    merge_branches,
+    set_logo,
+    set_primary_contact,
+)
 from models.customers.status import do_not_work_with_again
 from models.files.communications import add_communication, toggle_pin
 from models.files.uploads import UploadRefused, delete_attachment, store_upload
 
-from .base import changes_data, customer_row, requested_id, safe_next
+from .base import changes_data, committed, customer_row, form_page, requested_id, safe_next
 from .files import send_attachment
 from .merge_page import recent_merges_into
-from .record import TABS, Pager, tab_context, tab_counts
-from .record_actions import actions_for
+from .record import TABS, Pager, actions_for, tab_context, tab_counts, tabs_for
 from .record_panel import arranged_blocks, panel_layout
 
 
@@ -113,12 +119,13 @@ class CustomerRecordMixin:
     def render_record(self, customer: Customer, status: int = 200, **forms):
         """The page with its first tab loaded; the others load when opened (record.js, via
         `tab_view`), so the page costs one tab's queries and markup, not ten."""
-        counts = tab_counts(customer, TABS)
-        opened = TABS[0]
+        tabs = tabs_for("customer", current_user)
+        counts = tab_counts(customer, tabs)
+        opened = tabs[0]
         pager, rows = opened.rows(customer, Pager.from_request(opened.key, counts[opened.key]))
         blocks = [
             (block, visible, block.load(customer))
-            for block, visible in arranged_blocks(current_user.preferences)
+            for block, visible in arranged_blocks(current_user)
         ]
         primary = db.session.scalar(
             select(Contact)
@@ -132,7 +139,7 @@ class CustomerRecordMixin:
             warning_note=do_not_work_with_again(db.session, customer.id),
             recent_merges=recent_merges_into(customer),
             primary_contact=primary,
-            tabs=[(tab, counts[tab.key]) for tab in TABS],
+            tabs=[(tab, counts[tab.key]) for tab in tabs],
             tab=opened,
             pager=pager,
             rows=rows,
@@ -149,9 +156,11 @@ class CustomerRecordMixin:
     def tab_view(self, customer_id: int, key: str):
         """One tab's content, for record.js to put in the page when the tab is opened. It
         reads the page's own query string (pages, page sizes, filters), as the page would."""
-        tab = next((tab for tab in TABS if tab.key == key), None)
+        tab = next((tab for tab in TABS["customer"] if tab.key == key), None)
         if tab is None:
             abort(404)
+        if not current_user.may(tab.allowed):
+            abort(403)
         customer = self.load_customer(customer_id)
         count = db.session.scalar(tab.count_query(customer))
         pager, rows = tab.rows(customer, Pager.from_request(tab.key, count))
@@ -231,6 +240,43 @@ class CustomerRecordMixin:
         db.session.commit()
         flash(f"Deleted {row}.", "success")
         return redirect(self.record_url(customer, tab))
+
+    @expose("/<int:customer_id>/branches/<int:branch_id>/merge/", methods=("GET", "POST"))
+    @changes_data
+    def merge_branch_action(self, customer_id: int, branch_id: int):
+        """A branch's own Merge button (not the Actions menu: it is about one branch)."""
+        customer = self.load_customer(customer_id)
+        keep = customer_row(Branch, branch_id, customer)
+        form = MergeBranchForm()
+        form.absorb.choices = [
+            (b.id, b.name)
+            for b in db.session.scalars(
+                select(Branch)
+                .where(Branch.customer_id == customer.id, Branch.id != keep.id)
+                .order_by(Branch.name)
+            )
+        ]
+        if form.validate_on_submit():
+            if not typed_correctly(form.confirm):
+                form.confirm.errors = ['Type "merge" to confirm.']
+            else:
+                absorb = customer_row(Branch, form.absorb.data, customer)
+                refusal = committed(lambda: merge_branches(db.session, keep, absorb))
+                if refusal is None:
+                    flash(f"{absorb.name} was merged into {keep.name}.", "success")
+                    return redirect(self.record_url(customer, "branches"))
+                flash(f"Nothing changed: {refusal}", "error")
+        return form_page(
+            self,
+            "admin/record/action.html",
+            customer=customer,
+            form=form,
+            title=f"Merge a branch into {keep.name}",
+            intro=f"The chosen branch's work addresses, contacts and phone numbers move to "
+            f"{keep.name}, and the chosen branch is removed.",
+            submit="Merge branches",
+            style="danger",
+        )
 
     @expose("/<int:customer_id>/files/", methods=("POST",))
     @changes_data

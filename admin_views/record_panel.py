@@ -15,12 +15,12 @@ from models.service.entities import service_plan_work_address
 from models.service.plans import sla_targets
 from models.service.reminders import OPEN_STATUSES
 
-from .record import PANEL_BLOCKS, PanelBlock, page_balance, register_panel_block
+from .record import PANEL_BLOCKS, PanelBlock, blocks_for, page_balance, register_panel_block
 
 SHOWN = 5  # rows a block lists before pointing at its tab or list
 
 
-@register_panel_block
+@register_panel_block(weight=10)
 class CustomerDetailsBlock(PanelBlock):
     key = "details"
     title = "Customer details"
@@ -28,7 +28,7 @@ class CustomerDetailsBlock(PanelBlock):
     locked = True
 
 
-@register_panel_block
+@register_panel_block(weight=20)
 class MiniMapBlock(PanelBlock):
     key = "map"
     title = "Map"
@@ -38,7 +38,7 @@ class MiniMapBlock(PanelBlock):
         return {"tile_url": current_app.config["MAP_TILE_URL"]}
 
 
-@register_panel_block
+@register_panel_block(weight=30)
 class IconsBlock(PanelBlock):
     """Status, debt and debt age, account credit at a glance."""
 
@@ -50,7 +50,7 @@ class IconsBlock(PanelBlock):
         return page_balance(customer)
 
 
-@register_panel_block
+@register_panel_block(weight=40)
 class ServiceRemindersBlock(PanelBlock):
     key = "reminders"
     title = "Service reminders"
@@ -71,21 +71,21 @@ class ServiceRemindersBlock(PanelBlock):
         ).all()
 
 
-@register_panel_block
+@register_panel_block(weight=50)
 class OtherDetailsBlock(PanelBlock):
     key = "other"
     title = "Other details"
     template = "admin/record/panel/other.html"
 
 
-@register_panel_block
+@register_panel_block(weight=60)
 class TechnicalReferencesBlock(PanelBlock):
     key = "technical"
     title = "Technical references"
     template = "admin/record/panel/technical.html"
 
 
-@register_panel_block
+@register_panel_block(weight=70)
 class ContractsBlock(PanelBlock):
     key = "contracts"
     title = "Contracts"
@@ -105,7 +105,7 @@ class ContractsBlock(PanelBlock):
         return [(contract, renewal_state(contract, today)) for contract in contracts]
 
 
-@register_panel_block
+@register_panel_block(weight=80)
 class ServicePlanBlock(PanelBlock):
     key = "service_plan"
     title = "Service plan"
@@ -137,7 +137,7 @@ class ServicePlanBlock(PanelBlock):
         return {"plans": plans, "covered": covered, "today": date.today()}
 
 
-@register_panel_block
+@register_panel_block(weight=90)
 class SlaBlock(PanelBlock):
     """The customer's service level agreement and its targets (seed 004 "Associate SLA")."""
 
@@ -149,28 +149,27 @@ class SlaBlock(PanelBlock):
         return sla_targets(customer.sla) if customer.sla else None
 
 
-@register_panel_block
+@register_panel_block(weight=100)
 class What3WordsBlock(PanelBlock):
     key = "what3words"
     title = "what3words"
     template = "admin/record/panel/what3words.html"
 
 
-def arranged_blocks(preferences: dict) -> list[tuple[PanelBlock, bool]]:
-    """The user's order and visibility of blocks; locked blocks first, new blocks at the end."""
-    layout = (preferences or {}).get("panel", {})
+def arranged_blocks(user) -> list[tuple[PanelBlock, bool]]:
+    """The user's order and visibility of the blocks they may see; locked blocks first, then
+    the user's order, then blocks they have not placed in weight order."""
+    layout = (user.preferences or {}).get("panel", {})
     order = {key: i for i, key in enumerate(layout.get("order", []))}
     hidden = set(layout.get("hidden", []))
-    blocks = sorted(
-        PANEL_BLOCKS,
-        key=lambda b: (not b.locked, order.get(b.key, len(order) + PANEL_BLOCKS.index(b))),
-    )
+    blocks = blocks_for("customer", user)
+    blocks.sort(key=lambda b: (not b.locked, order.get(b.key, len(order)), b.weight))
     return [(block, block.locked or block.key not in hidden) for block in blocks]
 
 
 def panel_layout(order: list[str], hidden: list[str]) -> dict:
     """A layout to store on the user, keeping only blocks that exist and can be hidden."""
-    known = {b.key for b in PANEL_BLOCKS if not b.locked}
+    known = {b.key for b in PANEL_BLOCKS["customer"] if not b.locked}
     return {
         "order": [key for key in dict.fromkeys(order) if key in known],
         "hidden": sorted(set(hidden) & known),

@@ -72,7 +72,7 @@ class Works:
     consolidated: set[int]  # the page's invoices billing more than one work
 
 
-@register_tab
+@register_tab(page="customer", weight=100)
 class AllWorksTab(Tab):
     key = "works"
     title = "All works"
@@ -135,7 +135,7 @@ def _consolidated(invoice_ids: list[int]) -> set[int]:
     )
 
 
-@register_tab
+@register_tab(page="customer", weight=200)
 class CommunicationsTab(ListTab):
     key = "communications"
     title = "Communications"
@@ -168,7 +168,7 @@ def notes_pinned_first(condition) -> Select:
     )
 
 
-@register_tab
+@register_tab(page="customer", weight=300)
 class ContactsTab(ListTab):
     key = "contacts"
     title = "Contacts"
@@ -183,7 +183,7 @@ class ContactsTab(ListTab):
         )
 
 
-@register_tab
+@register_tab(page="customer", weight=400)
 class BranchesTab(ListTab):
     key = "branches"
     title = "Branches"
@@ -224,7 +224,7 @@ def _addresses_by_branch(branches) -> dict[int, list[WorkAddress]]:
     return grouped
 
 
-@register_tab
+@register_tab(page="customer", weight=500)
 class WorkAddressesTab(ListTab):
     key = "addresses"
     title = "Work addresses"
@@ -250,7 +250,7 @@ ASSET_LOADS = (
 )
 
 
-@register_tab
+@register_tab(page="customer", weight=600)
 class AssetsTab(Tab):
     key = "assets"
     title = "Assets"
@@ -301,7 +301,7 @@ class AttachmentsTab(ListTab):
         )
 
 
-@register_tab
+@register_tab(page="customer", weight=700)
 class FilesTab(AttachmentsTab):
     key = "files"
     title = "Files"
@@ -309,7 +309,7 @@ class FilesTab(AttachmentsTab):
     pictures = False
 
 
-@register_tab
+@register_tab(page="customer", weight=800)
 class PicturesTab(AttachmentsTab):
     key = "pictures"
     title = "Pictures"
@@ -317,7 +317,7 @@ class PicturesTab(AttachmentsTab):
     pictures = True
 
 
-@register_tab
+@register_tab(page="customer", weight=900)
 class RelatedTab(Tab):
     """Other customers sharing a name, an address or a phone number (seed 001 "Related")."""
 
@@ -332,7 +332,7 @@ class RelatedTab(Tab):
         return pager, related_customers(db.session, customer, limit=SHOWN_RELATED)
 
 
-@register_tab
+@register_tab(page="customer", weight=1000)
 class MoneyTab(Tab):
     """Read-only here: invoices paged, the latest credit notes and payments, the balance."""
 

@@ -48,6 +48,7 @@ from .base import (
     live_customer,
     safe_next,
 )
+from .record import PageLink, register_action
 
 PER_PAGE = 25
 ADDRESSES_SHOWN = 50  # a plan's form lists this many of the customer's properties at most
@@ -385,3 +386,23 @@ class CustomerServiceView(CustomerPagesView):
         db.session.commit()
         flash(f"Deleted {label}.", "success")
         return self.record(customer, panel)
+
+
+@register_action(heading="Service reminders", weight=10)
+class ServiceReminders(PageLink):
+    title, endpoint = "Service reminders", "reminders_due.index"
+
+
+@register_action(heading="Contracts", weight=10)
+class AddContract(PageLink):
+    title, endpoint = "Add contract", "customer_service.add_contract"
+
+
+@register_action(heading="Service plans", weight=10)
+class AddServicePlan(PageLink):
+    title, endpoint = "Add service plan", "customer_service.add_service_plan"
+
+
+@register_action(heading="Associate SLA", weight=10)
+class AssociateSla(PageLink):
+    title, endpoint = "Add/edit SLA", "customer_service.sla"

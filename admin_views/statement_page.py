@@ -24,6 +24,7 @@ from pdfs.statement import statement_pdf as render_statement
 
 from .base import CustomerPagesView, changes_data, live_customer
 from .documents import letterhead, statement_filename, statement_for
+from .record import PageLink, register_action
 
 
 class StatementOptionsForm(PanelForm):
@@ -162,3 +163,8 @@ def document_args(statement: Statement) -> dict:
         "as_of": statement.as_of.isoformat(),
         "grouped": "1" if statement.grouped else "0",
     }
+
+
+@register_action(heading="Statements", weight=10)
+class SendStatement(PageLink):
+    title, endpoint = "Send statement", "statement.statement_page"
