@@ -52,6 +52,7 @@ from .dashboard import DashboardView
 from .documents import DocumentsView
 from .export_page import AdminLink
 from .invoice_settings import InvoiceSettingsView
+from . import menu
 from .outbox import OutboxView
 from .payment_pages import PaymentPagesView
 from .security_headers import csp_nonce
@@ -112,8 +113,11 @@ def init_admin(app: Flask) -> Admin:
         ("Admin", "Portal links", people.PortalAccessView, PortalAccess),
     ]
     app.add_template_filter(money_text, "money")
-    for category, name, view_class, model in views:
-        admin.add_view(view_class(model, db, name=name, category=category))
+    for entry in menu.in_menu_order(menu.weighed(views) + menu.MODEL_VIEWS):
+        view = entry.view_class(
+            entry.model, db, name=entry.name, category=entry.category, endpoint=entry.endpoint
+        )
+        admin.add_view(view)
     admin.add_view(StoredCardView(StoredCard, db, name="Stored cards", category="Money"))
     admin.add_view(PaymentPagesView())
     admin.add_view(CustomerCardsView())

@@ -183,6 +183,9 @@ class SecureModelView(AccessMixin, ModelView):
     form_base_class = ModelForm  # refuses NUL characters beside their field (forms/base.py)
     # The noun used in messages ("This customer was changed …").
     noun = "record"
+    # The rows the view is about when not all of its table's (customers not merged away, the
+    # dormant ones): its list, its count and its record pages see no other row.
+    rows_where = None
 
     def __init__(self, model, session, **kwargs):
         if self.form_rules and not self.form_columns:
@@ -308,8 +311,13 @@ class SecureModelView(AccessMixin, ModelView):
         related = getattr(self.model, name).property.mapper.class_
         return RowLoader(name, db, related, **options)
 
+    def get_query(self):
+        query = super().get_query()
+        return query if self.rows_where is None else query.filter(self.rows_where)
+
     def get_count_query(self):
-        return capped_count_query(db.session, self.model)
+        query = capped_count_query(db.session, self.model)
+        return query if self.rows_where is None else query.filter(self.rows_where)
 
     # The query string's page, page size, sort and filters, checked (list_arguments.py).
     def _get_list_extra_args(self):
@@ -320,7 +328,11 @@ class SecureModelView(AccessMixin, ModelView):
 
     def get_one(self, id):
         # ?id=abc or ?id=99999999999 finds nothing ("Record does not exist"), never a 500.
-        return super().get_one(id) if is_row_id(id) else None
+        if not is_row_id(id):
+            return None
+        if self.rows_where is None:
+            return super().get_one(id)
+        return self.get_query().filter(self.model.id == int(id)).one_or_none()
 
     def handle_view_exception(self, exc: Exception) -> bool:
         if isinstance(exc, ValidationFailed):

@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired
 
 from extensions import db
 from forms.validators import EmailValid, PhoneNumberValid
-from models import Contact, PhoneNumber, Role, WorkAddress
+from models import Contact, Customer, PhoneNumber, Role, WorkAddress
 from models.core.base import ADDRESS_FIELDS
 from models.customers.entities import CREDITOR_DAYS, NAME_ORDER
 from models.customers.lifecycle import delete_customer
@@ -93,6 +93,7 @@ class CustomerView(
     SecureModelView,
 ):
     noun = "customer"
+    rows_where = Customer.merged_into_id.is_(None)  # merged customers are tombstones
     list_template = "admin/customer/list.html"
     stock_roles = {"delete_view": Role.admin}  # as the record's own Delete customer action
     column_list = (

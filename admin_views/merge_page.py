@@ -43,17 +43,6 @@ def recent_merges_into(customer: Customer) -> list[Customer]:
 class CustomerMergeMixin:
     """Adds the merge pages to the customer view; merged customers become tombstones."""
 
-    def get_query(self):
-        return super().get_query().filter(Customer.merged_into_id.is_(None))
-
-    def get_count_query(self):
-        return super().get_count_query().filter(Customer.merged_into_id.is_(None))
-
-    def get_one(self, id):
-        # Flask-Admin's get_one ignores get_query: tombstones are excluded here too.
-        customer = super().get_one(id)
-        return None if customer is None or customer.merged_into_id else customer
-
     @expose("/<int:customer_id>/merge/", methods=("GET", "POST"))
     @changes_data
     def merge_choose(self, customer_id: int):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import Any, ClassVar, TypeVar
 
 from flask import g, request, url_for
@@ -107,9 +108,21 @@ class Tab:
 
 
 class ListTab(Tab):
-    """A tab listing one query's rows a page at a time, with `loads` eager-loaded."""
+    """A tab listing one query's rows a page at a time, with `loads` eager-loaded. Without a
+    template of its own it shows `columns` ((attribute, heading) pairs) as a table."""
 
     loads: ClassVar[tuple] = ()  # relationships to load with the page (no query per row)
+    columns: ClassVar[tuple[tuple[str, str], ...]] = ()
+    template: ClassVar[str] = "admin/record/tabs/columns.html"
+
+    def cell(self, row, name: str) -> str:
+        """A column's value in words: blank for none, 12 Mar 2026 for a day."""
+        value = getattr(row, name)
+        if value is None:
+            return ""
+        if isinstance(value, date):
+            return value.strftime("%d %b %Y")
+        return str(value).replace("_", " ")  # "in progress", as the lists show enums
 
     def query(self, record) -> Select:
         raise NotImplementedError

@@ -183,6 +183,23 @@ def app(request, _shared, tmp_path):
         shared.config.update(config)
 
 
+@pytest.fixture
+def fresh_app(tmp_path):
+    """`fresh_app()` makes an app and a fresh database of its own when the test asks, after it
+    has registered an extension (a tab, an action, a view) that the app must be built with."""
+    with contextlib.ExitStack() as stack:
+
+        def make() -> Flask:
+            own = _test_app(stack.enter_context(_database(tmp_path)), tmp_path)
+            own.test_client_class = PanelClient
+            stack.enter_context(own.app_context())
+            stack.callback(db.engine.dispose)
+            stack.callback(db.session.remove)
+            return own
+
+        yield make
+
+
 class PanelClient(FlaskClient):
     """A test client that knows how to get a CSRF token, as a browser would from a page.
 
