@@ -44,7 +44,7 @@ from models import (
     WorkAddress,
 )
 
-from . import customers, money, people, record_tabs, service, settings, works  # noqa: F401
+from . import customers, menu, money, people, record_tabs, service, settings, works  # noqa: F401
 from .account import AccountView
 from .audit_log import AuditLogView
 from .cards import CustomerCardsView, StoredCardView
@@ -52,7 +52,6 @@ from .dashboard import DashboardView
 from .documents import DocumentsView
 from .export_page import AdminLink
 from .invoice_settings import InvoiceSettingsView
-from . import menu
 from .outbox import OutboxView
 from .payment_pages import PaymentPagesView
 from .security_headers import csp_nonce

@@ -31,7 +31,7 @@ from models.data.address_import import (
 from models.data.csv_files import MAX_ROWS
 from models.data.import_staging import TOKEN, ImportExpired, ImportInUse, ImportStore, StagedImport
 
-from .base import changes_data
+from .base import CustomerPagesView, changes_data
 
 PREVIEW_ROWS = 200  # rows shown on the preview page; every row is checked
 PROBLEMS_SHOWN = 500
@@ -54,9 +54,9 @@ def _fields(mapping: dict[int, str | None]) -> dict[str, str]:
     return {f"column_{index}": name or "" for index, name in mapping.items()}
 
 
-class AddressImportMixin:
-    """The import pages on the customer view; uses CustomerRecordMixin's `load_customer`
-    and `record_url`. Every page is a write: read_only users are refused (403)."""
+class AddressImportPages(CustomerPagesView):
+    """The import pages, mounted on the customer view. Every page is a write: read_only users
+    are refused (403)."""
 
     def _staged(self, customer_id: int, token: str) -> tuple[Customer, ParsedCsv, StagedImport]:
         """The customer and the file staged for it under this token, read; a page saying so

@@ -438,8 +438,20 @@ def live_customer(customer_id: int) -> Customer:
 
 
 class CustomerPagesView(AccessMixin, BaseView):
-    """Pages about one customer (payments, cards, statements, service …), opened from the
-    record's Actions menu and side panel, each taking customer_id: not a menu entry."""
+    """The one way to add pages about one customer: `@expose` methods taking customer_id, each
+    declaring who may open it (`@changes_data`, `@allowed(Role.admin)`; anyone logged in by
+    default). The class is either a view of its own (payments, cards, statements …: endpoints
+    such as customer_payments.cash_allocation, no menu entry) or mounted on the customer view
+    (`CustomerView.mounted`: endpoints customer.merge_choose …, under /admin/customer/)."""
+
+    host = None  # the customer view this class is mounted on, if it is
+
+    def __init__(self, host=None, **kwargs):
+        if host is not None:  # serve as the customer view: its name, menu, address and pages
+            self.host = host
+            kwargs = {"name": host.name, "category": host.category, "endpoint": host.endpoint}
+            kwargs["url"] = host.url
+        super().__init__(**kwargs)
 
     def is_visible(self) -> bool:
         return False
@@ -448,6 +460,43 @@ class CustomerPagesView(AccessMixin, BaseView):
     def index(self):  # Flask-Admin wants one; these pages are per customer
         return redirect(url_for("customer.index_view"))
 
-    def back_to_record(self, customer: Customer, anchor: str = ""):
-        """Back to the customer's record, at a tab (#money) or panel block (#panel-sla)."""
-        return redirect(url_for("customer.details_view", id=customer.id) + anchor)
+    def load_customer(self, customer_id: int) -> Customer:
+        return live_customer(customer_id)
+
+    def record_url(self, customer: Customer, tab: str = "") -> str:
+        """The customer's record, at a tab ("money") or a side-panel block ("panel-sla")."""
+        return url_for("customer.details_view", id=customer.id) + (f"#{tab}" if tab else "")
+
+    def back_to_record(self, customer: Customer, tab: str = ""):
+        return redirect(self.record_url(customer, tab))
+
+    def render(self, template, **kwargs):
+        # Mounted, the page renders as the customer view's (its menu entry, its list's links).
+        return (
+            self.host.render(template, **kwargs)
+            if self.host
+            else super().render(template, **kwargs)
+        )
+
+
+class MountsCustomerPages:
+    """For the customer view: serves each of its `mounted` CustomerPagesView classes'
+    endpoints as its own. Each endpoint keeps its declared role (read by `required_role`
+    through the attribute set here) and its class's helpers; none reaches into the view."""
+
+    mounted: tuple[type[CustomerPagesView], ...] = ()
+
+    def create_blueprint(self, admin):
+        self._urls = list(self._urls)
+        served = {name for _url, name, _methods in self._urls}
+        for pages_class in self.mounted:
+            pages = pages_class(host=self)
+            pages.admin = admin
+            for url, name, methods in pages_class._urls:
+                if name == "index":
+                    continue
+                setattr(self, name, getattr(pages, name))  # replaces a stock one (details_view)
+                if name not in served:
+                    served.add(name)
+                    self._urls.append((url, name, methods))
+        return super().create_blueprint(admin)

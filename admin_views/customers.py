@@ -1,6 +1,6 @@
 """Customers and what hangs directly off them: contacts, branches, work addresses, phones."""
 
-from flask import current_app, flash
+from flask import current_app, flash, redirect, url_for
 from flask_admin.actions import action
 from flask_admin.form import rules
 from flask_admin.model.form import InlineFormAdmin
@@ -20,16 +20,16 @@ from models.customers.rules import (
 )
 from models.customers.status import set_dormant
 
-from .address_import import AddressImportMixin
+from .address_import import AddressImportPages
 from .address_page import WorkAddressRecordMixin
-from .base import SecureModelView, committed
+from .base import MountsCustomerPages, SecureModelView, committed
 from .customer_search import CustomerSearchMixin
-from .export_page import ExportMixin
+from .export_page import ExportPages
 from .lookups import by_name, customer_loader, user_lookup
-from .merge_page import CustomerMergeMixin
-from .portal_manage import PortalManageMixin
+from .merge_page import MergePages
+from .portal_manage import PortalManagePages
 from .record_actions import add_action_endpoints
-from .record_page import CustomerRecordMixin
+from .record_page import RecordPages
 
 REQUIRED_SURNAME = {"validators": [DataRequired("Surname is required.")]}
 REQUIRED_LINE_1 = {
@@ -83,16 +83,13 @@ class WorkAddressInline(InlineFormAdmin):
     relation = ("work_addresses", "customer")  # not the landlord link
 
 
-class CustomerView(
-    CustomerSearchMixin,
-    ExportMixin,
-    CustomerMergeMixin,
-    PortalManageMixin,
-    AddressImportMixin,
-    CustomerRecordMixin,
-    SecureModelView,
-):
+class CustomerView(CustomerSearchMixin, MountsCustomerPages, SecureModelView):
+    """The customer list, and the host of every page about one customer under
+    /admin/customer/: the record and its tabs, merge, portal access, export, address import
+    and the record actions, each declared in its own module."""
+
     noun = "customer"
+    mounted = (RecordPages, MergePages, PortalManagePages, ExportPages, AddressImportPages)
     rows_where = Customer.merged_into_id.is_(None)  # merged customers are tombstones
     list_template = "admin/customer/list.html"
     stock_roles = {"delete_view": Role.admin}  # as the record's own Delete customer action
@@ -143,7 +140,7 @@ class CustomerView(
         "invalid_email",
         "created_at",
     )
-    # The details page is the record page (CustomerRecordMixin); these are its stock fields.
+    # The details page is the record page (RecordPages); these are its stock fields.
     column_details_list = (
         "customer_type",
         "status",
@@ -257,6 +254,15 @@ class CustomerView(
             flash(f"Nothing changed: {refusal}", "error")
             return
         flash(f"{len(chosen)} customers set dormant, with their work addresses.", "success")
+
+    @action("merge", "Merge two customers")
+    def merge_selected(self, ids):
+        chosen = self.scoped(ids).all()
+        if len(chosen) != 2:
+            flash("Select exactly two customers to merge.", "error")
+            return None
+        keep, absorb = sorted(chosen, key=lambda customer: customer.id)  # the older one stays
+        return redirect(url_for(".merge_preview_page", keep_id=keep.id, absorb_id=absorb.id))
 
     def delete_row(self, model) -> None:
         delete_customer(db.session, model, current_app.config["UPLOAD_FOLDER"])

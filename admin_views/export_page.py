@@ -14,7 +14,7 @@ from extensions import db
 from models import Role, record
 from models.data.export import all_tables, customer_files, customer_tables, stream_export
 
-from .base import allowed, changes_data, endpoint_role
+from .base import CustomerPagesView, allowed, changes_data, endpoint_role
 
 
 def zip_response(chunks, filename: str) -> Response:
@@ -24,7 +24,9 @@ def zip_response(chunks, filename: str) -> Response:
     return response
 
 
-class ExportMixin:
+class ExportPages(CustomerPagesView):
+    """Mounted on the customer view: one customer's export, and everyone's for admins."""
+
     @expose("/<int:customer_id>/export.zip")
     @changes_data  # office and admin users: read_only users see, but do not take data away
     def export_customer(self, customer_id: int):

@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from flask import abort, flash, redirect, url_for
 from flask_admin import expose
-from flask_admin.actions import action
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -17,7 +16,7 @@ from models import Customer, DomainError
 from models.core.base import utcnow
 from models.customers.merge import UNDO_DAYS, merge_customers, merge_preview, unmerge
 
-from .base import changes_data, committed, live_customer
+from .base import CustomerPagesView, changes_data, committed
 
 
 def customer_by_account(text: str) -> Customer | None:
@@ -40,13 +39,13 @@ def recent_merges_into(customer: Customer) -> list[Customer]:
     ).all()
 
 
-class CustomerMergeMixin:
-    """Adds the merge pages to the customer view; merged customers become tombstones."""
+class MergePages(CustomerPagesView):
+    """The merge pages, mounted on the customer view; merged customers become tombstones."""
 
     @expose("/<int:customer_id>/merge/", methods=("GET", "POST"))
     @changes_data
     def merge_choose(self, customer_id: int):
-        customer = live_customer(customer_id)
+        customer = self.load_customer(customer_id)
         form = MergeChooseForm()
         if form.validate_on_submit():
             other = customer_by_account(form.other.data)
@@ -72,7 +71,7 @@ class CustomerMergeMixin:
     @expose("/<int:keep_id>/merge/<int:absorb_id>/", methods=("GET", "POST"))
     @changes_data
     def merge_preview_page(self, keep_id: int, absorb_id: int):
-        keep, absorb = live_customer(keep_id), live_customer(absorb_id)
+        keep, absorb = self.load_customer(keep_id), self.load_customer(absorb_id)
         form = MergeConfirmForm()
         try:
             if form.validate_on_submit() and typed_correctly(form.confirm):
@@ -114,12 +113,3 @@ class CustomerMergeMixin:
             return redirect(self.record_url(kept))
         flash(f"The merge was undone: {absorbed.display_name} has its own record again.", "success")
         return redirect(self.record_url(absorbed))
-
-    @action("merge", "Merge two customers")
-    def merge_selected(self, ids):
-        chosen = self.scoped(ids).all()
-        if len(chosen) != 2:
-            flash("Select exactly two customers to merge.", "error")
-            return None
-        keep, absorb = sorted(chosen, key=lambda customer: customer.id)  # the older one stays
-        return redirect(url_for(".merge_preview_page", keep_id=keep.id, absorb_id=absorb.id))

@@ -126,7 +126,7 @@ class PaymentPagesView(CustomerPagesView):
         )
 
     def money_tab(self, customer: Customer):
-        return self.back_to_record(customer, "#money")
+        return self.back_to_record(customer, "money")
 
     def payment_form(self, form_class: type[PaymentForm]) -> PaymentForm:
         form = form_class()

@@ -27,7 +27,7 @@ from models.portal.links import (
     set_permissions,
 )
 
-from .base import changes_data
+from .base import CustomerPagesView, changes_data
 
 
 def permissions_form(link: PortalAccess, formdata=None) -> PortalPermissionsForm:
@@ -37,8 +37,8 @@ def permissions_form(link: PortalAccess, formdata=None) -> PortalPermissionsForm
     return PortalPermissionsForm(prefix=prefix)
 
 
-class PortalManageMixin:
-    """Adds the portal-access page to the customer view (which supplies `load_customer`)."""
+class PortalManagePages(CustomerPagesView):
+    """The portal-access page, mounted on the customer view."""
 
     def portal_links(self, customer: Customer) -> list[PortalAccess]:
         return list(

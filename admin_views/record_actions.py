@@ -18,7 +18,7 @@ from models import CustomerType, Role, Status, ValidationFailed
 from models.customers.lifecycle import change_customer_type, delete_customer
 from models.customers.status import reactivate, set_dormant
 
-from .base import committed, form_page
+from .base import committed, form_page, live_customer
 from .record import ACTIONS, ConfirmAction, PageLink, register_action
 
 
@@ -42,7 +42,7 @@ def add_action_endpoints(view, blueprint) -> None:
 
 def confirm_page(view, action: ConfirmAction, customer_id: int):
     """The action's form; when posted and confirmed, its operation in one transaction."""
-    customer = view.load_customer(customer_id)
+    customer = live_customer(customer_id)
     form = action.form()
     action.prepare(form, customer)
     if form.validate_on_submit():

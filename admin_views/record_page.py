@@ -37,7 +37,15 @@ from models.customers.status import do_not_work_with_again
 from models.files.communications import add_communication, toggle_pin
 from models.files.uploads import UploadRefused, delete_attachment, store_upload
 
-from .base import changes_data, committed, customer_row, form_page, requested_id, safe_next
+from .base import (
+    CustomerPagesView,
+    changes_data,
+    committed,
+    customer_row,
+    form_page,
+    requested_id,
+    safe_next,
+)
 from .files import send_attachment
 from .merge_page import recent_merges_into
 from .record import TABS, Pager, actions_for, tab_context, tab_counts, tabs_for
@@ -90,17 +98,17 @@ RECORD_CUSTOMER = (
 )
 
 
-class CustomerRecordMixin:
-    """Adds the record page and its actions to the customer model view."""
+class RecordPages(CustomerPagesView):
+    """The record page, its tabs and the changes made from it, mounted on the customer view
+    (its details page is the record)."""
 
     def load_customer(self, customer_id) -> Customer:
+        """With what the header and side panel show. A merged customer is found too: its
+        record page leads to the customer it was merged into."""
         customer = db.session.scalar(RECORD_CUSTOMER, {"customer_id": customer_id})
         if customer is None:
             abort(404)
         return customer
-
-    def record_url(self, customer: Customer, tab: str = "") -> str:
-        return url_for(".details_view", id=customer.id) + (f"#{tab}" if tab else "")
 
     @expose("/details/")
     def details_view(self):

@@ -233,7 +233,7 @@ class CustomerServiceView(CustomerPagesView):
         )
 
     def record(self, customer: Customer, panel: str):
-        return self.back_to_record(customer, f"#panel-{panel}")
+        return self.back_to_record(customer, f"panel-{panel}")
 
     def save(self, form, operation, done: str) -> bool:
         """One transaction: commit and say so, or roll back and show why on the form."""
