@@ -266,6 +266,23 @@ def test_the_invoice_list_costs_the_same_queries_for_any_number_of_invoices(app,
     assert counts[0] == counts[1]
 
 
+def test_a_long_list_shows_25_a_page_and_past_the_end_the_last(app, ada):
+    for n in range(30):
+        make_work(ada, description=f"Work {n:02d}")
+    _, token = new_link(ada)
+    client = visitor(app, token)
+    first = client.get("/portal/works").get_data(as_text=True)
+    assert "Page 1 of 2" in first and "30 in all" in first
+    assert first.count('href="/portal/works/') == 25
+    assert '<a class="page-link" href="/portal/works?page=2">Older</a>' in first
+    assert "Newer" not in first
+    for page in ("2", "9"):  # the last page, and past it
+        last = client.get(f"/portal/works?page={page}").get_data(as_text=True)
+        assert "Page 2 of 2" in last and last.count('href="/portal/works/') == 5
+        assert '<a class="page-link" href="/portal/works?page=1">Newer</a>' in last
+    assert "Page 1 of 2" in client.get("/portal/works?page=-3").get_data(as_text=True)
+
+
 def test_works_show_no_internal_notes_or_commission(app, ada):
     work = make_work(
         ada, account_notes="Haggled hard, margin thin", commission_total=Decimal("77.70")

@@ -162,6 +162,18 @@ def test_works_page_through_ongoing_and_history_and_an_old_page_link_shows_the_l
         assert re.search(r'page-item active"><a class="page-link" [^>]*>2<', history)
 
 
+def test_a_tabs_page_links_lead_back_to_the_record_keeping_its_other_arguments(client_as, customer):
+    db.session.add_all([Contact(customer=customer, surname=f"Contact {n:02d}") for n in range(12)])
+    db.session.commit()
+    tab = client_as("office").get(
+        f"/admin/customer/{customer.id}/tabs/contacts/?id={customer.id}&parent_only=1"
+    )
+    record = f"/admin/customer/details/?id={customer.id}&amp;parent_only=1"
+    html = tab.get_data(as_text=True)
+    assert f'href="{record}&amp;contacts_page=2&amp;contacts_per=10#contacts">2<' in html
+    assert f'href="{record}&amp;contacts_page=1&amp;contacts_per=25#contacts">25<' in html
+
+
 def test_branches_show_their_work_addresses(client_as):
     company = make_customer(type_name="Estate agent", company_name="Lets R Us")
     branch = Branch(customer=company, name="Leeds office", address_line_1="1 Park Row")

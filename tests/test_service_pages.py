@@ -1,5 +1,6 @@
 """The service pages: Reminders due with its batch process, and the record's contracts and SLA."""
 
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -118,6 +119,22 @@ def test_a_dormant_record_says_it_gets_no_automatic_reminders(client_as):
     assert "Dormant customers get no automatic service reminders" in record(
         client_as("office"), customer
     )
+
+
+def test_the_list_shows_25_a_page_keeping_its_filters_and_past_the_end_the_last(client_as):
+    customer = make_customer()
+    for n in range(30):
+        make_reminder(customer, due_on=TODAY + timedelta(days=n), description=f"Service {n:02d}")
+    client = client_as("office")
+    listed = f"{LIST}?customer_id={customer.id}&period=all"
+    first = client.get(listed).get_data(as_text=True)
+    assert "Service 24" in first and "Service 25" not in first
+    assert f'href="{LIST}?page=2&amp;period=all&amp;customer_id={customer.id}">2<' in first
+    for number in ("2", "9"):  # the last page, and past it
+        shown = client.get(f"{listed}&page={number}").get_data(as_text=True)
+        assert "Service 25" in shown and "Service 29" in shown and "Service 24" not in shown
+        assert re.search(r'page-item active"><a class="page-link" [^>]*>2<', shown)
+    assert "30 reminders" in first
 
 
 def test_the_list_costs_the_same_sql_for_few_and_many_reminders(client_as):
