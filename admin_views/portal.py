@@ -13,7 +13,6 @@ stay behind their own login, and a staff login alone opens no portal page.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import wraps
 
@@ -28,11 +27,12 @@ from flask import (
     session,
     url_for,
 )
-from sqlalchemy import Select, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from admin_views.files import send_attachment
 from admin_views.guesses import links_per_address
+from admin_views.paging import Pager
 from extensions import db
 from models import Asset, Attachment, Invoice, InvoiceStatus, Work, act_as
 from models.core.base import as_utc
@@ -44,7 +44,6 @@ portal_bp = Blueprint("portal", __name__, url_prefix="/portal")
 LINK_KEY = "portal_link_id"
 ENDS_KEY = "portal_ends_at"  # epoch seconds
 SESSION_LENGTH = timedelta(minutes=30)
-PER_PAGE = 25
 # Drafts are the office's work in progress: a customer only ever sees what was issued.
 SHOWN_INVOICES = (InvoiceStatus.issued, InvoiceStatus.void)
 BUCKET_LABELS = {
@@ -162,28 +161,6 @@ def own(model, row_id: int, *criteria, options=()):
     return row
 
 
-@dataclass(frozen=True)
-class Page:
-    number: int
-    total: int
-
-    @classmethod
-    def of(cls, query: Select) -> Page:
-        total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-        pages = max(1, -(-total // PER_PAGE))
-        return cls(min(max(1, request.args.get("page", 1, type=int)), pages), total)
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // PER_PAGE))
-
-    def apply(self, query: Select) -> Select:
-        return query.limit(PER_PAGE).offset((self.number - 1) * PER_PAGE)
-
-    def url(self, number: int) -> str:
-        return url_for(request.endpoint, **(request.view_args or {}), page=number)
-
-
 def render(template: str, **context):
     return render_template(
         template,
@@ -256,7 +233,7 @@ def invoices():
     query = select(Invoice).where(
         Invoice.customer_id == customer_id(), Invoice.status.in_(SHOWN_INVOICES)
     )
-    page = Page.of(query)
+    page = Pager.of(query)
     rows = db.session.scalars(
         page.apply(
             query.options(selectinload(Invoice.lines)).order_by(
@@ -285,7 +262,7 @@ def invoice(invoice_id: int):
 @requires("works")
 def works():
     query = select(Work).where(Work.customer_id == customer_id())
-    page = Page.of(query)
+    page = Pager.of(query)
     rows = db.session.scalars(
         page.apply(
             query.options(joinedload(Work.work_address)).order_by(
@@ -307,7 +284,7 @@ def work(work_id: int):
 @requires("documents")
 def documents():
     query = select(Attachment).where(Attachment.customer_id == customer_id())
-    page = Page.of(query)
+    page = Pager.of(query)
     rows = db.session.scalars(
         page.apply(query.order_by(Attachment.uploaded_at.desc(), Attachment.id.desc()))
     ).all()
@@ -325,7 +302,7 @@ def document(attachment_id: int):
 @requires("assets")
 def assets():
     query = select(Asset).where(Asset.customer_id == customer_id())
-    page = Page.of(query)
+    page = Pager.of(query)
     rows = db.session.scalars(
         page.apply(
             query.options(

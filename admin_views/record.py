@@ -13,14 +13,12 @@ of rows with explicit eager loading, so the page costs the same whatever the cus
 
 from __future__ import annotations
 
-import sys
-from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, ClassVar, TypeVar
 
-from flask import g, request, url_for
+from flask import g, url_for
 from flask_login import current_user
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
 from extensions import db
@@ -28,65 +26,7 @@ from models import Customer, Role
 from models.money.balances import customer_balance
 
 from .base import endpoint_role
-
-PER_PAGE_CHOICES = (10, 25, 50, 100)
-
-
-@dataclass(frozen=True)
-class Pager:
-    """One tab's page, read from `<tab>_page` and `<tab>_per` in the query string."""
-
-    key: str
-    page: int
-    per_page: int
-    total: int = 0
-
-    @classmethod
-    def from_request(cls, key: str, total: int = 0) -> Pager:
-        per_page = request.args.get(f"{key}_per", type=int) or PER_PAGE_CHOICES[0]
-        if per_page not in PER_PAGE_CHOICES:
-            per_page = PER_PAGE_CHOICES[0]
-        pages = max(1, -(-total // per_page))
-        page = min(max(1, request.args.get(f"{key}_page", type=int) or 1), pages)
-        return cls(key, page, per_page, total)
-
-    @classmethod
-    def fetch(cls, key: str, query: Select) -> tuple[Pager, list[tuple]]:
-        """The requested page of `query`'s rows and the pager over them, counted in the same
-        statement (a window count): the query runs once, not once to count and again for the
-        page. A page past the last one (an old link) is fetched again as the last page."""
-        pager = cls.from_request(key, total=sys.maxsize)  # the page asked for, unclamped
-        rows = pager.rows_of(query)
-        if rows:
-            pager = replace(pager, total=rows[0][-1])
-        else:
-            pager = cls.from_request(key, db.session.scalar(counted(query)))
-            rows = pager.rows_of(query) if pager.total else []
-        return pager, [tuple(row[:-1]) for row in rows]
-
-    def rows_of(self, query: Select) -> list:
-        return db.session.execute(self.apply(query.add_columns(func.count().over()))).all()
-
-    @property
-    def offset(self) -> int:
-        return (self.page - 1) * self.per_page
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    def apply(self, query: Select) -> Select:
-        return query.limit(self.per_page).offset(self.offset)
-
-    def url(self, page: int = 1, per_page: int | None = None, anchor: str | None = None) -> str:
-        """This page's address with another page of this tab, keeping every other argument."""
-        args = {
-            **request.args.to_dict(),
-            f"{self.key}_page": page,
-            f"{self.key}_per": per_page or self.per_page,
-        }
-        args.setdefault("id", (request.view_args or {}).get("customer_id"))  # after a POST
-        return url_for(".details_view", **args) + f"#{anchor or self.key}"
+from .paging import PER_PAGE_CHOICES, Pager, counted
 
 
 class Tab:
@@ -321,8 +261,3 @@ def tab_counts(record, tabs: list[Tab]) -> dict[str, int]:
     """Every tab's count in a single statement (a customer's tabs, or a work address's)."""
     columns = [tab.count_query(record).scalar_subquery().label(tab.key) for tab in tabs]
     return dict(db.session.execute(select(*columns)).one()._mapping)
-
-
-def counted(query: Select) -> Select:
-    """The count(*) of a row query, for `Tab.count_query`."""
-    return select(func.count()).select_from(query.order_by(None).subquery())

@@ -14,7 +14,7 @@ from itertools import chain
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import BaseView, expose
 from flask_login import current_user
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from extensions import db
@@ -48,9 +48,9 @@ from .base import (
     live_customer,
     safe_next,
 )
+from .paging import Pager
 from .record import PageLink, register_action
 
-PER_PAGE = 25
 ADDRESSES_SHOWN = 50  # a plan's form lists this many of the customer's properties at most
 FOUND_BY = (WorkAddress.address_line_1, WorkAddress.postcode, WorkAddress.occupier_surname)
 # The due list's periods (models.service.reminders.period_end); "all" suits one customer's list.
@@ -124,13 +124,9 @@ class RemindersDueView(AccessMixin, BaseView):
     def render_list(self, form: ReminderDecisionForm, ticked=(), status: int = 200):
         filters = self.filters()
         query = self.query(filters)
-        total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-        pages = max(1, -(-total // PER_PAGE))
-        page = min(max(1, request.values.get("page", type=int) or 1), pages)
+        pager = Pager.of(query, ".index", filters)  # after a batch too, the pages are the list's
         reminders = db.session.scalars(
-            query.limit(PER_PAGE)
-            .offset((page - 1) * PER_PAGE)
-            .options(
+            pager.apply(query).options(
                 contains_eager(ServiceReminder.customer),
                 contains_eager(ServiceReminder.work_address),
                 selectinload(ServiceReminder.asset),
@@ -142,9 +138,7 @@ class RemindersDueView(AccessMixin, BaseView):
         return self.render(
             "admin/service/reminders_due.html",
             reminders=reminders,
-            total=total,
-            page=page,
-            pages=pages,
+            pager=pager,
             filters=filters,
             periods=PERIODS,
             customer=customer,

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from flask import Flask, current_app
 from sqlalchemy import select
 
-from admin_views.record import counted
+from admin_views.paging import counted
 from admin_views.record_tabs import SHOWN_RELATED
 from extensions import db
 from models import Customer, User, act_as
