@@ -10,6 +10,7 @@ from flask_login import current_user, logout_user
 
 from extensions import db
 from forms.auth import ChangePasswordForm, PasswordCheckForm, TwoFactorSetupForm
+from forms.base import put_on_fields
 from models import ValidationFailed, record
 from models.core.staff_sessions import end_all_sessions
 from models.core.two_factor import (
@@ -82,7 +83,7 @@ class AccountView(AccessMixin, BaseView):
             try:
                 codes = turn_on(db.session, self.user, secret, form.code.data)
             except ValidationFailed as refusal:
-                form.code.errors = list(refusal.errors.values())
+                put_on_fields(form, refusal, others=form.code)
             else:
                 db.session.commit()
                 session.pop(SETUP_KEY, None)

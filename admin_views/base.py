@@ -20,7 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from wtforms import HiddenField
 
 from extensions import db
-from forms.base import ModelForm
+from forms.base import ModelForm, put_on_fields
 from models import ConcurrentEditError, Customer, DomainError, Role, ValidationFailed
 from models.core import enums
 from models.core.base import is_row_id
@@ -336,7 +336,7 @@ class SecureModelView(AccessMixin, ModelView):
 
     def handle_view_exception(self, exc: Exception) -> bool:
         if isinstance(exc, ValidationFailed):
-            _attach_errors(g.get("model_form"), exc.errors)
+            put_on_fields(g.get("model_form"), exc)
             flash("Not saved: " + " ".join(exc.errors.values()), "error")
             return True
         if isinstance(exc, StaleDataError):
@@ -370,15 +370,6 @@ def _as_int(value) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
-
-
-def _attach_errors(form, errors: dict[str, str]) -> None:
-    if form is None:
-        return
-    for name, message in errors.items():
-        if name in form:
-            field = form[name]
-            field.errors = [*field.errors, message]
 
 
 class ReadOnlyModelView(SecureModelView):

@@ -10,13 +10,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from extensions import db
+from forms.base import put_on_fields
 from forms.credit_notes import BREAKDOWN_CHOICES, CATEGORY_CHOICES, CreditNoteForm
 from models import CreditNote, Customer, DomainError, Invoice, ValidationFailed
 from models.money.balances import invoice_outstanding
 from models.money.credit_notes import add_credit_note, breakdown, draft_credit_note_for_invoice
 
 from .base import changes_data, live_customer, requested_id
-from .invoice_pages import attach
 from .record import PageLink, register_action
 
 
@@ -112,7 +112,7 @@ class CreditNotePagesMixin:
             except ValidationFailed as failed:
                 db.session.rollback()
                 lines_error = failed.errors.pop("lines", None)  # shown above the lines
-                errors = attach(form, failed.errors)
+                errors = put_on_fields(form, failed.errors)
                 if lines_error:
                     errors["lines"] = lines_error
             except DomainError as error:

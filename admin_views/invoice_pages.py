@@ -15,6 +15,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from extensions import db
+from forms.base import put_on_fields
 from forms.invoices import ConsolidatedInvoiceForm, RaiseInvoiceForm, VoidInvoiceForm, parse_amount
 from models import (
     CreditNote,
@@ -61,17 +62,6 @@ def done(operation: Callable[[], object], refused: str) -> bool:
     if refusal is not None:
         flash(f"{refused}: {refusal}", "error")
     return refusal is None
-
-
-def attach(form, errors: dict[str, str]) -> dict[str, str]:
-    """Put each refusal on its form field; return those that belong elsewhere (a row)."""
-    rest = {}
-    for name, message in errors.items():
-        if name in form:
-            form[name].errors = [*form[name].errors, message]
-        else:
-            rest[name] = message
-    return rest
 
 
 def lines_by_work(invoice: Invoice) -> list[tuple[Work | None, list[InvoiceLine]]]:
@@ -172,7 +162,7 @@ class InvoicePagesMixin:
                 db.session.commit()
             except ValidationFailed as failed:
                 db.session.rollback()
-                attach(form, failed.errors)
+                put_on_fields(form, failed)
             except DomainError as error:
                 db.session.rollback()
                 flash(f"Not voided: {error}", "error")
@@ -224,7 +214,7 @@ class InvoicePagesMixin:
             invoice, errors = self.save_consolidated(customer, form)
             if invoice is not None:
                 return redirect(self.details_url(invoice))
-            errors = attach(form, errors)
+            errors = put_on_fields(form, errors)  # the rest beside their rows
         elif form.errors:
             errors["form"] = "Not saved: check the highlighted fields."
         defaults = {work.id: work_amount(work) for work in works}

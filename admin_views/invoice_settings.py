@@ -12,11 +12,11 @@ from wtforms import IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from extensions import db
-from forms.base import PanelForm
+from forms.base import PanelForm, put_on_fields
 from forms.record import ConfirmDeleteForm, typed_correctly
 from forms.validators import EmailValid
 from models import Customer, Invoice, InvoiceAddress, InvoiceLine, ValidationFailed
-from models.money.address_format import FIELD, TAGS, formatted_lines, unknown_tags, validate
+from models.money.address_format import TAGS, formatted_lines, unknown_tags, validate
 from models.money.entities import customer_invoice_address
 from models.money.invoice_addresses import (
     add_invoice_address,
@@ -96,7 +96,7 @@ class InvoiceSettingsView(CustomerPagesView):
             try:
                 validate(text)
             except ValidationFailed as refused:
-                form.invoice_address_format.errors.append(refused.errors[FIELD])
+                put_on_fields(form, refused)
             else:
                 customer.invoice_address_format = text or None
                 db.session.commit()
@@ -178,8 +178,7 @@ class InvoiceSettingsView(CustomerPagesView):
                 db.session.commit()
             except ValidationFailed as refused:
                 db.session.rollback()
-                for name, problem in refused.errors.items():
-                    form[name].errors.append(problem)
+                put_on_fields(form, refused)
             else:
                 flash(f"Invoice address {address} added.", "success")
                 return self.back(customer, "#addresses")

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from extensions import db
+from forms.base import put_on_fields, refusals
 from forms.payments import AccountCreditForm, PaymentForm, read_allocations
 from models import Customer, DomainError, Invoice, PaymentAllocation, PaymentMethod
 from models.core.base import MAX_ROW_ID
@@ -61,21 +62,6 @@ def payment_recorded(amount: Decimal, allocated: str, left: Decimal) -> str:
     return " ".join(said)
 
 
-def refusals(refused: DomainError) -> dict[str, str]:
-    return getattr(refused, "errors", None) or {"": str(refused)}
-
-
-def put_on_fields(errors: dict[str, str], form) -> dict[str, str]:
-    """Show each refusal on the form field it names; return those that name none."""
-    rest = {}
-    for key, message in errors.items():
-        if form is not None and key in form and key != "csrf_token":
-            form[key].errors = [*form[key].errors, message]
-        else:
-            rest[key] = message
-    return rest
-
-
 class Grid:
     """The customer's open invoices, what was typed against each, and the refusals."""
 
@@ -92,7 +78,7 @@ class Grid:
     def refuse(self, errors: dict[str, str], form=None) -> None:
         """Each refusal beside its invoice row, on the form's field, or else above the grid."""
         rows = {f"allocation-{invoice.id}" for invoice in self.invoices}
-        for key, message in put_on_fields(errors, form).items():
+        for key, message in put_on_fields(form, errors).items():
             if key in rows:
                 self.errors[key] = message
             else:
@@ -190,7 +176,7 @@ class PaymentPagesView(CustomerPagesView):
             try:
                 amount, _, _ = self.record(customer, form)
             except DomainError as refused:
-                general = put_on_fields(refusals(refused), form)
+                general = put_on_fields(form, refused)
             else:
                 flash(
                     f"Account credit of {money(amount)} added. Allocate it to invoices from "

@@ -18,6 +18,7 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from extensions import db
+from forms.base import put_on_fields, refusals
 from forms.record import ConfirmDeleteForm, typed_correctly
 from forms.service import ContractForm, ReminderDecisionForm, ServicePlanForm, SlaForm
 from models import (
@@ -66,11 +67,8 @@ PERIODS = {
 
 def refuse_on_form(form, error: DomainError) -> None:
     """Put each refusal beside its field, and say it all at the top."""
-    errors = error.errors if isinstance(error, ValidationFailed) else {"": str(error)}
-    for name, message in errors.items():
-        if name in form:
-            form[name].errors = [*form[name].errors, message]
-    flash("Nothing changed: " + " ".join(errors.values()), "error")
+    put_on_fields(form, error)
+    flash("Nothing changed: " + " ".join(refusals(error).values()), "error")
 
 
 def lookup_choices(rows, first: str) -> list[tuple[int, str]]:

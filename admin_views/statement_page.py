@@ -13,7 +13,7 @@ from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaFi
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from extensions import db
-from forms.base import PanelForm
+from forms.base import PanelForm, put_on_fields
 from forms.validators import EmailValid
 from models import OutboxStatus, ValidationFailed
 from models.files.mail import SmtpSettings
@@ -116,9 +116,7 @@ class StatementPageView(CustomerPagesView):
             db.session.commit()
         except ValidationFailed as refused:
             db.session.rollback()
-            for name, problem in refused.errors.items():
-                target = form._fields.get(name, form.recipient)
-                target.errors = [*target.errors, problem]
+            put_on_fields(form, refused, others=form.recipient)
             return self.page(customer, options, statement, form, 400)
         text, category = SENT_MESSAGES[message.status]
         flash(text.format(to=message.recipient, error=message.error), category)
@@ -131,7 +129,7 @@ class StatementPageView(CustomerPagesView):
         try:
             return statement_for(customer, options.as_of.data, options.grouped.data == "1")
         except ValidationFailed as refused:
-            options.as_of.errors.append(refused.errors["as_of"])
+            put_on_fields(options, refused)
             return None
 
     def page(self, customer, options, statement, email_form, status: int):

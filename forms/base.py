@@ -2,11 +2,16 @@
 
 Both refuse a value holding a NUL character beside its field, before any other check runs:
 no person types one, those checks may look the value up, and PostgreSQL refuses NUL in text.
+`put_on_fields` shows a domain refusal on the fields it is about, on any form.
 """
+
+from collections.abc import Mapping
 
 from flask_admin.form import BaseForm
 from flask_wtf import FlaskForm
 from wtforms import FieldList, FormField
+
+from models import DomainError, ValidationFailed
 
 NUL_REFUSED = "This holds a NUL character, which cannot be saved: type it again."
 
@@ -25,6 +30,31 @@ class ModelForm(RefusesNul, BaseForm):
 
 class PanelForm(RefusesNul, FlaskForm):
     """The panel's own forms (CSRF from Flask-WTF, as FlaskForm)."""
+
+
+def refusals(refused: DomainError) -> dict[str, str]:
+    """A refusal's messages by the field each is about; one about no field is under ""."""
+    return dict(refused.errors) if isinstance(refused, ValidationFailed) else {"": str(refused)}
+
+
+def put_on_fields(form, refused: DomainError | Mapping[str, str], others=None) -> dict[str, str]:
+    """Each message of a refusal (or of messages by field name) beside the field of `form` it
+    names, never the CSRF token; the rest on the `others` field when the page gives one.
+    Returns what is left, by name ("" for a refusal about no field), for the page to say
+    above the form."""
+    errors = refused if isinstance(refused, Mapping) else refusals(refused)
+    left = {}
+    for name, message in errors.items():
+        field = form[name] if _has_field(form, name) else others
+        if field is None:
+            left[name] = message
+        else:
+            field.errors = [*field.errors, message]
+    return left
+
+
+def _has_field(form, name: str) -> bool:
+    return form is not None and bool(name) and name != "csrf_token" and name in form
 
 
 def _fields(fields):

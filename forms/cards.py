@@ -7,7 +7,7 @@ field of another name (card_number, cvc …) is not part of the form and so is n
 from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from forms.base import PanelForm
+from forms.base import PanelForm, put_on_fields
 from models import StoredCard
 from models.core.enums import CardBrand
 from models.money.cards import FULL_NUMBER_REFUSED
@@ -64,11 +64,10 @@ class StoredCardForm(PanelForm):
         )
 
     def refuse(self, errors: dict[str, str]) -> None:
-        """Show check_card's refusals on the fields. A field holding a card number is emptied,
-        so the number is not sent back to the browser in the page."""
+        """Show check_card's refusals on the fields the form's own checks found nothing
+        wrong with. A field holding a card number is emptied, so the number is not sent back
+        to the browser in the page, and says only that."""
         for name, message in errors.items():
-            field = self[name]
             if message == FULL_NUMBER_REFUSED:
-                field.data, field.raw_data, field.errors = "", [], [message]
-            elif not field.errors:
-                field.errors = [message]
+                self[name].data, self[name].raw_data, self[name].errors = "", [], []
+        put_on_fields(self, {name: why for name, why in errors.items() if not self[name].errors})
