@@ -12,6 +12,7 @@ from flask_admin.base import _wrap_view
 from sqlalchemy import select
 
 from extensions import db
+from forms.base import put_on_fields
 from forms.record import typed_correctly
 from forms.record_actions import ChangeTypeForm, DeleteCustomerForm, DormantForm, ReactivateForm
 from models import CustomerType, Role, Status, ValidationFailed
@@ -53,9 +54,7 @@ def confirm_page(view, action: ConfirmAction, customer_id: int):
             refusal = committed(lambda: said.append(action.run(customer, form)))
             if isinstance(refusal, ValidationFailed):
                 first = next(field for field in form if field.name != "csrf_token")
-                for name, message in refusal.errors.items():
-                    target = form._fields.get(name, first)
-                    target.errors = [*target.errors, message]
+                put_on_fields(form, refusal, others=first)
             elif refusal is not None:
                 flash(f"{action.refused_as}: {refusal}", "error")
                 if action.back_to_record_when_refused:
