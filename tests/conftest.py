@@ -32,6 +32,8 @@ from models import AuditEntry, Base, Role, StaffSession, User
 from models.core.base import utcnow
 from seed.lookups import ensure_lookups
 
+pytest_plugins = ["tests.browser"]  # the browser tests' fixtures
+
 PASSWORD = "correct horse battery"
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 # A record tab left for record.js to load when it is opened: its pane names the address.

@@ -4,74 +4,20 @@ Runs Debian's Chromium (/usr/bin/chromium) through Playwright; screenshots land 
 test-artifacts/ for people to look at.
 """
 
-import os
-import threading
-from pathlib import Path
-
 import pyotp
 import pytest
 from PIL import Image
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
 from extensions import db
 from models import Contact, Customer, User, WorkAddress
 from models.core.base import utcnow
 from models.core.two_factor import recovery_codes_left
-from tests.conftest import PASSWORD
+from tests.browser import ARTIFACTS, log_in, log_in_to
 from tests.factories import make_customer, make_work_address
 from tests.test_audit_log import one_of_every_kind
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-@pytest.fixture
-def live_server(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
-
-
-@pytest.fixture
-def page(live_server):
-    if not Path(CHROMIUM).exists():
-        message = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import expect, sync_playwright
-
-    # Generous waits: on a loaded 2-core CI machine a page or a PDF can take seconds.
-    expect.set_options(timeout=15_000)
-
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        page = browser.new_page(viewport={"width": 1366, "height": 900}, base_url=live_server)
-        page.set_default_timeout(20_000)
-        console = []  # the browser's console: anything the Content-Security-Policy blocked
-        page.on("console", lambda message: console.append(message.text))
-        yield page
-        browser.close()
-    assert [text for text in console if "Content Security Policy" in text] == []
-
-
-def log_in(page, email):
-    log_in_to(page, email, "**/admin/")
 
 
 def test_office_user_logs_in_and_finds_customers(page, users):
@@ -273,11 +219,3 @@ def test_two_factor_setup_login_and_recovery_in_the_browser(app, page, users):
     db.session.expire_all()  # the server changed the rows; the test's session read them before
     assert db.session.get(User, admin.id).two_factor_on
     assert recovery_codes_left(db.session, admin) == 9
-
-
-def log_in_to(page, email, landing):
-    page.goto("/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(landing)

@@ -12,8 +12,8 @@ from extensions import db
 from models import AuditEntry, StoredCard
 from models.core.enums import CardBrand
 from models.money.cards import FULL_NUMBER_REFUSED
+from tests.browser import ARTIFACTS, log_in
 from tests.factories import make_customer
-from tests.test_browser import ARTIFACTS, live_server, log_in, page  # noqa: F401
 
 CARD_NUMBER = "4242 4242 4242 4242"
 REFUSED = str(escape(FULL_NUMBER_REFUSED))

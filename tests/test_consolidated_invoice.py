@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 from extensions import db
 from models import Invoice, InvoiceLine, InvoiceStatus, Work, WorkStatus
 from models.money.numbering import NumberSequence
+from tests.browser import ARTIFACTS, log_in
 from tests.factories import make_customer, make_work, make_work_address
-from tests.test_browser import ARTIFACTS, live_server, log_in, page  # noqa: F401 (fixtures)
 
 
 @pytest.fixture

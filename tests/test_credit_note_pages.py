@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 from extensions import db
 from models import BreakdownStyle, CreditNote
 from models.money.balances import customer_balance
+from tests.browser import ARTIFACTS, log_in
 from tests.factories import make_customer, make_invoice, make_issued_labour_and_parts_invoice
-from tests.test_browser import ARTIFACTS, live_server, log_in, page  # noqa: F401 (fixtures)
 
 
 @pytest.fixture

@@ -24,9 +24,9 @@ from models import (
 )
 from models.money.invoicing import issue_invoice
 from models.money.payments import Allocation, record_payment
+from tests.browser import ARTIFACTS, log_in
 from tests.factories import make_customer, make_invoice, make_work
 from tests.sql import counting_statements
-from tests.test_browser import ARTIFACTS, live_server, log_in, page  # noqa: F401 (fixtures)
 
 
 def post(client, url, data=None):

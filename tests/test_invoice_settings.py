@@ -20,8 +20,8 @@ from models import (
 )
 from models.money.invoice_addresses import delete_invoice_address
 from models.money.invoicing import issue_invoice
+from tests.browser import ARTIFACTS, log_in
 from tests.factories import make_customer, make_work, make_work_address
-from tests.test_browser import ARTIFACTS, live_server, log_in, page  # noqa: F401 (fixtures)
 from tests.test_statements import pay
 
 CARE_OF = "[landlord_name] c/o [customer_name]\n[customer_address_line_2]\n[customer_postcode]"

@@ -12,9 +12,9 @@ from sqlalchemy import func, select
 from extensions import db
 from models import InvoiceStatus, Payment, PaymentAllocation, PaymentMethod
 from models.money.balances import customer_balance
+from tests.browser import ARTIFACTS, log_in
 from tests.factories import make_customer, make_invoice
 from tests.sql import counting_statements
-from tests.test_browser import ARTIFACTS, live_server, log_in, page  # noqa: F401
 from tests.test_payments import cash, issued_invoice, payment
 
 

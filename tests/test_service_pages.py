@@ -21,9 +21,9 @@ from models import (
     Work,
 )
 from models.customers.status import set_dormant
+from tests.browser import ARTIFACTS, log_in
 from tests.factories import make_customer, make_work_address
 from tests.sql import counting_statements
-from tests.test_browser import ARTIFACTS, live_server, log_in, page  # noqa: F401 (fixtures)
 
 LIST = "/admin/reminders-due/"
 TODAY = date.today()

@@ -25,9 +25,9 @@ from models.money.credit_notes import add_credit_note
 from models.money.invoicing import issue_invoice, void_invoice
 from models.money.payments import Allocation, record_payment
 from models.money.statements import build_statement, check_as_of, statement_email
+from tests.browser import ARTIFACTS, log_in
 from tests.factories import make_customer
 from tests.sql import counting_statements
-from tests.test_browser import ARTIFACTS, live_server, log_in, page  # noqa: F401 (fixtures)
 
 AS_OF = date(2026, 3, 31)
 
