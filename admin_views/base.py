@@ -253,13 +253,14 @@ class SecureModelView(AccessMixin, ModelView):
 
     def _deleted(self, rows, refused: str) -> bool:
         try:
-            refusal = committed(lambda: [self.delete_row(row) for row in rows])
+            with operation(refused_as=refused) as outcome:
+                for row in rows:
+                    self.delete_row(row)
         except IntegrityError:
             db.session.rollback()
-            refusal = DomainError("other records still point at it.")
-        if refusal is not None:
-            flash(f"{refused}: {refusal}", "error")
-        return refusal is None
+            flash(f"{refused}: other records still point at it.", "error")
+            return False
+        return outcome.done
 
     allow_create = True
     allow_edit = True
@@ -403,20 +404,48 @@ def form_page(view, template: str, **context):
     return view.render(template, **context), 400 if request.method == "POST" else 200
 
 
-def committed(operation) -> DomainError | None:
-    """Runs `operation` and commits, as one transaction; when a domain rule refuses it, or
-    someone else changed the rows meanwhile, rolls back (nothing changed) and returns why, for
-    the page to show."""
-    try:
-        operation()
-        db.session.commit()
-    except DomainError as refusal:
+STALE = "someone else changed it meanwhile. Reload and try again."
+
+
+class operation:  # noqa: N801 (used as a block: `with operation(…) as outcome:`)
+    """The block as one transaction: committed at its end; when a domain rule refuses it
+    (DomainError) or someone else changed the rows meanwhile, rolled back, nothing changed,
+    and why is said: a ValidationFailed's messages beside the fields of `form` they name
+    (the rest on `others`, when given), anything else flashed as "<refused_as>: why".
+    `outcome.done` says whether it was committed, `outcome.refusal` why not; `quiet=True`
+    leaves saying why to the caller."""
+
+    def __init__(self, form=None, refused_as="Nothing changed", others=None, quiet=False):
+        self.form, self.refused_as, self.others, self.quiet = form, refused_as, others, quiet
+        self.refusal: DomainError | None = None
+
+    def __enter__(self) -> operation:
+        return self
+
+    def __exit__(self, kind, error, traceback) -> bool:
+        if kind is None:
+            try:
+                db.session.commit()
+                return False
+            except StaleDataError:
+                error = ConcurrentEditError(STALE)
+        elif issubclass(kind, StaleDataError):
+            error = ConcurrentEditError(STALE)
+        elif not issubclass(kind, DomainError):
+            db.session.rollback()
+            return False  # not a refusal: it propagates
         db.session.rollback()
-        return refusal
-    except StaleDataError:
-        db.session.rollback()
-        return ConcurrentEditError("someone else changed it meanwhile. Reload and try again.")
-    return None
+        self.refusal = error
+        if not self.quiet:
+            left = put_on_fields(self.form, error, self.others) if self.form else {"": error}
+            if left:
+                why = error if "" in left else " ".join(left.values())
+                flash(f"{self.refused_as}: {why}", "error")
+        return True
+
+    @property
+    def done(self) -> bool:
+        return self.refusal is None
 
 
 def live_customer(customer_id: int) -> Customer:

@@ -22,7 +22,7 @@ from models.customers.status import set_dormant
 
 from .address_import import AddressImportPages
 from .address_page import WorkAddressRecordMixin
-from .base import MountsCustomerPages, SecureModelView, committed
+from .base import MountsCustomerPages, SecureModelView, operation
 from .customer_search import CustomerSearchMixin
 from .export_page import ExportPages
 from .lookups import by_name, customer_loader, user_lookup
@@ -249,11 +249,11 @@ class CustomerView(CustomerSearchMixin, MountsCustomerPages, SecureModelView):
     def bulk_dormant(self, ids):
         # Posted ids are re-scoped through the view's own query, as the built-in delete does.
         chosen = self.scoped(ids).all()
-        refusal = committed(lambda: [set_dormant(db.session, customer) for customer in chosen])
-        if refusal is not None:
-            flash(f"Nothing changed: {refusal}", "error")
-            return
-        flash(f"{len(chosen)} customers set dormant, with their work addresses.", "success")
+        with operation() as outcome:
+            for customer in chosen:
+                set_dormant(db.session, customer)
+        if outcome.done:
+            flash(f"{len(chosen)} customers set dormant, with their work addresses.", "success")
 
     @action("merge", "Merge two customers")
     def merge_selected(self, ids):

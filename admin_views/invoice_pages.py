@@ -3,7 +3,6 @@ raise one for a work, and one consolidated invoice for several open works."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
@@ -45,7 +44,14 @@ from models.money.invoicing import (
     work_amount,
 )
 
-from .base import changes_data, committed, form_page, is_row_id, live_customer, requested_id
+from .base import (
+    changes_data,
+    form_page,
+    is_row_id,
+    live_customer,
+    operation,
+    requested_id,
+)
 from .record import PageLink, register_action
 
 OPEN_WORKS_SHOWN = 50  # the filter narrows a long list; the page says how many are hidden
@@ -54,14 +60,6 @@ WORKS_DONE = {
     InvoiceKind.final: " Its works are completed.",
     InvoiceKind.free_of_charge: " Its works are marked free of charge.",
 }
-
-
-def done(operation: Callable[[], object], refused: str) -> bool:
-    """One transaction per action: committed, or rolled back with why (nothing changed)."""
-    refusal = committed(operation)
-    if refusal is not None:
-        flash(f"{refused}: {refusal}", "error")
-    return refusal is None
 
 
 def lines_by_work(invoice: Invoice) -> list[tuple[Work | None, list[InvoiceLine]]]:
@@ -144,7 +142,9 @@ class InvoicePagesMixin:
     def issue(self, invoice_id: int):
         invoice = self.invoice_or_404(invoice_id)
         works_done = WORKS_DONE.get(invoice.kind, "") if invoice.works else ""
-        if done(lambda: issue_invoice(db.session, invoice), "Not issued"):
+        with operation(refused_as="Not issued") as outcome:
+            issue_invoice(db.session, invoice)
+        if outcome.done:
             flash(f"Issued {invoice.number}.{works_done}", "success")
         return redirect(self.details_url(invoice))
 
@@ -193,7 +193,9 @@ class InvoicePagesMixin:
             flash("Choose an interim or a final invoice.", "error")
             return redirect(url_for("work.details_view", id=work.id))
         draft = draft_invoice_for_work(work, InvoiceKind(form.kind.data))
-        if not done(lambda: db.session.add(draft), "No invoice raised"):
+        with operation(refused_as="No invoice raised") as outcome:
+            db.session.add(draft)
+        if not outcome.done:
             return redirect(url_for("work.details_view", id=work.id))
         flash(f"Draft invoice for {work.number}: check its lines, save, then issue it.", "success")
         return redirect(url_for(".edit_view", id=draft.id, url=self.details_url(draft)))

@@ -26,7 +26,7 @@ from models.money.invoice_addresses import (
 )
 from models.works.entities import Work
 
-from .base import CustomerPagesView, changes_data, committed, form_page, live_customer
+from .base import CustomerPagesView, changes_data, form_page, live_customer, operation
 from .record import PageLink, register_action
 
 SEARCH_LIMIT = 10
@@ -224,12 +224,11 @@ class InvoiceSettingsView(CustomerPagesView):
             style="danger",
         )
 
-    def run(self, customer: Customer, operation, done: str):
-        """One transaction: commit and say so, or roll back and say why (nothing changed)."""
-        refusal = committed(operation)
-        if refusal is not None:
-            flash(f"Nothing changed: {refusal}", "error")
-        else:
+    def run(self, customer: Customer, change, done: str):
+        """`change()` as one transaction: said so when done, why not when refused."""
+        with operation() as outcome:
+            change()
+        if outcome.done:
             flash(done, "success")
         return self.back(customer, "#addresses")
 

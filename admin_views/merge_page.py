@@ -12,11 +12,11 @@ from sqlalchemy import select
 from extensions import db
 from forms.record import typed_correctly
 from forms.record_actions import MergeChooseForm, MergeConfirmForm, UnmergeForm
-from models import Customer, DomainError
+from models import Customer
 from models.core.base import utcnow
 from models.customers.merge import UNDO_DAYS, merge_customers, merge_preview, unmerge
 
-from .base import CustomerPagesView, changes_data, committed
+from .base import CustomerPagesView, changes_data, operation
 
 
 def customer_by_account(text: str) -> Customer | None:
@@ -73,22 +73,23 @@ class MergePages(CustomerPagesView):
     def merge_preview_page(self, keep_id: int, absorb_id: int):
         keep, absorb = self.load_customer(keep_id), self.load_customer(absorb_id)
         form = MergeConfirmForm()
-        try:
+        with operation(refused_as="Not merged") as outcome:
             if form.validate_on_submit() and typed_correctly(form.confirm):
                 merge_customers(db.session, keep, absorb, current_user._get_current_object())
-                db.session.commit()
-                flash(
-                    f"{absorb.account_number} {absorb.display_name} was merged into this "
-                    f"record. You can undo it for {UNDO_DAYS} days.",
-                    "success",
-                )
-                return redirect(self.record_url(keep))
-            if form.is_submitted() and not form.confirm.errors:
-                form.confirm.errors = ['Type "merge" to confirm.']
-            preview = merge_preview(db.session, keep, absorb)
-        except DomainError as error:
-            db.session.rollback()
-            flash(f"Not merged: {error}", "error")
+                merged = True
+            else:
+                merged = False
+                if form.is_submitted() and not form.confirm.errors:
+                    form.confirm.errors = ['Type "merge" to confirm.']
+                preview = merge_preview(db.session, keep, absorb)  # a rule may refuse it too
+        if not outcome.done:
+            return redirect(self.record_url(keep))
+        if merged:
+            flash(
+                f"{absorb.account_number} {absorb.display_name} was merged into this "
+                f"record. You can undo it for {UNDO_DAYS} days.",
+                "success",
+            )
             return redirect(self.record_url(keep))
         return self.render(
             "admin/record/merge_preview.html", preview=preview, form=form, customer=keep
@@ -105,11 +106,9 @@ class MergePages(CustomerPagesView):
         if not (form.validate_on_submit() and typed_correctly(form.confirm)):
             flash('Not undone: type "unmerge" to confirm.', "error")
             return redirect(self.record_url(kept))
-        refusal = committed(
-            lambda: unmerge(db.session, absorbed, current_user._get_current_object())
-        )
-        if refusal is not None:
-            flash(f"Not undone: {refusal}", "error")
+        with operation(refused_as="Not undone") as outcome:
+            unmerge(db.session, absorbed, current_user._get_current_object())
+        if not outcome.done:
             return redirect(self.record_url(kept))
         flash(f"The merge was undone: {absorbed.display_name} has its own record again.", "success")
         return redirect(self.record_url(absorbed))

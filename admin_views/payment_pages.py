@@ -32,9 +32,9 @@ from models.money.payments import (
 from .base import (
     CustomerPagesView,
     changes_data,
-    committed,
     form_page,
     live_customer,
+    operation,
     safe_next,
 )
 from .record import PageLink, page_balance, register_action
@@ -249,9 +249,9 @@ class PaymentPagesView(CustomerPagesView):
             request.form.get("next"), url_for("payment.details_view", id=allocation.payment_id)
         )
         amount, invoice = allocation.amount, str(allocation.invoice)
-        refusal = committed(lambda: remove_allocation(db.session, allocation))
-        if refusal is not None:
-            flash(f"Not removed: {refusal}", "error")
+        with operation(refused_as="Not removed") as outcome:
+            remove_allocation(db.session, allocation)
+        if not outcome.done:
             return redirect(back)
         flash(
             f"Removed the {money(amount)} allocation to {invoice}: the money is back on the "

@@ -19,7 +19,7 @@ from models import CustomerType, Role, Status, ValidationFailed
 from models.customers.lifecycle import change_customer_type, delete_customer
 from models.customers.status import reactivate, set_dormant
 
-from .base import committed, form_page, live_customer
+from .base import form_page, live_customer, operation
 from .record import ACTIONS, ConfirmAction, PageLink, register_action
 
 
@@ -50,18 +50,18 @@ def confirm_page(view, action: ConfirmAction, customer_id: int):
         if "confirm" in form and not typed_correctly(form.confirm):
             form.confirm.errors = [f'Type "{form.confirm.render_kw["data-word"]}" to confirm.']
         else:
-            said = []
-            refusal = committed(lambda: said.append(action.run(customer, form)))
-            if isinstance(refusal, ValidationFailed):
+            with operation(form, action.refused_as, quiet=True) as outcome:
+                said = action.run(customer, form)
+            if outcome.done:
+                flash(said, "success")
+                return redirect(action.done_url(customer))
+            if isinstance(outcome.refusal, ValidationFailed):
                 first = next(field for field in form if field.name != "csrf_token")
-                put_on_fields(form, refusal, others=first)
-            elif refusal is not None:
-                flash(f"{action.refused_as}: {refusal}", "error")
+                put_on_fields(form, outcome.refusal, others=first)
+            else:
+                flash(f"{action.refused_as}: {outcome.refusal}", "error")
                 if action.back_to_record_when_refused:
                     return redirect(url_for("customer.details_view", id=customer.id))
-            else:
-                flash(said[0], "success")
-                return redirect(action.done_url(customer))
     return form_page(
         view,
         "admin/record/action.html",

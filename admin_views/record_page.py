@@ -23,7 +23,6 @@ from models import (
     Communication,
     Contact,
     Customer,
-    DomainError,
     WorkAddress,
 )
 from models.customers.contacts import (
@@ -35,14 +34,14 @@ from models.customers.contacts import (
 )
 from models.customers.status import do_not_work_with_again
 from models.files.communications import add_communication, toggle_pin
-from models.files.uploads import UploadRefused, delete_attachment, store_upload
+from models.files.uploads import delete_attachment, store_upload
 
 from .base import (
     CustomerPagesView,
     changes_data,
-    committed,
     customer_row,
     form_page,
+    operation,
     requested_id,
     safe_next,
 )
@@ -223,13 +222,10 @@ class RecordPages(CustomerPagesView):
     def make_primary(self, customer_id: int, contact_id: int):
         customer = self.load_customer(customer_id)
         contact = customer_row(Contact, contact_id, customer)
-        try:
+        with operation(refused_as="Not changed") as outcome:
             set_primary_contact(db.session, contact)
-            db.session.commit()
+        if outcome.done:
             flash(f"{contact.name} is now the primary contact.", "success")
-        except DomainError as error:
-            db.session.rollback()
-            flash(f"Not changed: {error}", "error")
         return redirect(self.record_url(customer, "contacts"))
 
     @expose("/<int:customer_id>/<kind>/<int:child_id>/delete/", methods=("POST",))
@@ -269,11 +265,11 @@ class RecordPages(CustomerPagesView):
                 form.confirm.errors = ['Type "merge" to confirm.']
             else:
                 absorb = customer_row(Branch, form.absorb.data, customer)
-                refusal = committed(lambda: merge_branches(db.session, keep, absorb))
-                if refusal is None:
+                with operation() as outcome:
+                    merge_branches(db.session, keep, absorb)
+                if outcome.done:
                     flash(f"{absorb.name} was merged into {keep.name}.", "success")
                     return redirect(self.record_url(customer, "branches"))
-                flash(f"Nothing changed: {refusal}", "error")
         return form_page(
             self,
             "admin/record/action.html",
@@ -292,7 +288,7 @@ class RecordPages(CustomerPagesView):
         customer = self.load_customer(customer_id)
         form = UploadForm()
         if form.validate():
-            try:
+            with operation(form, others=form.file) as outcome:
                 attachment = store_upload(
                     db.session,
                     customer,
@@ -303,14 +299,11 @@ class RecordPages(CustomerPagesView):
                     uploaded_by=current_user._get_current_object(),
                     max_bytes=current_app.config["MAX_CONTENT_LENGTH"],
                 )
-                db.session.commit()
+            if outcome.done:
                 flash(f"Uploaded {attachment.original_name}.", "success")
                 return redirect(
                     self.record_url(customer, "pictures" if attachment.is_picture else "files")
                 )
-            except UploadRefused as error:
-                db.session.rollback()
-                form.file.errors = [*form.file.errors, str(error)]
         return self.render_record(customer, 400, upload_form=form, open_modal="upload")
 
     @expose("/<int:customer_id>/files/<int:attachment_id>/")
@@ -327,7 +320,8 @@ class RecordPages(CustomerPagesView):
         if not form.validate():
             flash("Not changed: " + " ".join(form.logo.errors), "error")
             return redirect(self.record_url(customer))
-        try:
+        # A refused logo's stored files go with the rolled-back transaction.
+        with operation(refused_as="Not changed") as outcome:
             set_logo(
                 db.session,
                 customer,
@@ -337,11 +331,8 @@ class RecordPages(CustomerPagesView):
                 uploaded_by=current_user._get_current_object(),
                 max_bytes=current_app.config["MAX_CONTENT_LENGTH"],
             )
-            db.session.commit()
+        if outcome.done:
             flash("Logo saved.", "success")
-        except UploadRefused as error:
-            db.session.rollback()  # the stored files go with the rolled-back transaction
-            flash(f"Not changed: {error}", "error")
         return redirect(self.record_url(customer))
 
     @expose("/<int:customer_id>/logo/")

@@ -42,11 +42,11 @@ from .base import (
     AccessMixin,
     CustomerPagesView,
     changes_data,
-    committed,
     customer_row,
     form_page,
     is_row_id,
     live_customer,
+    operation,
     safe_next,
 )
 from .paging import Pager
@@ -227,14 +227,15 @@ class CustomerServiceView(CustomerPagesView):
     def record(self, customer: Customer, panel: str):
         return self.back_to_record(customer, f"panel-{panel}")
 
-    def save(self, form, operation, done: str) -> bool:
-        """One transaction: commit and say so, or roll back and show why on the form."""
-        refusal = committed(operation)
-        if refusal is not None:
-            refuse_on_form(form, refusal)
-            return False
-        flash(done, "success")
-        return True
+    def save(self, form, change, done: str) -> bool:
+        """`change()` as one transaction: said so when done, why not beside the fields."""
+        with operation(form, quiet=True) as outcome:
+            change()
+        if outcome.done:
+            flash(done, "success")
+        else:
+            refuse_on_form(form, outcome.refusal)
+        return outcome.done
 
     def page(self, template: str, customer: Customer, form, title: str, **context):
         return form_page(
