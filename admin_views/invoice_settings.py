@@ -173,13 +173,9 @@ class InvoiceSettingsView(CustomerPagesView):
         form = InvoiceAddressForm()
         if form.validate():
             values = {name: form[name].data for name in form.data if name != "csrf_token"}
-            try:
+            with operation(form) as outcome:
                 address = add_invoice_address(db.session, customer, **values)
-                db.session.commit()
-            except ValidationFailed as refused:
-                db.session.rollback()
-                put_on_fields(form, refused)
-            else:
+            if outcome.done:
                 flash(f"Invoice address {address} added.", "success")
                 return self.back(customer, "#addresses")
         return self.page(customer, AddressFormatForm(obj=customer), form, 400)

@@ -27,7 +27,7 @@ from models.portal.links import (
     set_permissions,
 )
 
-from .base import CustomerPagesView, changes_data
+from .base import CustomerPagesView, changes_data, operation
 
 
 def permissions_form(link: PortalAccess, formdata=None) -> PortalPermissionsForm:
@@ -103,7 +103,7 @@ class PortalManagePages(CustomerPagesView):
         form = PortalLinkForm()
         if not form.validate():
             return self.render_portal_access(customer, 400, form=form)
-        try:
+        with operation(quiet=True) as outcome:
             link, token = create_portal_link(
                 db.session,
                 customer,
@@ -111,10 +111,8 @@ class PortalManagePages(CustomerPagesView):
                 form.permissions(),
                 utcnow() + timedelta(days=form.expires_in_days.data),
             )
-            db.session.commit()
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(str(error))
+        if not outcome.done:
+            form.form_errors.append(str(outcome.refusal))
             return self.render_portal_access(customer, 400, form=form)
         return self.render_portal_access(
             customer,
@@ -128,14 +126,12 @@ class PortalManagePages(CustomerPagesView):
         customer = self.load_customer(customer_id)
         link = self.portal_link(customer, link_id)
         form = permissions_form(link, formdata=True)
-        try:
+        with operation(quiet=True) as outcome:
             if not form.validate():
                 raise DomainError("The form was not complete: reload the page and try again.")
             set_permissions(link, **form.permissions())
-            db.session.commit()
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(str(error))
+        if not outcome.done:
+            form.form_errors.append(str(outcome.refusal))
             return self.render_portal_access(customer, 400, edit_forms={link.id: form})
         flash(
             f"{link}: permissions saved. An open portal visit sees the change at once.", "success"

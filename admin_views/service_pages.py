@@ -161,7 +161,7 @@ class RemindersDueView(AccessMixin, BaseView):
             .order_by(ServiceReminder.due_on, ServiceReminder.id)
         ).all()
         decision = ReminderDecision(form.decision.data)
-        try:
+        with operation(form, quiet=True) as outcome:
             if len(reminders) != len(set(reminder_ids)):
                 raise DomainError("Some of the ticked reminders no longer exist: reload the list.")
             jobs = process_reminders(
@@ -174,10 +174,8 @@ class RemindersDueView(AccessMixin, BaseView):
                 postpone_to=form.postpone_to.data,
             )
             done = done_message(decision, len(reminders), jobs, form.postpone_to.data)
-            db.session.commit()
-        except DomainError as error:
-            db.session.rollback()
-            refuse_on_form(form, error)
+        if not outcome.done:
+            refuse_on_form(form, outcome.refusal)
             return False
         flash(done, "success")
         return True

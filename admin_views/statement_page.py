@@ -22,7 +22,7 @@ from models.money.statements import Statement, email_statement, statement_email
 from pdfs.statement import bucket_label
 from pdfs.statement import statement_pdf as render_statement
 
-from .base import CustomerPagesView, changes_data, live_customer
+from .base import CustomerPagesView, changes_data, live_customer, operation
 from .documents import letterhead, statement_filename, statement_for
 from .record import PageLink, register_action
 
@@ -102,7 +102,7 @@ class StatementPageView(CustomerPagesView):
         statement = self.statement(customer, options)
         if statement is None or not form.validate():
             return self.page(customer, options, statement, form, 400)
-        try:
+        with operation(form, others=form.recipient) as outcome:
             message = email_statement(
                 db.session,
                 statement,
@@ -113,10 +113,7 @@ class StatementPageView(CustomerPagesView):
                 by=current_user._get_current_object(),
                 smtp=SmtpSettings.from_config(current_app.config),
             )
-            db.session.commit()
-        except ValidationFailed as refused:
-            db.session.rollback()
-            put_on_fields(form, refused, others=form.recipient)
+        if not outcome.done:
             return self.page(customer, options, statement, form, 400)
         text, category = SENT_MESSAGES[message.status]
         flash(text.format(to=message.recipient, error=message.error), category)
