@@ -16,7 +16,7 @@ from models import CreditNote, Customer, DomainError, Invoice, ValidationFailed
 from models.money.balances import invoice_outstanding
 from models.money.credit_notes import add_credit_note, breakdown, draft_credit_note_for_invoice
 
-from .base import changes_data, live_customer, requested_id
+from .base import changes_data, live_customer, operation, requested_id
 from .record import PageLink, register_action
 
 
@@ -106,18 +106,15 @@ class CreditNotePagesMixin:
         errors: dict[str, str] = {}
         if form.validate_on_submit():
             credit_note = form.fill(CreditNote(customer=customer, invoice=invoice))
-            try:
+            with operation(quiet=True) as outcome:
                 add_credit_note(db.session, credit_note)
-                db.session.commit()
-            except ValidationFailed as failed:
-                db.session.rollback()
-                lines_error = failed.errors.pop("lines", None)  # shown above the lines
-                errors = put_on_fields(form, failed.errors)
+            if isinstance(outcome.refusal, ValidationFailed):
+                lines_error = outcome.refusal.errors.pop("lines", None)  # shown above the lines
+                errors = put_on_fields(form, outcome.refusal.errors)
                 if lines_error:
                     errors["lines"] = lines_error
-            except DomainError as error:
-                db.session.rollback()
-                errors = {"credit_note": str(error)}
+            elif outcome.refusal is not None:
+                errors = {"credit_note": str(outcome.refusal)}
             else:
                 flash(
                     f"Credit note {credit_note.number} for {credit_note.total:,.2f} saved.",

@@ -157,18 +157,11 @@ class InvoicePagesMixin:
             return redirect(self.details_url(invoice))
         form = VoidInvoiceForm()
         if form.validate_on_submit():
-            try:
+            with operation(form, refused_as="Not voided") as outcome:
                 void_invoice(db.session, invoice, form.reason.data)
-                db.session.commit()
-            except ValidationFailed as failed:
-                db.session.rollback()
-                put_on_fields(form, failed)
-            except DomainError as error:
-                db.session.rollback()
-                flash(f"Not voided: {error}", "error")
-                return redirect(self.details_url(invoice))
-            else:
+            if outcome.done:
                 flash(f"{invoice} is void. It keeps its number and no longer counts.", "success")
+            if not isinstance(outcome.refusal, ValidationFailed):  # shown beside its field
                 return redirect(self.details_url(invoice))
         return self.render(
             "admin/record/action.html",

@@ -125,7 +125,7 @@ class PaymentPagesView(CustomerPagesView):
 
     def record(self, customer: Customer, form: PaymentForm, allocations=()):
         """record_payment from the form, committed; a refusal rolls everything back."""
-        try:
+        with operation(quiet=True) as outcome:
             payment = record_payment(
                 db.session,
                 customer,
@@ -138,10 +138,8 @@ class PaymentPagesView(CustomerPagesView):
             )
             made = sorted(payment.allocations, key=lambda a: a.invoice.due_on)
             summary = payment.amount, allocated_to(made), unallocated(payment)
-            db.session.commit()
-        except DomainError:
-            db.session.rollback()
-            raise
+        if not outcome.done:
+            raise outcome.refusal  # each page shows it its own way
         return summary
 
     @expose("/<int:customer_id>/cash-allocation/", methods=("GET", "POST"))
