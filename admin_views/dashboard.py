@@ -9,7 +9,7 @@ from flask_admin import expose
 from extensions import db
 from models import ValidationFailed
 from models.core.enums import WorkStatus
-from models.money.balances import BUCKETS, ageing_totals
+from models.money.balances import BUCKETS, ageing_totals, debt_and_overdue
 from models.reports.dashboard import (
     Period,
     headline_counts,
@@ -82,12 +82,13 @@ class DashboardView(SecureIndexView):
         today = date.today()
         period, period_errors = chosen_period(today)
         ageing = ageing_totals(db.session)
+        debt, overdue = debt_and_overdue(ageing)
         origins = new_customers_by_origin(db.session, period)
         return self.render(
             "admin/dashboard.html",
             counts=headline_counts(db.session, today),
-            debt=sum(ageing.values()),
-            overdue=sum(ageing[name] for name in BUCKETS[1:]),
+            debt=debt,
+            overdue=overdue,
             debt_chart=debt_chart(ageing),
             works_chart=works_chart(works_by_status(db.session)),
             origins=origins,

@@ -33,6 +33,7 @@ from models import (
 from models.core.enums import ONGOING_WORK
 from models.money.address_format import bill_to_lines
 from models.money.balances import invoice_outstanding
+from models.money.entities import totals_of
 from models.money.invoicing import (
     DEFAULT_TAX_RATE,
     ConsolidatedEntry,
@@ -62,12 +63,13 @@ WORKS_DONE = {
 }
 
 
-def lines_by_work(invoice: Invoice) -> list[tuple[Work | None, list[InvoiceLine]]]:
-    """A consolidated invoice's lines grouped under the work each bills, in line order."""
+def lines_by_work(invoice: Invoice) -> list[tuple[Work | None, list[InvoiceLine], Decimal]]:
+    """A consolidated invoice's lines grouped under the work each bills, in line order, with
+    what each work's lines come to."""
     groups: dict[int | None, tuple[Work | None, list[InvoiceLine]]] = {}
     for line in invoice.lines:
         groups.setdefault(line.work_id, (line.work, []))[1].append(line)
-    return list(groups.values())
+    return [(work, lines, totals_of(lines)["gross"]) for work, lines in groups.values()]
 
 
 class InvoicePagesMixin:
@@ -317,9 +319,7 @@ def summary(works, ticked, totals, tax_rate_field) -> dict[str, Decimal]:
         amount = amount if amount is not None else work_amount(work)
         if str(work.id) in ticked and amount is not None:
             lines.append(InvoiceLine(quantity=Decimal(1), unit_price=amount, tax_rate=rate))
-    net = sum((line.net for line in lines), Decimal("0.00"))
-    tax = sum((line.tax for line in lines), Decimal("0.00"))
-    return {"net": net, "tax": tax, "gross": net + tax}
+    return totals_of(lines)
 
 
 @register_action(heading="Invoices", weight=10)

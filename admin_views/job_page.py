@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from extensions import db
 from models import Invoice, InvoiceLine, InvoiceStatus, Payment, PaymentAllocation, Work
-from models.money.balances import invoice_outstanding
+from models.money.balances import invoice_outstanding, total_outstanding
 
 from .base import requested_id
 
@@ -60,7 +60,7 @@ class JobPageMixin:
             work=work,
             invoices=invoices,
             outstanding=outstanding,
-            balance_due=sum(outstanding.values(), start=0),
+            balance_due=total_outstanding(outstanding),
             payments=sorted(
                 (allocation for invoice in invoices for allocation in invoice.allocations),
                 key=lambda allocation: allocation.payment.paid_on,

@@ -3,8 +3,6 @@ line, or every line under its category), against an invoice or credited to the a
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from sqlalchemy.orm import Session
 
 from models.money.address_format import bill_to_lines
@@ -56,10 +54,12 @@ def credit_note_pdf(
         rows.append(Row([label, money(group.net), money(group.tax), money(group.gross)], kind))
     document.lines_table(COLUMNS, rows)
 
-    net = sum((line.net for line in credit_note.lines), Decimal("0.00"))
-    tax = sum((line.tax for line in credit_note.lines), Decimal("0.00"))
     document.totals(
-        [("Net", money(net)), ("Tax", money(tax)), ("Total credited", money(credit_note.total))],
+        [
+            ("Net", money(credit_note.net)),
+            ("Tax", money(credit_note.tax)),
+            ("Total credited", money(credit_note.total)),
+        ],
         strong=("Total credited",),
     )
     if credit_note.notes:

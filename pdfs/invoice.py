@@ -4,14 +4,12 @@ invoices say VOID and why."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from sqlalchemy.orm import Session
 
 from models.core.enums import InvoiceStatus
 from models.money.address_format import bill_to_lines
 from models.money.balances import invoice_outstanding
-from models.money.entities import Invoice, InvoiceLine
+from models.money.entities import Invoice, InvoiceLine, totals_of
 
 from .layout import Column, Document, Letterhead, Row, day, letterhead_or_default, money, number
 
@@ -47,15 +45,15 @@ def invoice_pdf(session: Session, invoice: Invoice, letterhead: Letterhead | Non
     document.paragraph(invoice.description, 10, "B")
     _lines(document, invoice)
 
-    net = sum((line.net for line in invoice.lines), Decimal("0.00"))
-    tax = sum((line.tax for line in invoice.lines), Decimal("0.00"))
-    figures = [("Net", money(net)), ("Tax", money(tax)), ("Total", money(invoice.total))]
+    figures = [
+        ("Net", money(invoice.net)),
+        ("Tax", money(invoice.tax)),
+        ("Total", money(invoice.total)),
+    ]
     if status == InvoiceStatus.issued:
-        paid = sum((allocation.amount for allocation in invoice.allocations), Decimal("0.00"))
-        credited = sum((note.total for note in invoice.credit_notes), Decimal("0.00"))
-        figures.append(("Paid", money(paid)))
-        if credited:
-            figures.append(("Credited", money(credited)))
+        figures.append(("Paid", money(invoice.paid)))
+        if invoice.credited:
+            figures.append(("Credited", money(invoice.credited)))
         figures.append(
             ("Outstanding", money(invoice_outstanding(session, [invoice.id])[invoice.id]))
         )
@@ -106,7 +104,7 @@ def _lines(document: Document, invoice: Invoice) -> None:
         lines = [line for line in invoice.lines if line.work is work]
         rows.append(Row([f"{work.number}  {work.description}"], "group"))
         rows.extend(row(line) for line in lines)
-        subtotal = sum((line.gross for line in lines), Decimal("0.00"))
+        subtotal = totals_of(lines)["gross"]
         label = f"Total for {work.number}"
         rows.append(Row([label, money(subtotal)], "subtotal", span=len(columns) - 1))
     others = [line for line in invoice.lines if line.work is None]

@@ -27,6 +27,7 @@ from models.money.balances import (
     ageing_totals,
     bucket_for,
     customer_balance,
+    debt_and_overdue,
     invoice_outstanding,
     open_invoices,
 )
@@ -393,3 +394,22 @@ def test_open_invoices_add_up_to_the_ageing_and_the_dashboard_totals_to_every_cu
     assert ageing_totals(db.session, AS_OF) == {
         name: balances[0].ageing[name] + balances[1].ageing[name] for name in BUCKETS
     }
+
+
+def test_the_dashboard_takes_debt_and_overdue_from_the_ageing_it_is_given():
+    ageing = {name: Decimal(str(n)) for n, name in enumerate(BUCKETS, start=1)}
+    debt, overdue = debt_and_overdue(ageing)
+    assert (debt, overdue) == (Decimal("15"), Decimal("14"))  # all of it; all but "current"
+
+
+def test_an_invoice_says_its_net_tax_paid_and_credited(app):
+    customer = make_customer()
+    invoice = make_invoice(customer, ("1", "100.00", "20"), ("1", "0.125", "0"))
+    make_credit_note(customer, ("1", "10.00", "0"), invoice=invoice)
+    make_payment(customer, "50.00", to={invoice: "50.00"})
+    assert (invoice.net, invoice.tax, invoice.total) == (
+        Decimal("100.12"),  # 0.125 is billed as 0.12, each line rounded as it is billed
+        Decimal("20.00"),
+        Decimal("120.12"),
+    )
+    assert (invoice.paid, invoice.credited) == (Decimal("50.00"), Decimal("10.00"))

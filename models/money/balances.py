@@ -36,6 +36,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 from sqlalchemy.sql.elements import BindParameter
 
+from ..core.base import zero
 from ..core.enums import InvoiceStatus
 from .entities import CreditNote, Invoice, Payment, PaymentAllocation
 
@@ -133,6 +134,16 @@ def ageing_totals(session: Session, as_of: date | None = None) -> dict[str, Deci
     bucket = _bucket_of(invoices.c.due_on, _cutoff_dates(aged_on).values()).label("bucket")
     totals = dict(session.execute(select(bucket, _sum(owed)).group_by(bucket)).all())
     return {name: _money(totals.get(name)) for name in BUCKETS}
+
+
+def debt_and_overdue(ageing: dict[str, Decimal]) -> tuple[Decimal, Decimal]:
+    """From ageing_totals: everything owed, and the part of it past its due date."""
+    return sum(ageing.values(), zero()), sum((ageing[name] for name in BUCKETS[1:]), zero())
+
+
+def total_outstanding(outstanding: dict[int, Decimal]) -> Decimal:
+    """From invoice_outstanding: what those invoices still ask for, together."""
+    return sum(outstanding.values(), zero())
 
 
 @dataclass(frozen=True)

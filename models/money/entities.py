@@ -100,6 +100,14 @@ class LineMixin:
         return self.net + self.tax
 
 
+def totals_of(lines) -> dict[str, Decimal]:
+    """Net, tax and gross of some lines, each line rounded as it is billed: a whole
+    document's, one work's group on a consolidated invoice, or the lines a form will make."""
+    net = sum((line.net for line in lines), zero())
+    tax = sum((line.tax for line in lines), zero())
+    return {"net": net, "tax": tax, "gross": net + tax}
+
+
 class PricedDocument:
     """An invoice or credit note: its total is the sum of its lines' gross.
 
@@ -112,6 +120,14 @@ class PricedDocument:
     @property
     def total(self) -> Decimal:
         return sum((line.gross for line in self.lines), zero())
+
+    @property
+    def net(self) -> Decimal:
+        return totals_of(self.lines)["net"]
+
+    @property
+    def tax(self) -> Decimal:
+        return totals_of(self.lines)["tax"]
 
     @property
     def stored_total(self) -> Decimal:
@@ -167,6 +183,16 @@ class Invoice(PricedDocument, TimestampMixin, Base):
     )
     allocations: Mapped[list[PaymentAllocation]] = relationship(back_populates="invoice")
     credit_notes: Mapped[list[CreditNote]] = relationship(back_populates="invoice")
+
+    @property
+    def paid(self) -> Decimal:
+        """What payments have allocated to it."""
+        return sum((allocation.amount for allocation in self.allocations), zero())
+
+    @property
+    def credited(self) -> Decimal:
+        """What credit notes against it have taken off."""
+        return sum((note.total for note in self.credit_notes), zero())
 
     @property
     def works(self) -> list[Work]:
