@@ -12,11 +12,11 @@ from werkzeug.routing import IntegerConverter
 import cli
 import settings
 from admin_views import init_admin
-from admin_views.auth import bp as auth_bp
-from admin_views.auth import load_user
-from admin_views.error_pages import init_error_pages
-from admin_views.portal import init_portal
-from admin_views.security_headers import init_security_headers
+from admin_views.core.auth import bp as auth_bp
+from admin_views.core.auth import load_user
+from admin_views.core.error_pages import init_error_pages
+from admin_views.core.security_headers import init_security_headers
+from admin_views.portal.pages import init_portal
 from extensions import csrf, db, limiter, login_manager, migrate
 from models import act_as
 from models.core.base import MAX_ROW_ID

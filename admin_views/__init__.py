@@ -5,6 +5,28 @@ from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
+from admin_views.core import (
+    menu,  # noqa: F401
+    people,  # noqa: F401
+    settings,  # noqa: F401
+)
+from admin_views.core.account import AccountView
+from admin_views.core.security_headers import csp_nonce
+from admin_views.customers import record_tabs  # noqa: F401
+from admin_views.customers import views as customers  # noqa: F401
+from admin_views.data.export_page import AdminLink
+from admin_views.files.outbox import OutboxView
+from admin_views.money import views as money  # noqa: F401
+from admin_views.money.cards import CustomerCardsView, StoredCardView
+from admin_views.money.documents import DocumentsView
+from admin_views.money.invoice_settings import InvoiceSettingsView
+from admin_views.money.payment_pages import PaymentPagesView
+from admin_views.money.statement_page import StatementPageView
+from admin_views.reports.audit_log import AuditLogView
+from admin_views.reports.dashboard import DashboardView
+from admin_views.service import views as service  # noqa: F401
+from admin_views.service.pages import CustomerServiceView, RemindersDueView
+from admin_views.works import views as works  # noqa: F401
 from extensions import db
 from models import (
     AdvertisingSource,
@@ -43,20 +65,6 @@ from models import (
     Work,
     WorkAddress,
 )
-
-from . import customers, menu, money, people, record_tabs, service, settings, works  # noqa: F401
-from .account import AccountView
-from .audit_log import AuditLogView
-from .cards import CustomerCardsView, StoredCardView
-from .dashboard import DashboardView
-from .documents import DocumentsView
-from .export_page import AdminLink
-from .invoice_settings import InvoiceSettingsView
-from .outbox import OutboxView
-from .payment_pages import PaymentPagesView
-from .security_headers import csp_nonce
-from .service_pages import CustomerServiceView, RemindersDueView
-from .statement_page import StatementPageView
 
 
 def money_text(amount) -> str:

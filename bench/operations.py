@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from flask import Flask, current_app
 from sqlalchemy import select
 
-from admin_views.paging import counted
-from admin_views.record_tabs import SHOWN_RELATED
+from admin_views.core.paging import counted
+from admin_views.customers.record_tabs import SHOWN_RELATED
 from extensions import db
 from models import Customer, User, act_as
 from models.customers.merge import merge_customers

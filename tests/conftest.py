@@ -84,7 +84,7 @@ def _test_app(url: str, folder) -> Flask:
             "SECRET_KEY": "test-secret",
             "UPLOAD_FOLDER": str(folder / "uploads"),
             "IMPORT_FOLDER": str(folder / "imports"),
-            # The role fixtures log in with a password alone; tests/test_two_factor.py asks
+            # The role fixtures log in with a password alone; tests/core/test_two_factor.py asks
             # for the default (admins) where it matters.
             "REQUIRE_2FA": "none",
         }

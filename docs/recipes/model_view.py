@@ -1,7 +1,7 @@
 """Recipe: a model view. A list of the dormant customers, under the Customers menu."""
 
-from admin_views.base import SecureModelView
-from admin_views.menu import register_model_view
+from admin_views.core.base import SecureModelView
+from admin_views.core.menu import register_model_view
 from models import Customer, Role, Status
 
 
@@ -21,4 +21,4 @@ class DormantCustomersView(SecureModelView):
     column_details_list = (*column_list, "email", "town")
     column_sortable_list = ("id", "postcode", "created_at")
     column_searchable_list = ()  # every list names what it searches and filters: nothing
-    column_filters = ("postcode",)  # is derived (admin_views/surface.py checks at start-up)
+    column_filters = ("postcode",)  # is derived (admin_views/core/surface.py checks at start-up)

@@ -3,9 +3,9 @@
 from flask_login import current_user
 from wtforms import TextAreaField
 
-from admin_views.record import ConfirmAction, register_action
+from admin_views.customers.record import ConfirmAction, register_action
 from extensions import db
-from forms.base import PanelForm
+from forms.core.base import PanelForm
 from models import CommunicationKind, Role
 from models.files.communications import add_communication
 

@@ -2,7 +2,7 @@
 
 from sqlalchemy import select
 
-from admin_views.record import ListTab, register_tab
+from admin_views.customers.record import ListTab, register_tab
 from models import Contract, Role
 
 

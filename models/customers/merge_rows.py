@@ -2,8 +2,9 @@
 customer, found from the foreign keys to `customer.id`, and the kept customer's empty fields.
 
 Every foreign key to a customer is in exactly one of two lists here: MOVED (the rows follow the
-kept customer) or NOT_MOVED (with the reason). tests/test_merge.py fails when a new foreign key
-to customers is in neither, so nobody can add one and forget what a merge does with it.
+kept customer) or NOT_MOVED (with the reason).
+tests/customers/test_merge.py fails when a new foreign key to customers is in neither,
+so nobody can add one and forget what a merge does with it.
 
 Rows move with set-based UPDATE … RETURNING statements, a bounded number whatever the size of
 the record; each moved row is identified by its primary key without the moved column, so the

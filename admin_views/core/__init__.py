@@ -1,0 +1,1 @@
+"""Staff panel views: login, roles, the frame every page shares, users and settings."""

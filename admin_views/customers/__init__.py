@@ -1,0 +1,1 @@
+"""Staff panel views: customers, their record page and its extension points, search, merge."""

@@ -1,0 +1,415 @@
+"""Customers and what hangs directly off them: contacts, branches, work addresses, phones."""
+
+from flask import current_app, flash, redirect, url_for
+from flask_admin.actions import action
+from flask_admin.form import rules
+from flask_admin.model.form import InlineFormAdmin
+from wtforms.validators import DataRequired
+
+from admin_views.core.base import MountsCustomerPages, SecureModelView, operation
+from admin_views.core.lookups import by_name, customer_loader, user_lookup
+from admin_views.customers.address_page import WorkAddressRecordMixin
+from admin_views.customers.merge_page import MergePages
+from admin_views.customers.record_actions import add_action_endpoints
+from admin_views.customers.record_page import RecordPages
+from admin_views.customers.search import CustomerSearchMixin
+from admin_views.data.address_import import AddressImportPages
+from admin_views.data.export_page import ExportPages
+from admin_views.portal.manage import PortalManagePages
+from extensions import db
+from forms.core.validators import EmailValid, PhoneNumberValid
+from models import Contact, Customer, PhoneNumber, Role, WorkAddress
+from models.core.base import ADDRESS_FIELDS
+from models.customers.entities import CREDITOR_DAYS, NAME_ORDER
+from models.customers.lifecycle import delete_customer
+from models.customers.rules import (
+    apply_customer_defaults,
+    check_contact,
+    check_customer,
+    check_work_address,
+)
+from models.customers.status import set_dormant
+
+REQUIRED_SURNAME = {"validators": [DataRequired("Surname is required.")]}
+REQUIRED_LINE_1 = {
+    "label": "Address line 1",
+    "validators": [DataRequired("Address line 1 is required.")],
+}
+VALID_EMAIL = {"validators": [EmailValid()]}
+PHONE_NUMBER = {"validators": [DataRequired("Enter the number."), PhoneNumberValid()]}
+ADDRESS_ROWS = (
+    rules.Row("address_line_1", "address_line_2", "address_line_3"),
+    rules.Row("town", "county", "postcode", "country"),
+)
+
+COMMUNICATION_FIELDS = ("comm_email", "comm_sms", "comm_letter", "comm_phone")
+COMMUNICATION_LABELS = {
+    "comm_email": "Email",
+    "comm_sms": "SMS",
+    "comm_letter": "Letter",
+    "comm_phone": "Phone",
+}
+
+
+def account_number(view, context, model, name):
+    return model.account_number
+
+
+class PhoneInline(InlineFormAdmin):
+    form_columns = ("id", "kind", "number")
+    form_args = {"number": PHONE_NUMBER}
+    form_label = "Phone number"
+
+
+class ContactInline(InlineFormAdmin):
+    form_columns = ("id", "title", "first_name", "surname", "position", "email", "is_primary")
+    form_args = {"surname": REQUIRED_SURNAME, "email": VALID_EMAIL}
+    form_label = "Contact"
+
+
+class WorkAddressInline(InlineFormAdmin):
+    form_columns = (
+        "id",
+        "occupier_first_name",
+        "occupier_surname",
+        "address_line_1",
+        "town",
+        "postcode",
+        "status",
+    )
+    form_args = {"address_line_1": REQUIRED_LINE_1}
+    form_label = "Work address"
+    relation = ("work_addresses", "customer")  # not the landlord link
+
+
+class CustomerView(CustomerSearchMixin, MountsCustomerPages, SecureModelView):
+    """The customer list, and the host of every page about one customer under
+    /admin/customer/: the record and its tabs, merge, portal access, export, address import
+    and the record actions, each declared in its own module."""
+
+    noun = "customer"
+    mounted = (RecordPages, MergePages, PortalManagePages, ExportPages, AddressImportPages)
+    rows_where = Customer.merged_into_id.is_(None)  # merged customers are tombstones
+    list_template = "admin/customers/customer/list.html"
+    stock_roles = {"delete_view": Role.admin}  # as the record's own Delete customer action
+    column_list = (
+        "id",
+        "display_name",
+        "customer_type",
+        "address_line_1",
+        "town",
+        "postcode",
+        "email",
+        "status",
+        "created_at",
+    )
+    column_labels = {
+        "id": "PID",
+        "display_name": "Name",
+        "address_line_1": "Address",
+        "created_at": "Added",
+        "customer_type.name": "Customer type",
+        "advertising_source.name": "Advertising source",
+        "salesperson.name": "Salesperson",
+        "what3words": "what3words",
+        "sla": "SLA",
+        "alt_email": "Alternative email",
+        "invalid_email": "Email is invalid (bounces)",
+        **COMMUNICATION_LABELS,
+    }
+    column_formatters = {"id": account_number}
+    column_sortable_list = (
+        *CustomerSearchMixin.column_sortable_list,
+        "id",
+        ("display_name", NAME_ORDER),
+        "postcode",
+        "town",
+        "status",
+        "created_at",
+        ("customer_type", "customer_type.name"),
+    )
+    column_default_sort = ("id", True)
+    column_filters = (
+        "status",
+        "customer_type.name",
+        "advertising_source.name",
+        "salesperson.name",
+        "town",
+        "postcode",
+        "invalid_email",
+        "created_at",
+    )
+    # The details page is the record page (RecordPages); these are its stock fields.
+    column_details_list = (
+        "customer_type",
+        "status",
+        "title",
+        "first_name",
+        "surname",
+        "company_name",
+        *ADDRESS_FIELDS,
+        "region",
+        "email",
+        "alt_email",
+        "statement_email",
+        "salesperson",
+        "representative",
+        "advertising_source",
+        "created_at",
+    )
+    form_rules = (
+        rules.FieldSet(
+            (
+                rules.Row("customer_type", "status"),
+                rules.Row("title", "first_name", "surname"),
+                "company_name",
+            ),
+            "Customer details",
+        ),
+        rules.FieldSet(
+            (
+                *ADDRESS_ROWS,
+                rules.Row("region", "what3words", "kilometres"),
+                rules.Row("latitude", "longitude"),
+            ),
+            "Address and location",
+        ),
+        rules.FieldSet(
+            (
+                rules.Row("email", "alt_email"),
+                rules.Row("statement_email", "home_page"),
+                "invalid_email",
+            ),
+            "Email and web",
+        ),
+        rules.FieldSet(("phones",), "Phone numbers"),
+        rules.FieldSet(
+            (
+                rules.Row("salesperson", "representative"),
+                rules.Row("advertising_source", "business_area"),
+                rules.Row("building_type", "price_book", "sla"),
+                rules.Row("creditor_days", "vacant_property", "third_party_reference"),
+                "after_sales_communication",
+                "technical_reference",
+            ),
+            "Other details",
+        ),
+        rules.FieldSet((rules.Row(*COMMUNICATION_FIELDS),), "Communication preferences"),
+    )
+    form_create_rules = (
+        *form_rules,
+        rules.FieldSet(("contacts",), "Contacts"),
+        rules.FieldSet(("work_addresses",), "Work addresses"),
+    )
+    form_rules = form_create_rules
+    # A customer's contacts and work addresses can run to hundreds: on the edit form they would
+    # be hundreds of inline forms. They are edited on the record's tabs, a page at a time.
+    form_edit_rules = (
+        *form_create_rules[:-2],
+        rules.HTML(
+            '<p class="text-muted">Contacts and work addresses are edited on the customer’s '
+            "record, on the Contacts and Work addresses tabs.</p>"
+        ),
+    )
+    form_args = {
+        "address_line_1": REQUIRED_LINE_1,
+        "postcode": {"validators": [DataRequired("Postcode is required.")]},
+        "email": VALID_EMAIL,
+        "alt_email": VALID_EMAIL,
+        "statement_email": VALID_EMAIL,
+        "customer_type": {"validators": [DataRequired("Choose a customer type.")]},
+        "creditor_days": {"coerce": int},
+    }
+    form_choices = {"creditor_days": [(str(d), f"{d} days") for d in CREDITOR_DAYS]}
+    form_widget_args = {"technical_reference": {"rows": 3}}
+    form_ajax_refs = {
+        "customer_type": by_name(),
+        "salesperson": user_lookup(),
+        "representative": user_lookup(),
+        "advertising_source": by_name(),
+        "building_type": by_name(),
+        "price_book": by_name(),
+        "sla": by_name(),
+    }
+    inline_models = (
+        PhoneInline(PhoneNumber),
+        ContactInline(Contact),
+        WorkAddressInline(WorkAddress),
+    )
+
+    def create_blueprint(self, admin):
+        blueprint = super().create_blueprint(admin)
+        add_action_endpoints(self, blueprint)
+        return blueprint
+
+    @action(
+        "dormant", "Set dormant", "Set the selected customers and their work addresses dormant?"
+    )
+    def bulk_dormant(self, ids):
+        # Posted ids are re-scoped through the view's own query, as the built-in delete does.
+        chosen = self.scoped(ids).all()
+        with operation() as outcome:
+            for customer in chosen:
+                set_dormant(db.session, customer)
+        if outcome.done:
+            flash(f"{len(chosen)} customers set dormant, with their work addresses.", "success")
+
+    @action("merge", "Merge two customers")
+    def merge_selected(self, ids):
+        chosen = self.scoped(ids).all()
+        if len(chosen) != 2:
+            flash("Select exactly two customers to merge.", "error")
+            return None
+        keep, absorb = sorted(chosen, key=lambda customer: customer.id)  # the older one stays
+        return redirect(url_for(".merge_preview_page", keep_id=keep.id, absorb_id=absorb.id))
+
+    def delete_row(self, model) -> None:
+        delete_customer(db.session, model, current_app.config["UPLOAD_FOLDER"])
+
+    def get_edit_form(self):
+        form = super().get_edit_form()
+        return type(form.__name__, (form,), {"contacts": None, "work_addresses": None})
+
+    def check(self, model, is_created):
+        apply_customer_defaults(model)
+        check_customer(model)
+        for contact in model.contacts:
+            check_contact(contact)
+
+
+class ContactView(SecureModelView):
+    noun = "contact"
+    column_list = ("surname", "first_name", "customer", "position", "email", "is_primary")
+    column_labels = {"is_primary": "Primary", **COMMUNICATION_LABELS}
+    column_searchable_list = ("surname", "first_name", "email")
+    column_filters = ("is_primary", "position")
+    column_sortable_list = ("surname", "first_name", "position", "email", "is_primary")
+    form_columns = (
+        "customer",
+        "branch",
+        "title",
+        "first_name",
+        "surname",
+        "position",
+        "email",
+        "twitter_url",
+        "facebook_url",
+        "linkedin_url",
+        "is_primary",
+        *COMMUNICATION_FIELDS,
+        "phones",
+    )
+    column_details_list = (*form_columns[:-1], "created_at", "updated_at")  # not the phones
+    form_args = {
+        "surname": REQUIRED_SURNAME,
+        "email": VALID_EMAIL,
+        "customer": {"validators": [DataRequired("Choose the customer.")]},
+    }
+    form_ajax_refs = {
+        "customer": customer_loader("customer"),
+        "branch": {"fields": ("name",), "page_size": 10},
+    }
+    inline_models = (PhoneInline(PhoneNumber),)
+
+    def check(self, model, is_created):
+        check_contact(model)
+
+
+class BranchView(SecureModelView):
+    noun = "branch"
+    column_list = ("name", "customer", "town", "postcode", "email")
+    column_details_list = ("customer", "name", *ADDRESS_FIELDS, "email", "created_at", "updated_at")
+    column_searchable_list = ("name", "postcode")
+    column_sortable_list = ("name", "town", "postcode")
+    column_filters = ("town", "postcode")
+    form_columns = ("customer", "name", *ADDRESS_FIELDS, "email", "phones")
+    form_args = {
+        "name": {"validators": [DataRequired("Name the branch.")]},
+        "address_line_1": REQUIRED_LINE_1,
+        "email": VALID_EMAIL,
+        "customer": {"validators": [DataRequired("Choose the customer.")]},
+    }
+    form_ajax_refs = {"customer": customer_loader("customer")}
+    inline_models = (PhoneInline(PhoneNumber),)
+
+
+class WorkAddressView(WorkAddressRecordMixin, SecureModelView):
+    noun = "work address"
+    prefill_fields = ("customer", "landlord")
+    column_list = (
+        "address_line_1",
+        "town",
+        "postcode",
+        "occupier_surname",
+        "customer",
+        "landlord",
+        "branch",
+        "status",
+    )
+    column_labels = {
+        "address_line_1": "Address",
+        "occupier_surname": "Occupier",
+        "customer": "Owner",
+        **COMMUNICATION_LABELS,
+    }
+    column_searchable_list = ("address_line_1", "postcode", "occupier_surname")
+    column_filters = ("status", "vacant_property", "is_invoice_address", "town")
+    column_sortable_list = ("address_line_1", "town", "postcode", "occupier_surname", "status")
+    form_columns = (
+        "customer",
+        "landlord",
+        "branch",
+        "status",
+        "occupier_title",
+        "occupier_first_name",
+        "occupier_surname",
+        *ADDRESS_FIELDS,
+        "email",
+        "latitude",
+        "longitude",
+        "building_type",
+        "vacant_property",
+        "after_sales_communication",
+        "is_invoice_address",
+        "notes",
+        *COMMUNICATION_FIELDS,
+        "phones",
+    )
+    column_details_list = (*form_columns[:-1], "created_at", "updated_at")  # not the phones
+    form_args = {
+        "address_line_1": REQUIRED_LINE_1,
+        "email": VALID_EMAIL,
+        "customer": {"validators": [DataRequired("Choose the owner.")]},
+        "occupier_surname": {"description": "Left blank, it reads “Occupier”."},
+    }
+    form_ajax_refs = {
+        "customer": customer_loader("customer"),
+        "landlord": customer_loader("landlord"),
+        "branch": {"fields": ("name",), "page_size": 10},
+        "building_type": by_name(),
+    }
+    inline_models = (PhoneInline(PhoneNumber),)
+
+    def check(self, model, is_created):
+        check_work_address(model)
+
+
+class PhoneNumberView(SecureModelView):
+    """All numbers across the book: search finds who owns a number that rang."""
+
+    column_list = ("number", "kind", "digits", "customer", "contact", "branch", "work_address")
+    column_searchable_list = ("digits", "number")
+    column_filters = ("kind",)
+    column_sortable_list = ("number", "kind", "digits")
+    column_details_list = (
+        "number",
+        "kind",
+        "digits",
+        "customer",
+        "contact",
+        "branch",
+        "work_address",
+    )
+    allow_create = False  # numbers are added on their owner's form
+    form_columns = ("kind", "number")
+    form_args = {"number": PHONE_NUMBER}

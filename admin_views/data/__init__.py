@@ -1,0 +1,1 @@
+"""Staff panel views: CSV import and export."""

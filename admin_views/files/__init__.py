@@ -1,0 +1,1 @@
+"""Staff panel views: communications, attachments and the outbox."""

@@ -1,0 +1,1 @@
+"""Staff panel views: invoices, credit notes, payments, cards, statements and their documents."""

@@ -1,0 +1,139 @@
+"""Credit notes in the panel (seed 004 "Add New Credit Note"): for a customer alone or raised
+from an issued invoice, always saved through `add_credit_note`; and a credit note's page."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, request, url_for
+from flask_admin import expose
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from admin_views.core.base import changes_data, live_customer, operation, requested_id
+from admin_views.customers.record import PageLink, register_action
+from extensions import db
+from forms.core.base import put_on_fields
+from forms.money.credit_notes import BREAKDOWN_CHOICES, CATEGORY_CHOICES, CreditNoteForm
+from models import CreditNote, Customer, DomainError, Invoice, ValidationFailed
+from models.money.balances import invoice_outstanding
+from models.money.credit_notes import add_credit_note, breakdown, draft_credit_note_for_invoice
+
+
+class CreditNotePagesMixin:
+    """Added to the credit note model view: new credit notes go through the rules here, and a
+    saved one is an issued document (not edited; corrected with another document)."""
+
+    @expose("/new/", methods=("GET", "POST"))
+    def create_view(self):
+        customer_id = request.args.get("customer", type=int)
+        if customer_id:
+            return redirect(url_for(".add_for_customer", customer_id=customer_id))
+        flash(
+            "Add a credit note from the customer's record (Actions, then Add credit note) "
+            "or from an issued invoice (Raise credit note).",
+            "info",
+        )
+        return redirect(url_for("customer.index_view"))
+
+    @expose("/edit/", methods=("GET", "POST"))
+    def edit_view(self):
+        credit_note = db.session.get(CreditNote, requested_id() or 0)
+        if credit_note is None:
+            abort(404)
+        flash(
+            f"{credit_note} is issued and cannot be edited: add another credit note, "
+            "or delete this one if it was a mistake.",
+            "error",
+        )
+        return redirect(url_for(".details_view", id=credit_note.id))
+
+    @expose("/details/")
+    def details_view(self):
+        credit_note = db.session.scalar(
+            select(CreditNote)
+            .where(CreditNote.id == requested_id())
+            .options(
+                joinedload(CreditNote.customer),
+                joinedload(CreditNote.invoice),
+                selectinload(CreditNote.lines),
+            )
+        )
+        if credit_note is None:  # as the stock details page does
+            flash("Record does not exist.", "error")
+            return redirect(url_for(".index_view"))
+        return self.render(
+            "admin/money/credit_note/details.html",
+            credit_note=credit_note,
+            rows=breakdown(credit_note),
+            breakdown_label=dict(BREAKDOWN_CHOICES)[credit_note.breakdown],
+            can_write=current_user.can_write,
+        )
+
+    @expose("/add/<int:customer_id>/", methods=("GET", "POST"))
+    @changes_data
+    def add_for_customer(self, customer_id: int):
+        customer = live_customer(customer_id)
+        form = CreditNoteForm()
+        if not form.is_submitted():
+            form.lines.append_entry()  # one blank line to start from
+        return self.credit_note_page(customer, None, form)
+
+    @expose("/raise/<int:invoice_id>/", methods=("GET", "POST"))
+    @changes_data
+    def raise_for_invoice(self, invoice_id: int):
+        invoice = db.session.scalar(
+            select(Invoice)
+            .where(Invoice.id == invoice_id)
+            .options(joinedload(Invoice.customer), selectinload(Invoice.lines))
+        )
+        if invoice is None:
+            abort(404)
+        if request.method == "POST":
+            form = CreditNoteForm()
+        else:
+            try:
+                form = CreditNoteForm(obj=draft_credit_note_for_invoice(invoice))
+            except DomainError as error:
+                flash(f"No credit note raised: {error}", "error")
+                return redirect(url_for("invoice.details_view", id=invoice.id))
+            # The draft only fills the form: unhook it, so that no flush tries to save it.
+            db.session.expire(invoice, ["credit_notes"])
+            db.session.expire(invoice.customer, ["credit_notes"])
+        return self.credit_note_page(invoice.customer, invoice, form)
+
+    def credit_note_page(self, customer: Customer, invoice: Invoice | None, form):
+        errors: dict[str, str] = {}
+        if form.validate_on_submit():
+            credit_note = form.fill(CreditNote(customer=customer, invoice=invoice))
+            with operation(quiet=True) as outcome:
+                add_credit_note(db.session, credit_note)
+            if isinstance(outcome.refusal, ValidationFailed):
+                lines_error = outcome.refusal.errors.pop("lines", None)  # shown above the lines
+                errors = put_on_fields(form, outcome.refusal.errors)
+                if lines_error:
+                    errors["lines"] = lines_error
+            elif outcome.refusal is not None:
+                errors = {"credit_note": str(outcome.refusal)}
+            else:
+                flash(
+                    f"Credit note {credit_note.number} for {credit_note.total:,.2f} saved.",
+                    "success",
+                )
+                return redirect(url_for(".details_view", id=credit_note.id))
+        elif form.is_submitted():
+            errors = {"credit_note": "Not saved: check the highlighted fields."}
+        owed = invoice_outstanding(db.session, [invoice.id])[invoice.id] if invoice else None
+        return self.render(
+            "admin/money/credit_note/form.html",
+            customer=customer,
+            invoice=invoice,
+            outstanding=owed,
+            form=form,
+            categories=CATEGORY_CHOICES,
+            errors=errors,
+        ), 400 if form.is_submitted() else 200
+
+
+@register_action(heading="Invoices", weight=20)
+class AddCreditNote(PageLink):
+    title, endpoint = "Add credit note", "creditnote.add_for_customer"

@@ -1,0 +1,1 @@
+"""Staff panel views: the customer portal (its own blueprint and templates) and its links."""

@@ -1,0 +1,1 @@
+"""Staff panel views: the dashboard and the audit log."""

@@ -1,0 +1,1 @@
+"""Staff panel views: contracts, service plans, SLAs, reminders."""

@@ -1,0 +1,1 @@
+"""Staff panel views: works, jobs and assets."""

@@ -1,0 +1,68 @@
+"""A work's own page: job info, account notes, pay, dates, services, addresses, inventory and
+estimate against final (seed 001 "Job", seed 002 "Lead/Job Pages")."""
+
+from __future__ import annotations
+
+from flask import abort, redirect, request, url_for
+from flask_admin import expose
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from admin_views.core.base import requested_id
+from extensions import db
+from models import Invoice, InvoiceLine, InvoiceStatus, Payment, PaymentAllocation, Work
+from models.money.balances import invoice_outstanding, total_outstanding
+
+
+class JobPageMixin:
+    @expose("/details/")
+    def details_view(self):
+        work = db.session.scalar(
+            select(Work)
+            .where(Work.id == requested_id())
+            .options(
+                *(
+                    joinedload(getattr(Work, name))
+                    for name in (
+                        "customer",
+                        "work_address",
+                        "product",
+                        "result_code",
+                        "payment_method",
+                    )
+                ),
+                selectinload(Work.inventory_items),
+            )
+        )
+        if work is None:
+            if request.args.get("id") is None:
+                return redirect(url_for(".index_view"))
+            abort(404)
+        invoices = db.session.scalars(
+            select(Invoice)
+            .where(
+                Invoice.id.in_(select(InvoiceLine.invoice_id).where(InvoiceLine.work_id == work.id))
+            )
+            .order_by(Invoice.invoice_date)
+            .options(
+                selectinload(Invoice.lines),
+                selectinload(Invoice.allocations)
+                .joinedload(PaymentAllocation.payment)
+                .joinedload(Payment.payment_method),
+            )
+        ).all()
+        issued = [invoice.id for invoice in invoices if invoice.status == InvoiceStatus.issued]
+        outstanding = invoice_outstanding(db.session, issued)
+        return self.render(
+            "admin/customers/record/job.html",
+            work=work,
+            invoices=invoices,
+            outstanding=outstanding,
+            balance_due=total_outstanding(outstanding),
+            payments=sorted(
+                (allocation for invoice in invoices for allocation in invoice.allocations),
+                key=lambda allocation: allocation.payment.paid_on,
+            ),
+            can_write=current_user.can_write,
+        )

@@ -1,0 +1,1 @@
+"""Forms: login, roles, the frame every page shares, users and settings."""

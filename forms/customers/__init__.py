@@ -1,0 +1,1 @@
+"""Forms: customers, their record page and its extension points, search, merge."""

@@ -1,0 +1,1 @@
+"""Forms: CSV import and export."""

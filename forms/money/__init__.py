@@ -1,0 +1,1 @@
+"""Forms: invoices, credit notes, payments, cards, statements and their documents."""

@@ -1,0 +1,1 @@
+"""Forms: contracts, service plans, SLAs, reminders."""

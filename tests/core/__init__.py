@@ -1,0 +1,1 @@
+"""Tests: login, roles, the frame every page shares, users and settings."""

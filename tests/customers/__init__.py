@@ -1,0 +1,1 @@
+"""Tests: customers, their record page and its extension points, search, merge."""

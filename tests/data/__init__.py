@@ -1,0 +1,1 @@
+"""Tests: CSV import and export."""

@@ -1,0 +1,1 @@
+"""Tests: communications, attachments and the outbox."""

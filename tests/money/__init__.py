@@ -1,0 +1,1 @@
+"""Tests: invoices, credit notes, payments, cards, statements and their documents."""

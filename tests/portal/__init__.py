@@ -1,0 +1,1 @@
+"""Tests: the customer portal (its own blueprint and templates) and its links."""

@@ -1,0 +1,1 @@
+"""Tests: the dashboard and the audit log."""

@@ -1,0 +1,1 @@
+"""Tests: contracts, service plans, SLAs, reminders."""

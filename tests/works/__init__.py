@@ -1,0 +1,1 @@
+"""Tests: works, jobs and assets."""
