@@ -9,11 +9,10 @@ from flask_admin import BaseView, expose
 from flask_login import current_user, logout_user
 
 from admin_views.core.auth import open_session
-from admin_views.core.base import AccessMixin
+from admin_views.core.base import AccessMixin, operation
 from extensions import db
 from forms.core.auth import ChangePasswordForm, PasswordCheckForm, TwoFactorSetupForm
-from forms.core.base import put_on_fields
-from models import ValidationFailed, record
+from models import record
 from models.core.staff_sessions import end_all_sessions
 from models.core.two_factor import (
     new_recovery_codes,
@@ -79,12 +78,9 @@ class AccountView(AccessMixin, BaseView):
         secret = session.setdefault(SETUP_KEY, new_secret())
         form = TwoFactorSetupForm()
         if form.validate_on_submit():
-            try:
+            with operation(form, others=form.code) as outcome:
                 codes = turn_on(db.session, self.user, secret, form.code.data)
-            except ValidationFailed as refusal:
-                put_on_fields(form, refusal, others=form.code)
-            else:
-                db.session.commit()
+            if outcome.done:
                 session.pop(SETUP_KEY, None)
                 flash("Two-factor login is on.", "success")
                 return self.render("admin/core/account/recovery_codes.html", codes=codes)

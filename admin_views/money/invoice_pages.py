@@ -11,7 +11,6 @@ from flask_admin import expose
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
 from admin_views.core.base import (
     changes_data,
@@ -31,6 +30,7 @@ from forms.money.invoices import (
     parse_amount,
 )
 from models import (
+    ConcurrentEditError,
     CreditNote,
     Customer,
     DomainError,
@@ -256,7 +256,7 @@ class InvoicePagesMixin:
         if errors:
             return None, errors
         issue = request.form.get("save") != "draft"
-        try:
+        with operation(quiet=True) as outcome:
             invoice = consolidated_invoice(
                 db.session,
                 customer,
@@ -269,16 +269,13 @@ class InvoicePagesMixin:
                 notes=form.notes.data or None,
                 issue=issue,
             )
-            db.session.commit()
-        except ValidationFailed as failed:
-            db.session.rollback()
-            return None, failed.errors
-        except DomainError as error:
-            db.session.rollback()
-            return None, {"works": str(error)}
-        except StaleDataError:
-            db.session.rollback()
+        refusal = outcome.refusal
+        if isinstance(refusal, ValidationFailed):
+            return None, refusal.errors
+        if isinstance(refusal, ConcurrentEditError):
             return None, {"works": "A work was changed by someone else meanwhile: save again."}
+        if refusal is not None:
+            return None, {"works": str(refusal)}
         flash(
             f"Consolidated invoice {invoice} for {len(chosen)} works "
             + ("issued." if issue else "saved as a draft."),

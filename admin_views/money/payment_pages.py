@@ -225,16 +225,13 @@ class PaymentPagesView(CustomerPagesView):
         """Every row in one transaction, oldest due first. The first refusal stops it, is shown
         beside its row, and nothing is written."""
         order = {invoice.id: n for n, invoice in enumerate(grid.invoices)}
-        for allocation in sorted(allocations, key=lambda a: order.get(a.invoice.id, -1)):
-            try:
+        with operation(quiet=True) as outcome:
+            for allocation in sorted(allocations, key=lambda a: order.get(a.invoice.id, -1)):
                 allocate_account_credit(db.session, customer, allocation.invoice, allocation.amount)
-            except DomainError as refused:
-                db.session.rollback()
-                reason = " ".join(refusals(refused).values())
-                grid.refuse({f"allocation-{allocation.invoice.id}": reason})
-                return False
-        db.session.commit()
-        return True
+        if not outcome.done:  # the row being allocated when it was refused
+            reason = " ".join(refusals(outcome.refusal).values())
+            grid.refuse({f"allocation-{allocation.invoice.id}": reason})
+        return outcome.done
 
     @expose("/allocations/<int:allocation_id>/remove/", methods=("POST",))
     @changes_data
