@@ -15,6 +15,7 @@ from admin_views.core.security_headers import csp_nonce
 from admin_views.customers import record_tabs  # noqa: F401
 from admin_views.customers import views as customers  # noqa: F401
 from admin_views.data.export_page import AdminLink
+from admin_views.files import views as files
 from admin_views.files.outbox import OutboxView
 from admin_views.money import views as money  # noqa: F401
 from admin_views.money.cards import CustomerCardsView, StoredCardView
@@ -91,8 +92,8 @@ def init_admin(app: Flask) -> Admin:
         ("Customers", "Work addresses", customers.WorkAddressView, WorkAddress),
         ("Customers", "Phone numbers", customers.PhoneNumberView, PhoneNumber),
         ("Customers", "Assets", works.AssetView, Asset),
-        ("Customers", "Communications", service.CommunicationView, Communication),
-        ("Customers", "Files and pictures", service.AttachmentView, Attachment),
+        ("Customers", "Communications", files.CommunicationView, Communication),
+        ("Customers", "Files and pictures", files.AttachmentView, Attachment),
         ("Works", "Estimates, jobs and opportunities", works.WorkView, Work),
         ("Works", "Service reminders", service.ServiceReminderView, ServiceReminder),
         ("Works", "Contracts", service.ContractView, Contract),
