@@ -30,6 +30,8 @@ def from_environment(instance_path: Path, root_path: Path) -> dict:
         # CSV files waiting for their import; removed by `flask cleanup` once expired.
         "IMPORT_FOLDER": os.environ.get("IMPORT_FOLDER", str(instance_path / "imports")),
         "IMPORT_STAGING_HOURS": float(os.environ.get("IMPORT_STAGING_HOURS", 24)),
+        # Whether SMS is a channel here (seed 004: without it, no SMS preference is offered).
+        "SMS_ENABLED": os.environ.get("SMS_ENABLED", "").lower() in ("1", "true", "yes"),
         "PHONE_REGION": os.environ.get("PHONE_REGION", "GB"),
         # The record page's mini-map; with no tiles reachable it still shows the address.
         "MAP_TILE_URL": os.environ.get(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from flask import Flask
 from sqlalchemy import select
@@ -51,6 +51,7 @@ RECORD = Target(40, 60)
 EDIT_FORM = Target(40, 60, max_kb=200)
 WORK_FORM = Target(25, 40)
 RELATED = Target(10)
+DUPLICATES = Target(20)
 MERGE = Target(1000)
 IMPORT = Target(min_rows_per_s=10_000)
 
@@ -73,6 +74,7 @@ class Terms:
     postcode: str
     email_prefix: str
     phone_fragment: str
+    typed: str  # the add-customer form's duplicates lookup, as if this customer were typed in
 
 
 def pick_terms(app: Flask) -> Terms:
@@ -81,7 +83,14 @@ def pick_terms(app: Flask) -> Terms:
     with app.app_context():
         highest = db.session.scalar(select(Customer.id).order_by(Customer.id.desc()).limit(1))
         row = db.session.execute(
-            select(Customer.id, Customer.surname, Customer.postcode, Customer.email)
+            select(
+                Customer.id,
+                Customer.first_name,
+                Customer.surname,
+                Customer.postcode,
+                Customer.email,
+                Customer.address_line_1,
+            )
             .join(PhoneNumber, PhoneNumber.customer_id == Customer.id)
             .where(
                 Customer.id >= (highest or 0) // 2,
@@ -96,18 +105,27 @@ def pick_terms(app: Flask) -> Terms:
         ).one_or_none()
         if row is None:
             raise SystemExit("No customer with a surname, postcode, email and phone to search.")
-        digits = db.session.scalar(
-            select(PhoneNumber.digits)
+        digits, number = db.session.execute(
+            select(PhoneNumber.digits, PhoneNumber.number)
             .where(PhoneNumber.customer_id == row.id)
             .order_by(PhoneNumber.id)
             .limit(1)
-        )
+        ).one()
+    typed = {
+        "first_name": row.first_name or "",
+        "surname": row.surname,
+        "email": row.email.upper(),
+        "phone": number,
+        "postcode": row.postcode,
+        "address_line_1": row.address_line_1 or "",
+    }
     return Terms(
         customer_id=row.id,
         surname_prefix=row.surname.strip()[:4],
         postcode=row.postcode.strip(),
         email_prefix=row.email.split("@")[0],
         phone_fragment=digits[-6:],
+        typed=urlencode(typed),
     )
 
 
@@ -172,6 +190,12 @@ def page_cases(app: Flask, terms: Terms, stock: bool = True) -> list[PageCase]:
             EDIT_FORM,
         ),
         PageCase("Work create form", "/admin/work/new/", "/stock/work/new/", WORK_FORM),
+        PageCase(
+            "Likely duplicates while adding a customer (name, email, phone, address)",
+            f"/admin/customer/duplicates/?{terms.typed}",
+            target=DUPLICATES,
+            stock_note="stock Flask-Admin does not look for duplicates",
+        ),
         PageCase(
             f"Customer AJAX lookup “{terms.surname_prefix}”",
             f"/admin/work/ajax/lookup/?name=customer&query={quote(terms.surname_prefix)}",

@@ -118,10 +118,15 @@ def make_issued_labour_and_parts_invoice(customer: Customer) -> Invoice:
     return invoice
 
 
+def new_customer(type_name: str = "Private") -> str:
+    """The address of the add-customer form for a type."""
+    return f"/admin/customer/new/?type={customer_type(type_name).id}"
+
+
 def customer_form(**overrides) -> dict[str, str]:
-    """What the create-customer form posts for a valid private customer with one phone."""
+    """What the customer form posts for a valid private customer with one phone (the edit
+    form takes it too, with the status and the version)."""
     return {
-        "customer_type": str(customer_type().id),
         "status": "active",
         "title": "Mr",
         "first_name": "Alan",

@@ -287,7 +287,7 @@ class SecureModelView(AccessMixin, ModelView):
     def on_model_change(self, form, model, is_created):
         g.model_form = form  # so a refused rule can be shown next to its field
         if not is_created and "version" in form:
-            check_version(model, _as_int(form.version.data), self.noun)
+            check_version(model, as_int(form.version.data), self.noun)
         with db.session.no_autoflush:  # judge the unsaved state, not half of it in the DB
             self.check(model, is_created)
 
@@ -365,7 +365,7 @@ def requested_id() -> int | None:
     return int(value) if is_row_id(value) else None
 
 
-def _as_int(value) -> int | None:
+def as_int(value) -> int | None:
     try:
         return int(value)
     except (TypeError, ValueError):

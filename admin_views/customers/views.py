@@ -2,13 +2,14 @@
 
 from flask import current_app, flash, redirect, url_for
 from flask_admin.actions import action
-from flask_admin.form import rules
+from flask_admin.form import BaseForm, rules
 from flask_admin.model.form import InlineFormAdmin
 from wtforms.validators import DataRequired
 
 from admin_views.core.base import MountsCustomerPages, SecureModelView, operation
-from admin_views.core.lookups import by_name, customer_loader, user_lookup
+from admin_views.core.lookups import by_name, customer_loader
 from admin_views.customers.address_page import WorkAddressRecordMixin
+from admin_views.customers.entry_pages import CustomerEntryPages
 from admin_views.customers.merge_page import MergePages
 from admin_views.customers.record_actions import add_action_endpoints
 from admin_views.customers.record_page import RecordPages
@@ -18,14 +19,12 @@ from admin_views.data.export_page import ExportPages
 from admin_views.portal.manage import PortalManagePages
 from extensions import db
 from forms.core.validators import EmailValid, PhoneNumberValid
-from models import Contact, Customer, PhoneNumber, Role, WorkAddress
+from models import Customer, PhoneNumber, Role
 from models.core.base import ADDRESS_FIELDS
-from models.customers.entities import CREDITOR_DAYS, NAME_ORDER
+from models.customers.entities import NAME_ORDER
 from models.customers.lifecycle import delete_customer
 from models.customers.rules import (
-    apply_customer_defaults,
     check_contact,
-    check_customer,
     check_work_address,
 )
 from models.customers.status import set_dormant
@@ -61,34 +60,20 @@ class PhoneInline(InlineFormAdmin):
     form_label = "Phone number"
 
 
-class ContactInline(InlineFormAdmin):
-    form_columns = ("id", "title", "first_name", "surname", "position", "email", "is_primary")
-    form_args = {"surname": REQUIRED_SURNAME, "email": VALID_EMAIL}
-    form_label = "Contact"
-
-
-class WorkAddressInline(InlineFormAdmin):
-    form_columns = (
-        "id",
-        "occupier_first_name",
-        "occupier_surname",
-        "address_line_1",
-        "town",
-        "postcode",
-        "status",
-    )
-    form_args = {"address_line_1": REQUIRED_LINE_1}
-    form_label = "Work address"
-    relation = ("work_addresses", "customer")  # not the landlord link
-
-
 class CustomerView(CustomerSearchMixin, MountsCustomerPages, SecureModelView):
     """The customer list, and the host of every page about one customer under
     /admin/customer/: the record and its tabs, merge, portal access, export, address import
     and the record actions, each declared in its own module."""
 
     noun = "customer"
-    mounted = (RecordPages, MergePages, PortalManagePages, ExportPages, AddressImportPages)
+    mounted = (
+        RecordPages,
+        CustomerEntryPages,
+        MergePages,
+        PortalManagePages,
+        ExportPages,
+        AddressImportPages,
+    )
     rows_where = Customer.merged_into_id.is_(None)  # merged customers are tombstones
     list_template = "admin/customers/customer/list.html"
     stock_roles = {"delete_view": Role.admin}  # as the record's own Delete customer action
@@ -157,85 +142,10 @@ class CustomerView(CustomerSearchMixin, MountsCustomerPages, SecureModelView):
         "advertising_source",
         "created_at",
     )
-    form_rules = (
-        rules.FieldSet(
-            (
-                rules.Row("customer_type", "status"),
-                rules.Row("title", "first_name", "surname"),
-                "company_name",
-            ),
-            "Customer details",
-        ),
-        rules.FieldSet(
-            (
-                *ADDRESS_ROWS,
-                rules.Row("region", "what3words", "kilometres"),
-                rules.Row("latitude", "longitude"),
-            ),
-            "Address and location",
-        ),
-        rules.FieldSet(
-            (
-                rules.Row("email", "alt_email"),
-                rules.Row("statement_email", "home_page"),
-                "invalid_email",
-            ),
-            "Email and web",
-        ),
-        rules.FieldSet(("phones",), "Phone numbers"),
-        rules.FieldSet(
-            (
-                rules.Row("salesperson", "representative"),
-                rules.Row("advertising_source", "business_area"),
-                rules.Row("building_type", "price_book", "sla"),
-                rules.Row("creditor_days", "vacant_property", "third_party_reference"),
-                "after_sales_communication",
-                "technical_reference",
-            ),
-            "Other details",
-        ),
-        rules.FieldSet((rules.Row(*COMMUNICATION_FIELDS),), "Communication preferences"),
-    )
-    form_create_rules = (
-        *form_rules,
-        rules.FieldSet(("contacts",), "Contacts"),
-        rules.FieldSet(("work_addresses",), "Work addresses"),
-    )
-    form_rules = form_create_rules
-    # A customer's contacts and work addresses can run to hundreds: on the edit form they would
-    # be hundreds of inline forms. They are edited on the record's tabs, a page at a time.
-    form_edit_rules = (
-        *form_create_rules[:-2],
-        rules.HTML(
-            '<p class="text-muted">Contacts and work addresses are edited on the customer’s '
-            "record, on the Contacts and Work addresses tabs.</p>"
-        ),
-    )
-    form_args = {
-        "address_line_1": REQUIRED_LINE_1,
-        "postcode": {"validators": [DataRequired("Postcode is required.")]},
-        "email": VALID_EMAIL,
-        "alt_email": VALID_EMAIL,
-        "statement_email": VALID_EMAIL,
-        "customer_type": {"validators": [DataRequired("Choose a customer type.")]},
-        "creditor_days": {"coerce": int},
-    }
-    form_choices = {"creditor_days": [(str(d), f"{d} days") for d in CREDITOR_DAYS]}
-    form_widget_args = {"technical_reference": {"rows": 3}}
-    form_ajax_refs = {
-        "customer_type": by_name(),
-        "salesperson": user_lookup(),
-        "representative": user_lookup(),
-        "advertising_source": by_name(),
-        "building_type": by_name(),
-        "price_book": by_name(),
-        "sla": by_name(),
-    }
-    inline_models = (
-        PhoneInline(PhoneNumber),
-        ContactInline(Contact),
-        WorkAddressInline(WorkAddress),
-    )
+
+    def scaffold_form(self):
+        """Never rendered: customers are added and edited on our own pages (entry_pages)."""
+        return type("CustomerStubForm", (BaseForm,), {})
 
     def create_blueprint(self, admin):
         blueprint = super().create_blueprint(admin)
@@ -265,16 +175,6 @@ class CustomerView(CustomerSearchMixin, MountsCustomerPages, SecureModelView):
 
     def delete_row(self, model) -> None:
         delete_customer(db.session, model, current_app.config["UPLOAD_FOLDER"])
-
-    def get_edit_form(self):
-        form = super().get_edit_form()
-        return type(form.__name__, (form,), {"contacts": None, "work_addresses": None})
-
-    def check(self, model, is_created):
-        apply_customer_defaults(model)
-        check_customer(model)
-        for contact in model.contacts:
-            check_contact(contact)
 
 
 class ContactView(SecureModelView):

@@ -33,7 +33,10 @@ def email_errors(record, *fields: str) -> dict[str, str]:
 
 def apply_customer_defaults(customer: Customer) -> None:
     """The salesperson is also the representative unless someone else was named (seed 003)."""
-    if customer.representative is None and customer.salesperson is not None:
+    # Forms set the ids, code often the related users: either way round.
+    if customer.representative_id is None and customer.salesperson_id is not None:
+        customer.representative_id = customer.salesperson_id
+    elif customer.representative is None and customer.salesperson is not None:
         customer.representative = customer.salesperson
 
 

@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from extensions import db
 from models import AuditEntry, Customer
-from tests.factories import customer_form, make_customer
+from tests.factories import customer_form, make_customer, new_customer
 
 
 def entries(action: str, entity: str = "customer") -> list[AuditEntry]:
@@ -14,7 +14,7 @@ def entries(action: str, entity: str = "customer") -> list[AuditEntry]:
 
 def test_creating_a_customer_records_who_and_the_values(client_as, users):
     client = client_as("office")
-    client.post("/admin/customer/new/", data={**customer_form(), **client.csrf()})
+    client.post(new_customer(), data={**customer_form(), **client.csrf()})
     customer_id = db.session.scalar(select(Customer.id))
     [entry] = entries("create")
     assert entry.user_id == users["office"].id
@@ -69,7 +69,7 @@ def test_changes_made_outside_the_panel_are_not_attributed_to_anyone(app):
 
 def test_admins_read_the_audit_log_and_nobody_edits_it(client_as):
     client = client_as("office")
-    client.post("/admin/customer/new/", data={**customer_form(), **client.csrf()})
+    client.post(new_customer(), data={**customer_form(), **client.csrf()})
     admin = client_as("admin")
     page = admin.get("/admin/auditentry/").get_data(as_text=True)
     assert "Turing" in page

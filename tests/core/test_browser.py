@@ -14,7 +14,7 @@ from models import Contact, Customer, User, WorkAddress
 from models.core.base import utcnow
 from models.core.two_factor import recovery_codes_left
 from tests.browser import ARTIFACTS, log_in, log_in_to
-from tests.factories import make_customer, make_work_address
+from tests.factories import customer_type, make_customer, make_work_address
 from tests.reports.test_audit_log import one_of_every_kind
 
 pytestmark = pytest.mark.browser
@@ -39,43 +39,41 @@ def test_office_user_logs_in_and_finds_customers(page, users):
     assert page.locator("td:has-text('Lovelace')").count() == 0
 
 
-def choose(page, field, typed, option):
-    """Pick a value in a Select2 AJAX lookup the way a person does: click, type, choose."""
-    page.click(f"#s2id_{field}")
-    page.keyboard.type(typed)
-    page.click(f".select2-drop-active .select2-result-label:has-text('{option}')")
-
-
 def start_private_customer(page, surname, line_1, postcode):
     page.goto("/admin/customer/new/")
-    choose(page, "customer_type", "Priv", "Private")
+    page.click(f"a[href$='?type={customer_type('Private').id}']")
+    page.wait_for_load_state()
     page.fill("#surname", surname)
     page.fill("#address_line_1", line_1)
     page.fill("#postcode", postcode)
 
 
-def test_adding_a_customer_with_a_looked_up_type_and_a_phone(page, users):
+def test_adding_a_customer_of_a_chosen_type_with_two_phones(page, users):
     log_in(page, users["office"].email)
     start_private_customer(page, "Johnson", "1 Langley Way", "HU1 1AA")
     page.fill("#first_name", "Katherine")
     page.fill("#email", "katherine@example.com")
-    page.click("#phones-button")
     page.fill("#phones-0-number", "07700 900789")
+    page.click("[data-add-phone]")
+    page.select_option("#phones-1-kind", "home")
+    page.fill("#phones-1-number", "01482 496000")
     page.screenshot(path=ARTIFACTS / "customer-form.png", full_page=True)
-    page.click("input[type=submit][value=Save]")
-    page.wait_for_url("**/admin/customer/")
-    assert page.locator(".alert-success").count() == 1
+    page.click("button[type=submit]:has-text('Add customer')")
+    page.wait_for_url("**/admin/customer/details/**")
+    assert "Katherine Johnson added as C" in page.inner_text(".alert-success")
     customer = db.session.scalar(select(Customer).where(Customer.surname == "Johnson"))
     assert customer.customer_type.name == "Private"
-    assert [p.digits for p in customer.phones] == ["447700900789"]
+    assert [p.digits for p in customer.phones] == ["447700900789", "441482496000"]
 
 
 def test_a_refused_form_shows_the_message_by_the_field(page, users):
     log_in(page, users["office"].email)
     start_private_customer(page, "Vaughan", "2 Langley Way", "HU1 1AB")
-    page.click("input[type=submit][value=Save]")
+    page.fill("#email", "vaughan@@example")
+    page.click("button[type=submit]:has-text('Add customer')")
     page.wait_for_load_state()
-    assert "Add at least one phone number." in page.inner_text(".alert-danger")
+    assert "Not a valid email address" in page.inner_text("#email + .invalid-feedback")
+    assert page.input_value("#surname") == "Vaughan"
     page.screenshot(path=ARTIFACTS / "customer-form-refused.png", full_page=True)
     assert db.session.scalar(select(Customer).where(Customer.surname == "Vaughan")) is None
 

@@ -9,7 +9,7 @@ from admin_views.core.base import SecureModelView, endpoint_role
 from extensions import db
 from models import AuditEntry, Base, Contact, Customer, User
 from models.money.invoicing import issue_invoice
-from tests.factories import customer_form, make_customer, make_invoice
+from tests.factories import customer_form, make_customer, make_invoice, new_customer
 
 ADMIN_ONLY = {"user", "auditentry", "portalaccess", "outboxmessage"}
 STATIC = ("static",)
@@ -112,7 +112,7 @@ def test_office_users_can_create_customers_but_not_delete_them(client_as, popula
     """Deleting a customer is for admins, from the list as from the record's action."""
     client = client_as("office")
     token = client.csrf()
-    created = client.post("/admin/customer/new/", data={**customer_form(), **token})
+    created = client.post(new_customer(), data={**customer_form(), **token})
     assert created.status_code == 302
     customer_id = db.session.scalar(select(Customer.id).where(Customer.surname == "Turing"))
     assert customer_id is not None
