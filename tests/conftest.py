@@ -244,6 +244,10 @@ class PanelClient(FlaskClient):
         assert match, f"no CSRF token on {page}"
         return {"csrf_token": match.group(1)}
 
+    def post_form(self, url: str, data: dict, **kwargs):
+        """Posts a form as the browser would, with a CSRF token of this session."""
+        return self.post(url, data={**data, **self.csrf()}, **kwargs)
+
     def login(self, email: str, password: str = PASSWORD):
         token = self.csrf("/login")
         return self.post("/login", data={"email": email, "password": password, **token})
@@ -304,6 +308,11 @@ def client_as(request, app, users, _shared):
         return client
 
     return login_as
+
+
+@pytest.fixture
+def office(client_as) -> PanelClient:
+    return client_as("office")
 
 
 @pytest.fixture

@@ -372,6 +372,14 @@ def as_int(value) -> int | None:
         return None
 
 
+class OwnEntryPages:
+    """For a model view whose create and edit pages are ours (exposed by the class that mixes
+    this in at /new/ and /edit/): Flask-Admin's form is never built."""
+
+    def scaffold_form(self):
+        return type(f"{self.model.__name__}NoStockForm", (BaseForm,), {})
+
+
 class ReadOnlyModelView(SecureModelView):
     """A trail or log: listed and viewed, never changed through the panel."""
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import current_app, flash, jsonify, redirect, request, url_for
 from flask_admin import expose
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from admin_views.core.base import (
     CustomerPagesView,
@@ -16,8 +16,9 @@ from admin_views.core.base import (
     operation,
     requested_id,
 )
+from admin_views.customers.entry_modal import modal_done, modal_form_page
 from extensions import db
-from forms.customers.entry import CustomerForm, fill, for_type
+from forms.customers.entry import CustomerForm, LandlordForm, fill, for_type
 from models import (
     AdvertisingSource,
     BuildingType,
@@ -138,6 +139,39 @@ class CustomerEntryPages(CustomerPagesView):
             customer_type=kind,
             customer=customer,
             duplicates=[],
+        )
+
+    @expose("/landlord/new/", methods=("GET", "POST"))
+    @changes_data
+    def landlord_create(self):
+        """A landlord added in place while a work address is typed: the few details seed 004
+        asks, the same duplicate check, and the new customer handed back to that form."""
+        kind = db.session.scalar(
+            select(CustomerType).where(func.lower(CustomerType.name) == "landlord")
+        )
+        form = LandlordForm()
+        duplicates = []
+        if kind is None:
+            form.form_errors.append("Add a customer type named Landlord first (Settings).")
+        elif form.validate_on_submit():
+            landlord = Customer(customer_type=kind)
+            fill(form, landlord)
+            with operation(form=form, refused_as="Not saved", others=form.phones) as outcome:
+                add_customer(db.session, landlord, confirmed_ids(form.duplicates_confirmed.data))
+            if outcome.done:
+                flash(f"{landlord.display_name} added as {landlord.account_number}.", "success")
+                label = f"{landlord.display_name} ({landlord.account_number})"
+                return modal_done(
+                    self.record_url(landlord), {"landlord": {"id": landlord.id, "label": label}}
+                )
+            if isinstance(outcome.refusal, LikelyDuplicates):
+                duplicates = outcome.refusal.matches
+        return modal_form_page(
+            self,
+            "admin/customers/customer/landlord.html",
+            title="Add new landlord",
+            form=form,
+            duplicates=duplicates,
         )
 
     @expose("/duplicates/")

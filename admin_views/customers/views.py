@@ -2,13 +2,19 @@
 
 from flask import current_app, flash, redirect, url_for
 from flask_admin.actions import action
-from flask_admin.form import BaseForm, rules
 from flask_admin.model.form import InlineFormAdmin
 from wtforms.validators import DataRequired
 
-from admin_views.core.base import MountsCustomerPages, SecureModelView, operation
-from admin_views.core.lookups import by_name, customer_loader
+from admin_views.core.base import (
+    MountsCustomerPages,
+    OwnEntryPages,
+    SecureModelView,
+    operation,
+)
+from admin_views.core.lookups import customer_loader
+from admin_views.customers.address_entry import WorkAddressEntryMixin
 from admin_views.customers.address_page import WorkAddressRecordMixin
+from admin_views.customers.contact_entry import ContactEntryMixin
 from admin_views.customers.entry_pages import CustomerEntryPages
 from admin_views.customers.merge_page import MergePages
 from admin_views.customers.record_actions import add_action_endpoints
@@ -23,23 +29,14 @@ from models import Customer, PhoneNumber, Role
 from models.core.base import ADDRESS_FIELDS
 from models.customers.entities import NAME_ORDER
 from models.customers.lifecycle import delete_customer
-from models.customers.rules import (
-    check_contact,
-    check_work_address,
-)
 from models.customers.status import set_dormant
 
-REQUIRED_SURNAME = {"validators": [DataRequired("Surname is required.")]}
 REQUIRED_LINE_1 = {
     "label": "Address line 1",
     "validators": [DataRequired("Address line 1 is required.")],
 }
 VALID_EMAIL = {"validators": [EmailValid()]}
 PHONE_NUMBER = {"validators": [DataRequired("Enter the number."), PhoneNumberValid()]}
-ADDRESS_ROWS = (
-    rules.Row("address_line_1", "address_line_2", "address_line_3"),
-    rules.Row("town", "county", "postcode", "country"),
-)
 
 COMMUNICATION_FIELDS = ("comm_email", "comm_sms", "comm_letter", "comm_phone")
 COMMUNICATION_LABELS = {
@@ -60,7 +57,7 @@ class PhoneInline(InlineFormAdmin):
     form_label = "Phone number"
 
 
-class CustomerView(CustomerSearchMixin, MountsCustomerPages, SecureModelView):
+class CustomerView(CustomerSearchMixin, MountsCustomerPages, OwnEntryPages, SecureModelView):
     """The customer list, and the host of every page about one customer under
     /admin/customer/: the record and its tabs, merge, portal access, export, address import
     and the record actions, each declared in its own module."""
@@ -143,10 +140,6 @@ class CustomerView(CustomerSearchMixin, MountsCustomerPages, SecureModelView):
         "created_at",
     )
 
-    def scaffold_form(self):
-        """Never rendered: customers are added and edited on our own pages (entry_pages)."""
-        return type("CustomerStubForm", (BaseForm,), {})
-
     def create_blueprint(self, admin):
         blueprint = super().create_blueprint(admin)
         add_action_endpoints(self, blueprint)
@@ -177,14 +170,14 @@ class CustomerView(CustomerSearchMixin, MountsCustomerPages, SecureModelView):
         delete_customer(db.session, model, current_app.config["UPLOAD_FOLDER"])
 
 
-class ContactView(SecureModelView):
+class ContactView(ContactEntryMixin, OwnEntryPages, SecureModelView):
     noun = "contact"
     column_list = ("surname", "first_name", "customer", "position", "email", "is_primary")
     column_labels = {"is_primary": "Primary", **COMMUNICATION_LABELS}
     column_searchable_list = ("surname", "first_name", "email")
     column_filters = ("is_primary", "position")
     column_sortable_list = ("surname", "first_name", "position", "email", "is_primary")
-    form_columns = (
+    column_details_list = (
         "customer",
         "branch",
         "title",
@@ -197,22 +190,9 @@ class ContactView(SecureModelView):
         "linkedin_url",
         "is_primary",
         *COMMUNICATION_FIELDS,
-        "phones",
+        "created_at",
+        "updated_at",
     )
-    column_details_list = (*form_columns[:-1], "created_at", "updated_at")  # not the phones
-    form_args = {
-        "surname": REQUIRED_SURNAME,
-        "email": VALID_EMAIL,
-        "customer": {"validators": [DataRequired("Choose the customer.")]},
-    }
-    form_ajax_refs = {
-        "customer": customer_loader("customer"),
-        "branch": {"fields": ("name",), "page_size": 10},
-    }
-    inline_models = (PhoneInline(PhoneNumber),)
-
-    def check(self, model, is_created):
-        check_contact(model)
 
 
 class BranchView(SecureModelView):
@@ -233,9 +213,10 @@ class BranchView(SecureModelView):
     inline_models = (PhoneInline(PhoneNumber),)
 
 
-class WorkAddressView(WorkAddressRecordMixin, SecureModelView):
+class WorkAddressView(
+    WorkAddressEntryMixin, WorkAddressRecordMixin, OwnEntryPages, SecureModelView
+):
     noun = "work address"
-    prefill_fields = ("customer", "landlord")
     column_list = (
         "address_line_1",
         "town",
@@ -255,7 +236,7 @@ class WorkAddressView(WorkAddressRecordMixin, SecureModelView):
     column_searchable_list = ("address_line_1", "postcode", "occupier_surname")
     column_filters = ("status", "vacant_property", "is_invoice_address", "town")
     column_sortable_list = ("address_line_1", "town", "postcode", "occupier_surname", "status")
-    form_columns = (
+    column_details_list = (
         "customer",
         "landlord",
         "branch",
@@ -265,33 +246,17 @@ class WorkAddressView(WorkAddressRecordMixin, SecureModelView):
         "occupier_surname",
         *ADDRESS_FIELDS,
         "email",
-        "latitude",
-        "longitude",
         "building_type",
         "vacant_property",
         "after_sales_communication",
         "is_invoice_address",
         "notes",
         *COMMUNICATION_FIELDS,
-        "phones",
+        "created_at",
+        "updated_at",
     )
-    column_details_list = (*form_columns[:-1], "created_at", "updated_at")  # not the phones
-    form_args = {
-        "address_line_1": REQUIRED_LINE_1,
-        "email": VALID_EMAIL,
-        "customer": {"validators": [DataRequired("Choose the owner.")]},
-        "occupier_surname": {"description": "Left blank, it reads “Occupier”."},
-    }
-    form_ajax_refs = {
-        "customer": customer_loader("customer"),
-        "landlord": customer_loader("landlord"),
-        "branch": {"fields": ("name",), "page_size": 10},
-        "building_type": by_name(),
-    }
-    inline_models = (PhoneInline(PhoneNumber),)
-
-    def check(self, model, is_created):
-        check_work_address(model)
+    # The landlord search of our form (address_entry) asks this lookup.
+    form_ajax_refs = {"landlord": customer_loader("landlord")}
 
 
 class PhoneNumberView(SecureModelView):

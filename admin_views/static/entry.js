@@ -34,7 +34,7 @@
       var row = remove.closest("[data-phone-row]");
       if (phones.querySelectorAll("[data-phone-row]").length > 1) { row.remove(); renumber(phones); }
       else { row.querySelector("input").value = ""; }
-      changed();
+      changed(phones.closest("form[data-duplicates]"));
     }
   });
 
@@ -63,11 +63,9 @@
     }
   });
 
-  // Likely duplicates while typing.
-  var form = document.querySelector("form[data-duplicates]");
-  var box = document.getElementById("duplicates");
-  var timer = null;
-  function params() {
+  // Likely duplicates while typing: each form marked data-duplicates asks its lookup and
+  // shows the answer in its own [data-duplicates-box].
+  function params(form) {
     var query = new URLSearchParams();
     form.querySelectorAll("[data-typed]").forEach(function (input) {
       var value = input.value.trim();
@@ -76,10 +74,9 @@
       if (name === "phone") query.append("phone", value);
       else if (!query.has(name)) query.set(name, value);
     });
-    if (form.dataset.exclude) query.set("exclude", form.dataset.exclude);
     return query;
   }
-  function show(matches) {
+  function show(box, matches, use) {
     box.textContent = "";
     if (!matches.length) return;
     var alert = document.createElement("div");
@@ -101,28 +98,42 @@
       why.className = "text-muted";
       why.textContent = "(" + match.reasons.join(", ") + ")";
       item.appendChild(why);
+      if (use) {  // picking a record for another form: take this one instead (landlord.js)
+        var button = document.createElement("button");
+        button.type = "button";
+        button.className = "btn btn-sm btn-outline-primary ml-1";
+        button.dataset.useLandlord = match.id;
+        button.dataset.label = match.name + " (" + match.account_number + ")";
+        button.textContent = use;
+        item.appendChild(button);
+      }
       list.appendChild(item);
     });
     alert.appendChild(list);
     box.appendChild(alert);
   }
-  function changed() {
-    if (!form || !box) return;
-    clearTimeout(timer);
-    timer = setTimeout(function () {
-      var query = params();
-      if (!Array.from(query.keys()).some(function (k) { return k !== "exclude"; })) { show([]); return; }
+  function changed(form) {
+    var box = form && form.querySelector("[data-duplicates-box]");
+    if (!box) return;
+    clearTimeout(form.duplicatesTimer);
+    form.duplicatesTimer = setTimeout(function () {
+      var query = params(form);
+      if (!Array.from(query.keys()).length) { show(box, []); return; }
+      if (form.dataset.exclude) query.set("exclude", form.dataset.exclude);
       fetch(form.dataset.duplicates + "?" + query.toString(), { headers: { Accept: "application/json" }, credentials: "same-origin" })
         .then(function (response) { return response.ok ? response.json() : []; })
-        .then(show)
+        .then(function (matches) { show(box, matches, form.dataset.duplicatesUse); })
         .catch(function () { /* the check on saving still runs */ });
     }, 300);
   }
-  if (form && box) {
-    form.addEventListener("input", function (event) { if (event.target.matches("[data-typed]")) changed(); });
-    form.addEventListener("change", function (event) { if (event.target.matches("[data-typed]")) changed(); });
-    // What was typed before this script ran (a quick typist, the browser's autofill) counts
-    // too; a refused save already shows its own question.
-    if (!box.querySelector("[data-duplicates-confirm]")) changed();
+  function typed(event) {
+    if (event.target.matches("[data-typed]")) changed(event.target.closest("form[data-duplicates]"));
   }
+  document.addEventListener("input", typed);
+  document.addEventListener("change", typed);
+  // What was typed before this script ran (a quick typist, the browser's autofill) counts
+  // too; a refused save already shows its own question.
+  document.querySelectorAll("form[data-duplicates]").forEach(function (form) {
+    if (!form.querySelector("[data-duplicates-confirm]")) changed(form);
+  });
 })();

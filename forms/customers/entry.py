@@ -37,6 +37,13 @@ def email_field(label: str = "Email") -> StringField:
     return StringField(label, validators=[Optional(), Length(max=254), EmailValid()])
 
 
+class TitleField(SelectField):
+    """A person's title; the blank choice is a record's None."""
+
+    def process_data(self, value):
+        super().process_data("" if value is None else value)
+
+
 class LookupField(SelectField):
     """A pick list of a lookup table's rows (choices set by the page); 0 is none, as a
     record's None is shown."""
@@ -72,7 +79,7 @@ class PreferencesMixin:
 
 
 class PersonMixin:
-    title = SelectField("Title", choices=TITLES, default="")
+    title = TitleField("Title", choices=TITLES, default="")
     first_name = text("First name", 80)
     surname = StringField(
         "Surname",
@@ -109,7 +116,17 @@ class ContactForm(PanelForm, ContactFields):
     facebook_url = text("Facebook", 254)
     linkedin_url = text("LinkedIn", 254)
     branch_id = lookup("Branch")
+    is_primary = BooleanField("Primary contact")
     version = HiddenField()
+
+
+def for_contact(form: ContactForm, allows_primary: bool, sms: bool) -> ContactForm:
+    """Primary contacts are for private types only; SMS only where SMS is enabled."""
+    if not allows_primary:
+        del form.is_primary
+    if not sms:
+        del form.comm_sms
+    return form
 
 
 class CustomerForm(PreferencesMixin, AddressMixin, PanelForm):
@@ -187,10 +204,19 @@ def for_type(form: CustomerForm, is_company: bool, creating: bool, sms: bool) ->
     return form
 
 
+class LandlordForm(PersonMixin, AddressMixin, PanelForm):
+    """The few details a landlord is added with while a work address is typed (seed 004)."""
+
+    email = email_field()
+    phones = phone_list()
+    postcode = CustomerForm.postcode
+    duplicates_confirmed = HiddenField()
+
+
 class WorkAddressForm(PreferencesMixin, AddressMixin, PanelForm):
     landlord_id = HiddenField("Landlord")
     branch_id = lookup("Branch")
-    occupier_title = SelectField("Title", choices=TITLES, default="")
+    occupier_title = TitleField("Title", choices=TITLES, default="")
     occupier_first_name = text("First name", 80)
     occupier_surname = text(
         "Surname", 80, description="Left blank, it reads “Occupier”.", render_kw={}
@@ -201,6 +227,7 @@ class WorkAddressForm(PreferencesMixin, AddressMixin, PanelForm):
     building_type_id = lookup("Building type")
     vacant_property = SelectField("Vacant property", choices=VACANT, default="unknown")
     after_sales_communication = BooleanField("After-sales communication", default=True)
+    is_invoice_address = BooleanField("Invoices for work here are addressed here")
     notes = TextAreaField("Notes", validators=[Length(max=4000)])
     version = HiddenField()
     duplicates_confirmed = HiddenField()

@@ -79,7 +79,7 @@ def add_work_address(
     with session.no_autoflush:
         check_work_address(address)
         typed = Typed(address_line_1=address.address_line_1, postcode=address.postcode)
-        matches = refuse_unconfirmed(session, typed, confirmed, excluding=address.customer_id)
+        matches = refuse_unconfirmed(session, typed, confirmed, excluding=address.customer.id)
     session.add(address)
     session.flush()
     if matches:

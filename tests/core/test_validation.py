@@ -7,7 +7,7 @@ from markupsafe import escape
 from sqlalchemy import func, select
 
 from extensions import db
-from models import Contact, Customer, PhoneNumber, User, WorkAddress
+from models import Customer, PhoneNumber, User
 from tests.factories import customer_form, make_customer, new_customer
 
 
@@ -41,66 +41,6 @@ def test_phone_numbers_are_kept_as_typed_and_normalised(office):
     phone = db.session.scalar(select(PhoneNumber))
     assert phone.number == "0161 496 0123"
     assert phone.digits == "441614960123"
-
-
-def test_a_contact_needs_a_surname(office):
-    customer = make_customer()
-    response = post(office, "/admin/contact/new/", {"customer": customer.id, "first_name": "Bo"})
-    assert "Surname is required." in field_error(response.get_data(as_text=True), "surname")
-    assert db.session.scalar(select(func.count()).select_from(Contact)) == 0
-
-
-def test_only_private_customers_have_a_primary_contact(office):
-    company = make_customer(type_name="Company", company_name="Acme Ltd")
-    response = post(
-        office,
-        "/admin/contact/new/",
-        {"customer": company.id, "surname": "Coyote", "is_primary": "y"},
-    )
-    assert "Only private customer types have a primary contact." in response.get_data(as_text=True)
-    assert db.session.scalar(select(func.count()).select_from(Contact)) == 1  # the factory's
-
-
-def test_a_customer_has_one_primary_contact_at_most(office):
-    customer = make_customer(contacts=[Contact(surname="First", is_primary=True)])
-    response = post(
-        office,
-        "/admin/contact/new/",
-        {"customer": customer.id, "surname": "Second", "is_primary": "y"},
-    )
-    assert "This customer already has a primary contact." in response.get_data(as_text=True)
-    assert db.session.scalar(select(func.count()).select_from(Contact)) == 1
-
-
-def test_a_work_address_needs_line_1_and_defaults_the_occupier(office):
-    customer = make_customer()
-    refused = post(
-        office,
-        "/admin/workaddress/new/",
-        {
-            "customer": customer.id,
-            "postcode": "M3 3CC",
-            "status": "active",
-            "vacant_property": "unknown",
-        },
-    )
-    assert "Address line 1 is required." in field_error(
-        refused.get_data(as_text=True), "address_line_1"
-    )
-    assert db.session.scalar(select(func.count()).select_from(WorkAddress)) == 0
-    saved = post(
-        office,
-        "/admin/workaddress/new/",
-        {
-            "customer": customer.id,
-            "address_line_1": "4 Let Lane",
-            "postcode": "M3 3CC",
-            "status": "active",
-            "vacant_property": "unknown",
-        },
-    )
-    assert saved.status_code == 302
-    assert db.session.scalar(select(WorkAddress.occupier_surname)) == "Occupier"
 
 
 def test_a_second_save_of_a_stale_form_is_refused(office, client_as):

@@ -6,9 +6,9 @@ from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from extensions import db
-from models import Customer
+from models import Customer, WorkAddress
 from tests.browser import ARTIFACTS, log_in
-from tests.factories import customer_type
+from tests.factories import customer_type, make_customer
 
 pytestmark = pytest.mark.browser
 
@@ -63,4 +63,45 @@ def test_saving_a_duplicate_asks_and_create_anyway_adds_it(page, users):
     assert page.input_value("#contact-surname") == "Babbage"  # the rest of the input kept
     page.click("button:has-text('Create anyway')")
     page.wait_for_url("**/admin/customer/details/**")
+    assert db.session.scalar(select(func.count()).select_from(Customer)) == 2
+
+
+def test_a_landlord_is_added_in_place_while_adding_a_work_address(page, users):
+    owner = make_customer()
+    log_in(page, users["office"].email)
+    page.goto(f"/admin/workaddress/new/?customer={owner.id}")
+    page.click("a:has-text('Add new landlord')")
+    modal = page.locator("#entry-modal")
+    expect(modal.locator("#surname")).to_be_visible()
+    modal.locator("#first_name").fill("Lenny")
+    modal.locator("#surname").fill("Lord")
+    modal.locator("#phones-0-number").fill("07700 900333")
+    modal.locator("#address_line_1").fill("1 Manor Road")
+    modal.locator("#postcode").fill("LS2 1AA")
+    page.screenshot(path=ARTIFACTS / "landlord-in-place.png")
+    modal.locator("button:has-text('Add landlord')").click()
+    expect(page.locator("[data-landlord-name]")).to_contain_text("Lenny Lord (C")
+    expect(modal).to_be_hidden()
+    page.fill("#address_line_1", "4 Let Lane")
+    page.fill("#postcode", "LS1 4AB")
+    page.click("button[type=submit]:has-text('Add work address')")
+    page.wait_for_url("**/admin/workaddress/details/**")
+    address = db.session.scalar(select(WorkAddress))
+    assert address.landlord.surname == "Lord" and address.landlord.customer_type.name == "Landlord"
+
+
+def test_a_landlord_already_on_the_book_is_taken_instead_of_a_new_one(page, users):
+    owner = make_customer()
+    existing = make_customer(
+        type_name="Landlord", first_name="Lenny", surname="Lord", email="l@x.com"
+    )
+    log_in(page, users["office"].email)
+    page.goto(f"/admin/workaddress/new/?customer={owner.id}")
+    page.click("a:has-text('Add new landlord')")
+    modal = page.locator("#entry-modal")
+    modal.locator("#first_name").fill("lenny")
+    modal.locator("#surname").fill("LORD")
+    modal.locator("button:has-text('Use this landlord')").click()
+    expect(page.locator("[data-landlord-name]")).to_contain_text(existing.account_number)
+    assert page.input_value("[data-landlord-id]") == str(existing.id)
     assert db.session.scalar(select(func.count()).select_from(Customer)) == 2

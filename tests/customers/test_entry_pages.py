@@ -13,15 +13,6 @@ from tests.core.test_validation import field_error
 from tests.factories import customer_form, customer_type, make_customer, new_customer
 
 
-@pytest.fixture
-def office(client_as):
-    return client_as("office")
-
-
-def post(client, url, data):
-    return client.post(url, data={**data, **client.csrf(url)})
-
-
 def customers() -> int:
     return db.session.scalar(select(func.count()).select_from(Customer))
 
@@ -72,7 +63,7 @@ def test_sms_is_offered_only_when_it_is_enabled(office, app):
 
 
 def test_a_private_customer_is_saved_and_its_record_opens(office):
-    response = post(office, new_customer(), customer_form())
+    response = office.post_form(new_customer(), customer_form())
     customer = db.session.scalar(select(Customer))
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/admin/customer/details/?id={customer.id}")
@@ -96,7 +87,7 @@ def test_a_company_is_saved_with_its_first_contact_and_phones(office):
             "contact-phones-1-number": "07700 900222",
         }
     )
-    assert post(office, new_customer("Company"), data).status_code == 302
+    assert office.post_form(new_customer("Company"), data).status_code == 302
     company = db.session.scalar(select(Customer))
     assert company.company_name == "Difference Engines Ltd"
     (contact,) = company.contacts
@@ -111,13 +102,13 @@ def test_a_company_is_saved_with_its_first_contact_and_phones(office):
 def test_a_company_with_only_its_contacts_phone_is_saved(office):
     data = company_form(**{"contact-phones-0-number": "0161 496 0000"})
     data["phones-0-number"] = ""
-    assert post(office, new_customer("Company"), data).status_code == 302
+    assert office.post_form(new_customer("Company"), data).status_code == 302
     assert db.session.scalar(select(Contact)).phones[0].digits == "441614960000"
 
 
 def test_a_landlord_is_a_person_with_a_surname(office):
     data = customer_form(first_name="Lenny", surname="Lord")
-    assert post(office, new_customer("Landlord"), data).status_code == 302
+    assert office.post_form(new_customer("Landlord"), data).status_code == 302
     assert db.session.scalar(select(Customer)).customer_type.name == "Landlord"
 
 
@@ -138,7 +129,7 @@ REFUSALS = [
 @pytest.mark.parametrize(("change", "field", "message"), REFUSALS)
 def test_each_refusal_is_shown_by_its_field_and_the_rest_is_kept(office, change, field, message):
     data = customer_form(town="Milton Keynes", **change)
-    response = post(office, new_customer(), data)
+    response = office.post_form(new_customer(), data)
     html = response.get_data(as_text=True)
     assert response.status_code == 400
     assert message in field_error(html, field)
@@ -147,7 +138,7 @@ def test_each_refusal_is_shown_by_its_field_and_the_rest_is_kept(office, change,
 
 
 def test_a_customer_needs_a_phone_number(office):
-    html = post(office, new_customer(), customer_form(**{"phones-0-number": ""})).get_data(
+    html = office.post_form(new_customer(), customer_form(**{"phones-0-number": ""})).get_data(
         as_text=True
     )
     assert "Add at least one phone number" in html
@@ -156,7 +147,7 @@ def test_a_customer_needs_a_phone_number(office):
 
 def test_a_company_needs_its_name_and_its_contacts_surname(office):
     data = company_form(company_name="", **{"contact-surname": ""})
-    html = post(office, new_customer("Company"), data).get_data(as_text=True)
+    html = office.post_form(new_customer("Company"), data).get_data(as_text=True)
     assert "Company name is required." in field_error(html, "company_name")
     assert "Surname is required." in field_error(html, "contact-surname")
     assert customers() == 0
@@ -164,20 +155,22 @@ def test_a_company_needs_its_name_and_its_contacts_surname(office):
 
 def test_a_company_without_any_phone_is_refused(office):
     data = company_form(**{"phones-0-number": ""})
-    html = post(office, new_customer("Company"), data).get_data(as_text=True)
+    html = office.post_form(new_customer("Company"), data).get_data(as_text=True)
     assert "Add at least one phone number, on the customer or on a contact." in html
     assert customers() == 0
 
 
 def test_a_lookup_that_does_not_exist_is_refused(office):
-    html = post(office, new_customer(), customer_form(price_book_id="99999")).get_data(as_text=True)
+    html = office.post_form(new_customer(), customer_form(price_book_id="99999")).get_data(
+        as_text=True
+    )
     assert "Not a valid choice" in field_error(html, "price_book_id")
     assert customers() == 0
 
 
 def test_the_representative_defaults_to_the_salesperson(office, users):
     salesperson = users["office"]
-    post(office, new_customer(), customer_form(salesperson_id=str(salesperson.id)))
+    office.post_form(new_customer(), customer_form(salesperson_id=str(salesperson.id)))
     customer = db.session.scalar(select(Customer))
     assert customer.representative_id == salesperson.id
 
@@ -189,7 +182,7 @@ def test_the_edit_page_saves_and_goes_back_to_the_record(office):
     assert 'value="Lovelace"' in html and "First contact" not in html
     data = customer_form(version=str(customer.version), surname="Byron")
     data["phones-0-number"] = customer.phones[0].number
-    response = post(office, url, data)
+    response = office.post_form(url, data)
     assert response.headers["Location"].endswith(f"/admin/customer/details/?id={customer.id}")
     db.session.expire_all()
     saved = db.session.get(Customer, customer.id)
@@ -273,7 +266,7 @@ def raymond_again() -> dict[str, str]:
 
 def test_saving_a_likely_duplicate_asks_first(office):
     raymond = existing_customer()
-    response = post(office, new_customer(), raymond_again())
+    response = office.post_form(new_customer(), raymond_again())
     html = response.get_data(as_text=True)
     assert response.status_code == 400
     assert f"Open {raymond.account_number}" in html
@@ -285,7 +278,7 @@ def test_saving_a_likely_duplicate_asks_first(office):
 def test_create_anyway_adds_it_and_the_choice_is_audited(office):
     raymond = existing_customer()
     data = {**raymond_again(), "duplicates_confirmed": str(raymond.id)}
-    assert post(office, new_customer(), data).status_code == 302
+    assert office.post_form(new_customer(), data).status_code == 302
     assert customers() == 2
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "create anyway"))
     assert raymond.account_number in str(entry.changes)
@@ -295,5 +288,5 @@ def test_a_confirmation_forged_for_another_customer_is_refused(office):
     existing_customer()
     other = make_customer(surname="Other", email="o@example.com", address_line_1="1 Elsewhere")
     data = {**raymond_again(), "duplicates_confirmed": f"{other.id},x,-1"}
-    assert post(office, new_customer(), data).status_code == 400
+    assert office.post_form(new_customer(), data).status_code == 400
     assert customers() == 2

@@ -178,7 +178,7 @@ def test_add_buttons_open_forms_filled_in_for_this_customer(client_as):
     assert '<option selected value="estimate">' in html
     assert "12 Analytical Row, Manchester, M1 1AA" in html  # the address, reused (seed 002)
     contact_form = client.get(f"/admin/contact/new/?customer={customer.id}")
-    assert f'value="{customer.id}"' in contact_form.get_data(as_text=True)
+    assert f"Add a contact of {customer.display_name}" in contact_form.get_data(as_text=True)
 
 
 def test_adding_from_the_record_returns_to_the_record(client_as):

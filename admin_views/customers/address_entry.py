@@ -1,0 +1,113 @@
+"""Adding and editing a work address on our own page (seed 004 "Add a work address"): the
+owner fixed, the landlord searched for or added in place, the occupier and the property; an
+address another customer already has is confirmed first."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, request, url_for
+from flask_admin import expose
+from sqlalchemy import select
+
+from admin_views.core.base import (
+    as_int,
+    changes_data,
+    form_page,
+    live_customer,
+    operation,
+    requested_id,
+)
+from admin_views.customers.entry_pages import offered, sms_enabled
+from extensions import db
+from forms.customers.entry import WorkAddressForm, fill
+from models import Branch, BuildingType, Customer, WorkAddress
+from models.core.base import is_row_id
+from models.customers.duplicates import LikelyDuplicates, confirmed_ids
+from models.customers.entry import add_work_address, save_work_address
+
+LANDLORD_GONE = "That landlord does not exist any more: search again or add a new one."
+
+
+def address_form(customer: Customer, address: WorkAddress | None) -> WorkAddressForm:
+    form = WorkAddressForm(obj=address)
+    if not sms_enabled():
+        del form.comm_sms
+    if address is None:
+        del form.status  # a new property is active
+    form.building_type_id.choices = offered(BuildingType, address and address.building_type_id)
+    branches = db.session.scalars(
+        select(Branch).where(Branch.customer_id == customer.id).order_by(Branch.name)
+    )
+    form.branch_id.choices = [(0, "—")] + [(b.id, b.name) for b in branches]
+    if request.method == "GET":
+        form.landlord_id.data = address.landlord_id if address else None
+    return form
+
+
+def chosen_landlord(form: WorkAddressForm, owner: Customer) -> tuple[Customer | None, bool]:
+    """The landlord picked (or none), and whether the pick is one this page can take."""
+    value = (form.landlord_id.data or "").strip()
+    if not value:
+        return None, True
+    landlord = db.session.get(Customer, as_int(value) or 0) if is_row_id(value) else None
+    if landlord is None or landlord.merged_into_id:
+        form.landlord_id.errors = [LANDLORD_GONE]
+        return None, False
+    return landlord, True
+
+
+class WorkAddressEntryMixin:
+    """For the work address view: its create and edit endpoints."""
+
+    @expose("/new/", methods=("GET", "POST"))
+    @changes_data
+    def create_view(self):
+        customer_id = request.args.get("customer")
+        if not is_row_id(customer_id):
+            flash("Add a work address from its owner's record.", "error")
+            return redirect(url_for("customer.index_view"))
+        return self.address_page(live_customer(int(customer_id)), None)
+
+    @expose("/edit/", methods=("GET", "POST"))
+    @changes_data
+    def edit_view(self):
+        address = db.session.get(WorkAddress, requested_id() or 0)
+        if address is None:
+            flash("That work address does not exist any more.", "error")
+            return redirect(url_for("customer.index_view"))
+        return self.address_page(address.customer, address)
+
+    def address_page(self, customer: Customer, address: WorkAddress | None):
+        form = address_form(customer, address)
+        if address is not None and request.method == "GET":
+            form.version.data = address.version
+        duplicates = []
+        if form.validate_on_submit():
+            landlord, usable = chosen_landlord(form, customer)
+            if usable:
+                with operation(form=form, refused_as="Not saved", others=form.phones) as outcome:
+                    record = address or WorkAddress(customer=customer)
+                    if address is None:
+                        db.session.add(record)
+                    fill(form, record)
+                    record.landlord = landlord
+                    if address is None:
+                        add_work_address(
+                            db.session, record, confirmed_ids(form.duplicates_confirmed.data)
+                        )
+                    else:
+                        save_work_address(db.session, record, as_int(form.version.data))
+                if outcome.done:
+                    flash(f"{record.address_line_1} saved.", "success")
+                    return redirect(url_for("workaddress.details_view", id=record.id))
+                if isinstance(outcome.refusal, LikelyDuplicates):
+                    duplicates = outcome.refusal.matches
+        landlord_id = as_int(form.landlord_id.data)
+        return form_page(
+            self,
+            "admin/customers/work_address/form.html",
+            form=form,
+            customer=customer,
+            address=address,
+            landlord=db.session.get(Customer, landlord_id) if landlord_id else None,
+            duplicates=duplicates,
+        )
