@@ -372,24 +372,20 @@ def as_int(value) -> int | None:
         return None
 
 
-class OwnEntryPages:
-    """For a model view whose create and edit pages are ours (exposed by the class that mixes
-    this in at /new/ and /edit/): Flask-Admin's form is never built."""
+class NoStockForm:
+    """For a model view whose rows are added and edited on pages of its own, or never: the
+    stock form is not rendered, so no fields (and so no dropdowns) are built for it."""
 
     def scaffold_form(self):
-        return type(f"{self.model.__name__}NoStockForm", (BaseForm,), {})
+        return type(f"{self.model.__name__}StubForm", (BaseForm,), {})
 
 
-class ReadOnlyModelView(SecureModelView):
+class ReadOnlyModelView(NoStockForm, SecureModelView):
     """A trail or log: listed and viewed, never changed through the panel."""
 
     allow_create = False
     allow_edit = False
     allow_delete = False
-
-    def scaffold_form(self):
-        """Never rendered: build no fields (and so no dropdowns) for it."""
-        return type(f"{self.model.__name__}ReadOnlyForm", (BaseForm,), {})
 
 
 class SecureIndexView(AccessMixin, AdminIndexView):

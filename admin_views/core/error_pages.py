@@ -12,7 +12,7 @@ import copy
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from flask import Flask, g, render_template, request, url_for
+from flask import Flask, g, jsonify, render_template, request, url_for
 from flask_admin import Admin, BaseView
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -69,6 +69,8 @@ def init_error_pages(app: Flask, admin: Admin) -> None:
 
     def show_error(error: HTTPException):
         page = FORM_EXPIRED if isinstance(error, CSRFError) else ERROR_PAGES[error.code]
+        if request.is_json:  # a page's script asked: it shows the sentence, not a page
+            return jsonify(error=message_for(error, page)), error.code
         return render_error(view, page.title, message_for(error, page)), error.code
 
     def message_for(error: HTTPException, page: ErrorPage) -> str:

@@ -7,7 +7,7 @@ from wtforms.validators import DataRequired
 
 from admin_views.core.base import (
     MountsCustomerPages,
-    OwnEntryPages,
+    NoStockForm,
     SecureModelView,
     operation,
 )
@@ -57,7 +57,7 @@ class PhoneInline(InlineFormAdmin):
     form_label = "Phone number"
 
 
-class CustomerView(CustomerSearchMixin, MountsCustomerPages, OwnEntryPages, SecureModelView):
+class CustomerView(CustomerSearchMixin, MountsCustomerPages, NoStockForm, SecureModelView):
     """The customer list, and the host of every page about one customer under
     /admin/customer/: the record and its tabs, merge, portal access, export, address import
     and the record actions, each declared in its own module."""
@@ -170,7 +170,7 @@ class CustomerView(CustomerSearchMixin, MountsCustomerPages, OwnEntryPages, Secu
         delete_customer(db.session, model, current_app.config["UPLOAD_FOLDER"])
 
 
-class ContactView(ContactEntryMixin, OwnEntryPages, SecureModelView):
+class ContactView(ContactEntryMixin, NoStockForm, SecureModelView):
     noun = "contact"
     column_list = ("surname", "first_name", "customer", "position", "email", "is_primary")
     column_labels = {"is_primary": "Primary", **COMMUNICATION_LABELS}
@@ -214,7 +214,7 @@ class BranchView(SecureModelView):
 
 
 class WorkAddressView(
-    WorkAddressEntryMixin, WorkAddressRecordMixin, OwnEntryPages, SecureModelView
+    WorkAddressEntryMixin, WorkAddressRecordMixin, NoStockForm, SecureModelView
 ):
     noun = "work address"
     column_list = (

@@ -13,7 +13,8 @@ from admin_views.core.base import changes_data, live_customer, operation, reques
 from admin_views.customers.record import PageLink, register_action
 from extensions import db
 from forms.core.base import put_on_fields
-from forms.money.credit_notes import BREAKDOWN_CHOICES, CATEGORY_CHOICES, CreditNoteForm
+from forms.money.credit_notes import BREAKDOWN_CHOICES, CreditNoteForm
+from forms.money.lines import CATEGORY_CHOICES
 from models import CreditNote, Customer, DomainError, Invoice, ValidationFailed
 from models.money.balances import invoice_outstanding
 from models.money.credit_notes import add_credit_note, breakdown, draft_credit_note_for_invoice
@@ -108,10 +109,7 @@ class CreditNotePagesMixin:
             with operation(quiet=True) as outcome:
                 add_credit_note(db.session, credit_note)
             if isinstance(outcome.refusal, ValidationFailed):
-                lines_error = outcome.refusal.errors.pop("lines", None)  # shown above the lines
-                errors = put_on_fields(form, outcome.refusal.errors)
-                if lines_error:
-                    errors["lines"] = lines_error
+                errors = put_on_fields(form, outcome.refusal)  # "lines": above the lines
             elif outcome.refusal is not None:
                 errors = {"credit_note": str(outcome.refusal)}
             else:

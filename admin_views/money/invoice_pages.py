@@ -123,15 +123,6 @@ class InvoicePagesMixin:
             can_write=current_user.can_write,
         )
 
-    @expose("/edit/", methods=("GET", "POST"))
-    def edit_view(self):
-        invoice = db.session.get(Invoice, requested_id() or 0)
-        if invoice is not None and invoice.status != InvoiceStatus.draft:
-            remedy = ": raise a credit note or void it" if invoice.status == "issued" else ""
-            flash(f"{invoice} is {invoice.status} and cannot be edited{remedy}.", "error")
-            return redirect(self.details_url(invoice))
-        return super().edit_view()
-
     def on_model_delete(self, model: Invoice) -> None:
         # The flush guard refuses it too; this says it in people's words, before trying.
         if model.status != InvoiceStatus.draft:
@@ -139,9 +130,6 @@ class InvoicePagesMixin:
                 f"{model} is {model.status}. An issued invoice keeps its number: "
                 "void it or raise a credit note instead."
             )
-
-    def get_save_return_url(self, model, is_created=False):
-        return self.details_url(model)
 
     @expose("/<int:invoice_id>/issue/", methods=("POST",))
     @changes_data

@@ -1,61 +1,27 @@
 """Invoices, credit notes, payments and invoice addresses as model views; the invoice and
 credit note workflows are on their own pages (invoice_pages.py, credit_note_pages.py)."""
 
-from flask_admin.form import BaseForm
-from flask_admin.model.form import InlineFormAdmin
 from sqlalchemy.orm import selectinload
 from wtforms.validators import DataRequired, InputRequired, NumberRange
 
-from admin_views.core.base import SecureModelView, is_row_id
+from admin_views.core.base import NoStockForm, SecureModelView, is_row_id
 from admin_views.core.lookups import by_name, customer_loader
 from admin_views.customers.views import ADDRESS_FIELDS, REQUIRED_LINE_1, VALID_EMAIL
 from admin_views.money.credit_note_pages import CreditNotePagesMixin
+from admin_views.money.invoice_form_pages import InvoiceFormPagesMixin
 from admin_views.money.invoice_pages import InvoicePagesMixin
 from extensions import db
 from forms.money.invoices import StorableAmount
-from models import InvoiceLine, PaymentAllocation, ValidationFailed
+from models import PaymentAllocation
 from models.money.invoice_addresses import refuse_deleting_invoice_address
-from models.money.rules import check_invoice, check_payment
+from models.money.rules import check_payment
 
 NOT_A_NUMBER = "Enter a number, such as 125.50."
-LINE_ARGS = {
-    "description": {"validators": [DataRequired("Describe the line.")]},
-    "quantity": {
-        "invalid_value_message": NOT_A_NUMBER,
-        "validators": [
-            InputRequired("Enter the quantity."),
-            NumberRange(min=0.01, message="Must be more than zero."),
-            StorableAmount(),
-        ],
-    },
-    "unit_price": {
-        "invalid_value_message": NOT_A_NUMBER,
-        "validators": [
-            InputRequired("Enter the unit price."),
-            NumberRange(min=0, message="Cannot be negative."),
-            StorableAmount(),
-        ],
-    },
-    "tax_rate": {
-        "invalid_value_message": NOT_A_NUMBER,
-        "validators": [
-            InputRequired("Enter the tax rate (0 for none)."),
-            NumberRange(min=0, max=100, message="A percentage, 0 to 100."),
-            StorableAmount(),
-        ],
-    },
-}
 CUSTOMER_REQUIRED = {"validators": [DataRequired("Choose the customer.")]}
 
 
 def money_total(view, context, model, name):
     return f"{model.total:,.2f}"
-
-
-class InvoiceLineInline(InlineFormAdmin):
-    form_columns = ("id", "work", "category", "description", "quantity", "unit_price", "tax_rate")
-    form_args = LINE_ARGS
-    form_ajax_refs = {"work": {"fields": ("number",), "page_size": 10}}
 
 
 class WithLinesView(SecureModelView):
@@ -65,9 +31,10 @@ class WithLinesView(SecureModelView):
         return super().get_query().options(selectinload(self.model.lines))
 
 
-class InvoiceView(InvoicePagesMixin, WithLinesView):
-    """Drafts are edited here; issuing, voiding and crediting are buttons on the invoice's
-    page (admin_views/money/invoice_pages.py), so the form never offers a status or a number."""
+class InvoiceView(InvoiceFormPagesMixin, InvoicePagesMixin, NoStockForm, WithLinesView):
+    """Drafts are added and edited in the line editor (invoice_form_pages.py); issuing,
+    voiding and crediting are buttons on the invoice's page (invoice_pages.py), so no form
+    offers a status or a number."""
 
     noun = "invoice"
     column_list = (
@@ -97,41 +64,9 @@ class InvoiceView(InvoicePagesMixin, WithLinesView):
         "created_at",
         "updated_at",
     )
-    form_columns = (
-        "customer",
-        "description",
-        "invoice_date",
-        "due_on",
-        "kind",
-        "contact",
-        "invoice_address",
-        "notes",
-        "lines",
-    )
-    form_args = {
-        "customer": CUSTOMER_REQUIRED,
-        "description": {"validators": [DataRequired("Describe the invoice.")]},
-        "invoice_date": {"validators": [DataRequired("Enter the invoice date.")]},
-        "due_on": {"validators": [DataRequired("Enter the due date.")]},
-    }
-    form_ajax_refs = {
-        "customer": customer_loader("customer"),
-        "contact": {
-            "fields": ("surname", "first_name"),
-            "page_size": 10,
-            "placeholder": "Surname of one of the customer's contacts…",
-        },
-        "invoice_address": by_name(),
-    }
-    inline_models = (InvoiceLineInline(InvoiceLine),)
-
-    def check(self, model, is_created):
-        check_invoice(model)
-        if model.contact is not None and model.contact.customer is not model.customer:
-            raise ValidationFailed({"contact": "Choose a contact of the invoiced customer."})
 
 
-class CreditNoteView(CreditNotePagesMixin, WithLinesView):
+class CreditNoteView(CreditNotePagesMixin, NoStockForm, WithLinesView):
     """Created on the credit note pages, which keep every rule; saved ones are not edited."""
 
     noun = "credit note"
@@ -151,10 +86,6 @@ class CreditNoteView(CreditNotePagesMixin, WithLinesView):
     column_filters = ("credit_date", "breakdown")
     column_sortable_list = ("number", "description", "credit_date", "breakdown")
     column_details_list = (*column_list, "notes", "created_at", "updated_at")
-
-    def scaffold_form(self):
-        """Never rendered (see CreditNotePagesMixin): build no fields for it."""
-        return type("CreditNoteStubForm", (BaseForm,), {})
 
 
 class PaymentView(SecureModelView):

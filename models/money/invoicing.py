@@ -8,7 +8,7 @@ The flush guard at the bottom enforces that for every code path, not only the pa
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
@@ -18,15 +18,15 @@ from sqlalchemy.orm import Session
 from ..core.base import utcnow
 from ..core.enums import ONGOING_WORK, InvoiceKind, InvoiceStatus, LineCategory, WorkStatus
 from ..core.errors import DomainError, ValidationFailed
-from ..customers.entities import Customer
+from ..customers.entities import Contact, Customer
+from ..customers.rules import check_version
 from ..customers.status import refuse_if_merged
 from ..works.entities import Work
-from .entities import Invoice, InvoiceLine
+from .entities import Invoice, InvoiceAddress, InvoiceLine
 from .numbering import next_number
 from .rules import check_invoice
 
 DEFAULT_TAX_RATE = Decimal("20.00")
-DEFAULT_CREDITOR_DAYS = 30
 # Whatever else changes on an issued invoice is refused by the flush guard. The two
 # collections change when a payment or a credit note is set against the invoice.
 CHANGEABLE_WHEN_ISSUED = frozenset(
@@ -35,9 +35,9 @@ CHANGEABLE_WHEN_ISSUED = frozenset(
 
 
 def due_date(customer: Customer, invoice_date: date) -> date:
-    """Payment is due after the customer's creditor days (30 when not set)."""
-    days = customer.creditor_days
-    return invoice_date + timedelta(days=DEFAULT_CREDITOR_DAYS if days is None else days)
+    """Payment is due after the customer's creditor days; a customer given none pays on the
+    invoice date."""
+    return invoice_date + timedelta(days=customer.creditor_days or 0)
 
 
 def work_amount(work: Work) -> Decimal | None:
@@ -76,6 +76,61 @@ def draft_invoice_for_work(
         status=InvoiceStatus.draft,
         lines=lines,
     )
+
+
+@dataclass(frozen=True)
+class DraftLine:
+    """One line as typed in the line editor, checked and parsed."""
+
+    description: str
+    quantity: Decimal
+    unit_price: Decimal
+    tax_rate: Decimal
+    category: LineCategory = LineCategory.labour
+    work: Work | None = None
+
+
+def save_draft_invoice(
+    session: Session,
+    invoice: Invoice,
+    lines: Sequence[DraftLine],
+    *,
+    description: str,
+    invoice_date: date,
+    due_on: date,
+    kind: InvoiceKind,
+    contact: Contact | None = None,
+    invoice_address: InvoiceAddress | None = None,
+    notes: str | None = None,
+    seen_version: int | None = None,
+) -> Invoice:
+    """A new draft (`Invoice(customer=…)`) or an edited one saved whole: its details, and its
+    lines in the order typed (the lines already there are updated in place, so the trail shows
+    what changed). Only a draft changes: an issued invoice is a legal document."""
+    if inspect(invoice).persistent:
+        status = committed_status(invoice)
+        if status != InvoiceStatus.draft:
+            raise DomainError(
+                f"{invoice} is {status} and cannot be edited: raise a credit note or void it."
+            )
+        check_version(invoice, seen_version, "invoice")
+    refuse_if_merged(invoice.customer)
+    if not lines:
+        raise ValidationFailed({"lines": "Add at least one line."})
+    with session.no_autoflush:  # judge the unsaved state, not half of it in the database
+        invoice.description = description.strip()
+        invoice.invoice_date, invoice.due_on, invoice.kind = invoice_date, due_on, kind
+        invoice.contact, invoice.invoice_address, invoice.notes = contact, invoice_address, notes
+        invoice.status = InvoiceStatus.draft
+        kept = list(invoice.lines[: len(lines)])
+        kept += [InvoiceLine() for _ in range(len(lines) - len(kept))]
+        for line, typed in zip(kept, lines, strict=True):
+            for field in fields(DraftLine):
+                setattr(line, field.name, getattr(typed, field.name))
+        invoice.lines = kept
+        check_invoice(invoice)
+    session.add(invoice)
+    return invoice
 
 
 def issue_invoice(session: Session, invoice: Invoice) -> None:

@@ -15,6 +15,8 @@ def check_invoice(invoice: Invoice) -> None:
         for line in invoice.lines
     ):
         errors["lines"] = "Every job on the invoice must belong to the invoiced customer."
+    if invoice.contact is not None and invoice.contact.customer is not invoice.customer:
+        errors["contact"] = "Choose a contact of the invoiced customer."
     if errors:
         raise ValidationFailed(errors)
 

@@ -32,7 +32,7 @@ def field_error(html: str, field: str) -> str:
     end = html.find('<div class="form-group', start)
     group = html[start : end if end > 0 else None]
     # Flask-Admin's forms list them, ours put each in an "invalid-feedback".
-    found = re.findall(r'<li>(.*?)</li>|class="invalid-feedback">(.*?)</div>', group, re.S)
+    found = re.findall(r'<li>(.*?)</li>|class="invalid-feedback"[^>]*>(.*?)</div>', group, re.S)
     return " ".join(stock or ours for stock, ours in found)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from extensions import db
@@ -219,15 +220,15 @@ def test_a_forged_token_saves_no_credit_note(client_as, customer):
 def test_the_prefilled_lines_can_be_changed_removed_and_added_to(page, users, invoice):  # noqa: F811
     log_in(page, users["office"].email)
     page.goto(f"/admin/creditnote/raise/{invoice.id}/")
-    assert page.text_content('[data-total="gross"]') == "180.00"  # all of the invoice
+    expect(page.locator('[data-total="gross"]')).to_have_text("180.00")  # all of the invoice
     page.screenshot(path=ARTIFACTS / "credit-note-prefilled.png", full_page=True)
     page.click("tr:has([value=Labour]) [data-remove-line]")
     page.fill('[name="lines-1-quantity"]', "1")
-    assert page.text_content('[data-total="gross"]') == "30.00"
+    expect(page.locator('[data-total="gross"]')).to_have_text("30.00")
     page.click("[data-add-line]")
     page.fill('[name="lines-2-description"]', "Call-out refund")
     page.fill('[name="lines-2-unit_price"]', "12.50")
-    assert page.text_content('[data-total="gross"]') == "45.00"
+    expect(page.locator('[data-total="gross"]')).to_have_text("45.00")
     page.click("button:has-text('Save')")
     page.wait_for_url("**/admin/creditnote/details/**")
     assert page.text_content('[data-figure="total"]') == "45.00"
