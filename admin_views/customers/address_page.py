@@ -18,7 +18,7 @@ from admin_views.customers.record import (
     tab_counts,
     tabs_for,
 )
-from admin_views.customers.record_tabs import ASSET_LOADS, notes_pinned_first
+from admin_views.customers.record_tabs import ASSET_LOADS, asset_rows, notes_pinned_first
 from extensions import db
 from forms.customers.record import CommunicationForm
 from models import Asset, Communication, Work, WorkAddress
@@ -69,7 +69,7 @@ class AddressAssetsTab(ListTab):
 
     def rows(self, address, pager):
         pager, assets = super().rows(address, pager)
-        return pager, {"assets": assets, "choices": {}, "chosen": {}}  # no filters here
+        return pager, asset_rows(assets)  # no filters here
 
 
 class WorkAddressRecordMixin:

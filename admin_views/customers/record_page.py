@@ -30,6 +30,7 @@ from forms.customers.record import (
     typed_correctly,
 )
 from forms.customers.record_actions import MergeBranchForm
+from forms.works.asset_columns import PREFERENCE, AssetColumnsForm
 from models import (
     Attachment,
     Branch,
@@ -355,3 +356,17 @@ class RecordPages(CustomerPagesView):
         db.session.commit()
         flash("Side panel saved: it applies to every customer record.", "success")
         return redirect(safe_next(request.form.get("next"), url_for(".index_view")))
+
+    @expose("/asset-columns/", methods=("POST",))
+    def save_asset_columns(self):
+        """Each user's columns on the Assets tab, of every customer and work address."""
+        form = AssetColumnsForm()
+        if form.validate_on_submit():
+            user = current_user._get_current_object()
+            with operation(refused_as="Columns not saved") as outcome:
+                user.preferences = {**(user.preferences or {}), PREFERENCE: form.columns.data}
+            if outcome.done:
+                flash("Asset columns saved: they apply to every Assets tab.", "success")
+        else:
+            flash("Columns not saved: " + " ".join(form.columns.errors), "error")
+        return redirect(safe_next(form.next.data, url_for(".index_view")))

@@ -5,12 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import request
+from flask_login import current_user
 from sqlalchemy import Select, distinct, func, literal, select, union_all
 from sqlalchemy.orm import selectinload
 
 from admin_views.core.base import is_row_id
 from admin_views.customers.record import ListTab, Pager, Tab, counted, page_balance, register_tab
 from extensions import db
+from forms.works.asset_columns import ASSET_COLUMNS, asset_columns
 from models import (
     Asset,
     Attachment,
@@ -278,11 +280,18 @@ class AssetsTab(Tab):
             name: db.session.scalars(select(model).order_by(model.name)).all()
             for name, model in ASSET_FILTERS.items()
         }
-        return pager, {
-            "assets": [asset for (asset,) in assets],
-            "choices": choices,
-            "chosen": chosen,
-        }
+        return pager, asset_rows([asset for (asset,) in assets], choices, chosen)
+
+
+def asset_rows(assets, choices=None, chosen=None) -> dict:
+    """What the Assets tab shows: the assets, its filters, and the columns the user chose."""
+    return {
+        "assets": assets,
+        "choices": choices or {},
+        "chosen": chosen or {},
+        "columns": asset_columns(current_user),
+        "labels": ASSET_COLUMNS,
+    }
 
 
 class AttachmentsTab(ListTab):

@@ -1,0 +1,1 @@
+"""Forms: works, their inventory and assets."""
