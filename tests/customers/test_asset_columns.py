@@ -41,7 +41,7 @@ def headers(html: str) -> list[str]:
     """The Assets table's column headings, as shown."""
     table = html[html.index('id="assets-table"') :]
     head = table[: table.index("</thead>")]
-    return [unescape(text) for text in re.findall(r"<th>([^<]*)</th>", head)]
+    return [unescape(text) for text in re.findall(r"<th[^>]*>([^<]*)</th>", head)]
 
 
 def assets_tab(client, customer) -> str:
