@@ -67,9 +67,10 @@ class AmountField(DecimalField):
     """A money or quantity field whose refusals say what to type."""
 
     def __init__(self, label=None, validators=None, **kwargs):
+        # Judged storable first: a range check on a signalling NaN ("sNaN") would raise.
         super().__init__(
             label,
-            [*(validators or []), StorableAmount()],
+            [StorableAmount(), *(validators or [])],
             invalid_value_message="Enter a number, such as 125.50.",
             **kwargs,
         )
