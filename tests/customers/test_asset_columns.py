@@ -91,6 +91,12 @@ def test_chosen_columns_show_on_customers_and_work_addresses(client_as, customer
     assert 'value="serial" id="asset-column-serial" >' in html
 
 
+def test_saving_from_a_work_address_returns_to_its_assets(client_as, customer):
+    address = customer.work_addresses[0]
+    html = address_page(client_as("office"), customer)
+    assert f'name="next" value="/admin/workaddress/details/?id={address.id}#assets"' in html
+
+
 def test_no_column_ticked_leaves_the_technical_reference(client_as, customer):
     client = client_as("office")
     choose(client, [])
