@@ -6,6 +6,7 @@ from flask_admin.theme import Bootstrap4Theme
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
 from admin_views.core import (
+    custom_fields,  # noqa: F401
     menu,  # noqa: F401
     people,  # noqa: F401
     settings,  # noqa: F401

@@ -7,12 +7,15 @@ import Customer` works wherever the class lives; operations are imported from th
 
 from .core.audit import AuditEntry, act_as, record
 from .core.base import Base, sparse_foreign_key_indexes
+from .core.custom_fields import CustomField
 from .core.enums import (
     AccessMethod,
     BreakdownStyle,
     CardBrand,
     CommunicationKind,
     ContractStatus,
+    CustomFieldTarget,
+    CustomFieldType,
     InvoiceKind,
     InvoiceStatus,
     LineCategory,
@@ -94,6 +97,9 @@ __all__ = [
     "CreditNote",
     "CreditNoteLine",
     "Customer",
+    "CustomField",
+    "CustomFieldTarget",
+    "CustomFieldType",
     "CustomerServicePlan",
     "CustomerType",
     "DomainError",

@@ -12,6 +12,9 @@ from models import (
     Contact,
     Customer,
     CustomerType,
+    CustomField,
+    CustomFieldTarget,
+    CustomFieldType,
     Invoice,
     InvoiceLine,
     InvoiceStatus,
@@ -20,6 +23,7 @@ from models import (
     Work,
     WorkAddress,
 )
+from models.core.custom_fields import save_custom_field
 from models.customers.rules import check_customer
 from models.money.invoicing import issue_invoice
 
@@ -146,3 +150,17 @@ def customer_form(**overrides) -> dict[str, str]:
         "comm_phone": "y",
         **overrides,
     }
+
+
+def make_custom_field(key: str = "gate_code", **fields) -> CustomField:
+    """A live custom field, saved as the admin page saves one (its index included)."""
+    field = CustomField(
+        key=key,
+        label=fields.pop("label", key.replace("_", " ").capitalize()),
+        field_type=fields.pop("field_type", CustomFieldType.text),
+        applies_to=fields.pop("applies_to", CustomFieldTarget.customer),
+        **fields,
+    )
+    save_custom_field(db.session, field)
+    db.session.commit()
+    return field

@@ -13,6 +13,7 @@ from flask_admin.contrib.sqla import ModelView, tools
 from flask_admin.contrib.sqla.form import InlineModelConverter
 from flask_admin.contrib.sqla.typefmt import DEFAULT_FORMATTERS
 from flask_admin.form import BaseForm, rules
+from flask_admin.helpers import get_form_data
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -268,13 +269,21 @@ class SecureModelView(AccessMixin, ModelView):
     # Fields a link may fill in on the create form (?customer=12&kind=job), e.g. from a record.
     prefill_fields: tuple[str, ...] = ("customer",)
 
+    def form_class_for(self, form_class, record):
+        """The form class for this record (None for a new one): a view adds fields here,
+        such as its custom fields (admin_views/core/custom_fields.py)."""
+        return form_class
+
     def create_form(self, obj=None):
-        form = super().create_form(obj)
+        form = self.form_class_for(self._create_form_class, obj)(get_form_data(), obj=obj)
         if request.method == "GET":
             for name in self.prefill_fields:
                 if request.args.get(name) and name in form:
                     self.prefill(form[name], request.args[name])
         return form
+
+    def edit_form(self, obj=None):
+        return self.form_class_for(self._edit_form_class, obj)(get_form_data(), obj=obj)
 
     @staticmethod
     def prefill(field, value: str) -> None:

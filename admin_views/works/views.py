@@ -6,10 +6,11 @@ from flask_admin.model.form import InlineFormAdmin
 from wtforms.validators import DataRequired, NumberRange
 
 from admin_views.core.base import SecureModelView
+from admin_views.core.custom_fields import CustomFieldsOnForm, CustomFieldsSection
 from admin_views.core.lookups import by_name, customer_loader, work_address_loader
 from admin_views.works.job_page import JobPageMixin
 from extensions import db
-from models import InventoryItem
+from models import CustomFieldTarget, InventoryItem
 from models.customers.status import do_not_work_with_again
 from models.works.rules import check_asset, check_work
 
@@ -48,8 +49,9 @@ WORK_DATES = (
 )
 
 
-class WorkView(JobPageMixin, SecureModelView):
+class WorkView(CustomFieldsOnForm, JobPageMixin, SecureModelView):
     noun = "work"
+    custom_fields_for = CustomFieldTarget.work
     column_list = (
         "number",
         "kind",
@@ -134,6 +136,7 @@ class WorkView(JobPageMixin, SecureModelView):
         ),
         rules.FieldSet(WORK_DATES, "Dates"),
         rules.FieldSet(("inventory_items",), "Inventory"),
+        CustomFieldsSection(),
     )
     form_args = {
         "customer": {"validators": [DataRequired("Choose the customer.")]},

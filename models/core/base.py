@@ -78,11 +78,18 @@ def sparse_foreign_key_indexes(metadata: MetaData) -> None:
                 index.dialect_kwargs.update(sqlite_where=present, postgresql_where=present)
 
 
+# Indexes the app makes at run time, one per customer custom field (models/core/custom_fields.py).
+CUSTOM_INDEX_PREFIX = "ix_customer_cf_"
+
+
 def for_database(dialect: str):
     """Alembic's include_object for autogenerate: leaves out what the models declare for
-    another database only (`Index(...).ddl_if(dialect="postgresql")`)."""
+    another database only (`Index(...).ddl_if(dialect="postgresql")`), and the custom fields'
+    indexes, which are data's, not the schema's."""
 
-    def include(schema_object, _name, _type, _reflected, _compare_to) -> bool:
+    def include(schema_object, name, type_, _reflected, _compare_to) -> bool:
+        if type_ == "index" and (name or "").startswith(CUSTOM_INDEX_PREFIX):
+            return False
         only_on = getattr(schema_object, "_ddl_if", None)  # SQLAlchemy keeps it here
         return only_on is None or only_on.dialect in (None, dialect)
 

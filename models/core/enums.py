@@ -141,3 +141,24 @@ class ContractStatus(StrEnum):
     active = "active"
     expired = "expired"
     cancelled = "cancelled"
+
+
+class CustomFieldTarget(StrEnum):
+    """The record a custom field belongs to."""
+
+    customer = "customer"
+    work_address = "work_address"
+    work = "work"
+
+
+class CustomFieldType(StrEnum):
+    """What a custom field holds, and so how its value is checked and stored."""
+
+    text = "text"
+    long_text = "long_text"
+    number = "number"
+    money = "money"
+    date = "date"
+    choice = "choice"
+    several_choices = "several_choices"
+    yes_no = "yes_no"

@@ -139,7 +139,7 @@ class Customer(TimestampMixin, AddressMixin, CommunicationPreferencesMixin, Base
     technical_reference: Mapped[str | None] = mapped_column(Text)
     # Address format for invoices and statements, with tags such as [customer_name].
     invoice_address_format: Mapped[str | None] = mapped_column(String(500))
-    custom_fields: Mapped[dict] = mapped_column(JSON, default=dict)
+    custom_fields: Mapped[dict] = mapped_column(JSON, default=dict)  # models/core/custom_values
     # Normalised copies of name and address for the Related tab; kept by `_refresh_keys`.
     name_key: Mapped[str | None] = mapped_column(String(KEY_LENGTH), index=True)
     address_key: Mapped[str | None] = mapped_column(String(KEY_LENGTH), index=True)
@@ -445,6 +445,7 @@ class WorkAddress(TimestampMixin, AddressMixin, CommunicationPreferencesMixin, B
     after_sales_communication: Mapped[bool] = mapped_column(Boolean, default=True)
     is_invoice_address: Mapped[bool] = mapped_column(Boolean, default=False)
     notes: Mapped[str | None] = mapped_column(Text)
+    custom_fields: Mapped[dict] = mapped_column(JSON, default=dict)  # models/core/custom_values
     # Search keys (search.py) for the work-address lookups of the forms.
     address_line_1_key: Mapped[str | None] = mapped_column(String(NAME_KEY_LENGTH), index=True)
     postcode_key: Mapped[str | None] = mapped_column(String(NAME_KEY_LENGTH), index=True)

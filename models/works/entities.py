@@ -7,7 +7,17 @@ from datetime import date, time
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, Numeric, String, Text, Time
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    Time,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.base import Base, Money, TimestampMixin, enum_type
@@ -81,6 +91,7 @@ class Work(TimestampMixin, Base):
     scheduled_on: Mapped[date | None] = mapped_column(Date)
     completed_on: Mapped[date | None] = mapped_column(Date)
     access_method: Mapped[AccessMethod | None] = mapped_column(enum_type(AccessMethod))
+    custom_fields: Mapped[dict] = mapped_column(JSON, default=dict)  # models/core/custom_values
     version: Mapped[int] = mapped_column(Integer, nullable=False)
 
     __mapper_args__ = {"version_id_col": version}

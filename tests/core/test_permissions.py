@@ -11,7 +11,7 @@ from models import AuditEntry, Base, Contact, Customer, User
 from models.money.invoicing import issue_invoice
 from tests.factories import customer_form, make_customer, make_invoice, new_customer
 
-ADMIN_ONLY = {"user", "auditentry", "portalaccess", "outboxmessage"}
+ADMIN_ONLY = {"user", "auditentry", "portalaccess", "outboxmessage", "customfield"}
 STATIC = ("static",)
 SAMPLE_ARGUMENTS = {"export_type": "csv", "kind": "contact"}
 
