@@ -12,11 +12,13 @@ Attachments are left out: file uploads come in a later issue. The generators sha
 from __future__ import annotations
 
 import hashlib
+import random
 import secrets
 from collections import Counter
 from datetime import timedelta
 from decimal import Decimal
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import (
@@ -33,6 +35,8 @@ from models import (
     Customer,
     CustomerServicePlan,
     CustomerType,
+    CustomField,
+    CustomFieldType,
     InventoryItem,
     Invoice,
     InvoiceAddress,
@@ -51,6 +55,7 @@ from models import (
     Work,
     WorkAddress,
 )
+from models.core.custom_fields import save_custom_field
 from models.customers.entities import CREDITOR_DAYS
 from models.customers.rules import (
     apply_customer_defaults,
@@ -128,12 +133,54 @@ def seed_demo_data(
     lookups_added = ensure_lookups(session)
     demo = start(session, random_seed)
     added: Counter = Counter()
+    fields = demo_custom_fields(session)
+    values = random.Random(random_seed)  # apart from demo.rng: the rest of the data stays as it was
     for index in range(customers):
-        add_customer(demo)
+        customer = add_customer(demo)
+        customer.custom_fields = demo_custom_values(values, fields)
         if (index + 1) % BATCH == 0:
             flush(session, added)
     flush(session, added)
     return {**{kind: added[model] for model, kind in KINDS.items()}, "lookups": lookups_added}
+
+
+# Seed 004's add-customer form has custom fields: two, as an admin would define them.
+DEMO_CUSTOM_FIELDS = (
+    {
+        "key": "gate_code",
+        "label": "Gate code",
+        "help_text": "For the side gate or the building's door.",
+        "position": 10,
+    },
+    {
+        "key": "heating",
+        "label": "Heating",
+        "field_type": CustomFieldType.choice,
+        "choices": ["Gas boiler", "Oil boiler", "Heat pump", "Electric"],
+        "position": 20,
+    },
+)
+
+
+def demo_custom_fields(session: Session) -> dict[str, CustomField]:
+    """The demo's custom fields, defined once (a second seed keeps the first's)."""
+    fields = {}
+    for definition in DEMO_CUSTOM_FIELDS:
+        field = session.scalar(select(CustomField).where(CustomField.key == definition["key"]))
+        if field is None:
+            field = CustomField(**definition)
+            save_custom_field(session, field)
+        fields[field.key] = field
+    return fields
+
+
+def demo_custom_values(rng: random.Random, fields: dict[str, CustomField]) -> dict:
+    values = {}
+    if rng.random() < 0.3:
+        values["gate_code"] = f"{rng.randint(0, 9999):04d}"
+    if rng.random() < 0.6:
+        values["heating"] = rng.choice(fields["heating"].choices)
+    return values
 
 
 def flush(session: Session, added: Counter) -> None:

@@ -16,7 +16,15 @@ from admin_views.customers.record import (
     register_panel_block,
 )
 from extensions import db
-from models import Contract, ContractStatus, CustomerServicePlan, ServiceReminder
+from models import (
+    Contract,
+    ContractStatus,
+    CustomerServicePlan,
+    CustomFieldTarget,
+    ServiceReminder,
+)
+from models.core.custom_fields import definitions_for
+from models.core.custom_values import filled_values
 from models.service.contracts import renewal_state
 from models.service.entities import service_plan_work_address
 from models.service.plans import sla_targets
@@ -159,6 +167,21 @@ class What3WordsBlock(PanelBlock):
     key = "what3words"
     title = "what3words"
     template = "admin/customers/record/panel/what3words.html"
+
+
+@register_panel_block(weight=55)
+class CustomFieldsBlock(PanelBlock):
+    """The customer's filled custom fields, by their labels, in their order."""
+
+    key = "custom_fields"
+    title = "Custom fields"
+    template = "admin/customers/record/panel/custom_fields.html"
+
+    def load(self, customer):
+        definitions = definitions_for(
+            db.session, CustomFieldTarget.customer, customer.customer_type_id
+        )
+        return filled_values(definitions, customer.custom_fields)
 
 
 def arranged_blocks(user) -> list[tuple[PanelBlock, bool]]:

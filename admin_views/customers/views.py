@@ -15,6 +15,7 @@ from admin_views.core.lookups import customer_loader
 from admin_views.customers.address_entry import WorkAddressEntryMixin
 from admin_views.customers.address_page import WorkAddressRecordMixin
 from admin_views.customers.contact_entry import ContactEntryMixin
+from admin_views.customers.custom_field_list import CustomFieldListMixin
 from admin_views.customers.entry_pages import CustomerEntryPages
 from admin_views.customers.merge_page import MergePages
 from admin_views.customers.record_actions import add_action_endpoints
@@ -57,7 +58,9 @@ class PhoneInline(InlineFormAdmin):
     form_label = "Phone number"
 
 
-class CustomerView(CustomerSearchMixin, MountsCustomerPages, NoStockForm, SecureModelView):
+class CustomerView(
+    CustomFieldListMixin, CustomerSearchMixin, MountsCustomerPages, NoStockForm, SecureModelView
+):
     """The customer list, and the host of every page about one customer under
     /admin/customer/: the record and its tabs, merge, portal access, export, address import
     and the record actions, each declared in its own module."""
@@ -213,9 +216,7 @@ class BranchView(SecureModelView):
     inline_models = (PhoneInline(PhoneNumber),)
 
 
-class WorkAddressView(
-    WorkAddressEntryMixin, WorkAddressRecordMixin, NoStockForm, SecureModelView
-):
+class WorkAddressView(WorkAddressEntryMixin, WorkAddressRecordMixin, NoStockForm, SecureModelView):
     noun = "work address"
     column_list = (
         "address_line_1",

@@ -178,7 +178,7 @@ def import_rows(
     record(session, "import", customer, {"count": total, "file": filename}, summary=summary)
     session.flush()
     now = utcnow()
-    same = {**_column_defaults(), "customer_id": customer.id, "version": 1}
+    same = {**_column_defaults(), "custom_fields": {}, "customer_id": customer.id, "version": 1}
     same.update(created_at=now, updated_at=now)
     ids = allocate_ids(session, WorkAddress.__table__, total)
     numbered = list(zip(ids, results, strict=True))
