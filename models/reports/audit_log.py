@@ -24,10 +24,12 @@ from sqlalchemy.orm import Mapper, Session
 
 from ..core.audit import QUIET_COLUMNS, AuditEntry
 from ..core.base import Base, counted, secret_names
+from ..core.custom_fields import CustomField
 from ..customers.entities import Contact, Customer
 from ..customers.merge_rows import MOVED
 
 NONE = "(none)"
+CUSTOM_VALUES = "custom_fields"  # a record's custom field values, by the fields' keys
 # Readable words for what an entry did; an action not named here is shown as it was written.
 ACTIONS = {
     "create": "Created",
@@ -133,7 +135,8 @@ def describe(session: Session, entries: Iterable[AuditEntry]) -> dict[int, Descr
             (model, row.id): name_of(row)
             for model, ids in wanted.items()
             for row in session.scalars(select(model).where(model.id.in_(sorted(ids))))
-        }
+        },
+        _custom_labels(session, entries),
     )
     return {entry.id: Described(_record(entry, names), _lines(entry, names)) for entry in entries}
 
@@ -150,6 +153,7 @@ class Names:
     """The rows a page of entries points at, named; a row gone since is said to be."""
 
     by_key: dict[tuple[type, int], str]
+    custom_labels: dict[str, str]  # custom fields' labels by key, for their values' changes
 
     def __call__(self, model: type, row_id: Any) -> str:
         if row_id is None:
@@ -247,6 +251,34 @@ def _lines(entry: AuditEntry, names: Names) -> list[Line]:
     return _column_lines(entry.entity, changes, names)
 
 
+def _custom_labels(session: Session, entries: list[AuditEntry]) -> dict[str, str]:
+    """The labels of the custom fields the entries changed values of (removed ones too), in
+    one query when there are any."""
+    if not any(CUSTOM_VALUES in _changes(entry) for entry in entries):
+        return {}
+    return dict(session.execute(select(CustomField.key, CustomField.label)).all())
+
+
+def _custom_value_lines(value: Any, names: Names) -> list[Line]:
+    """A custom field's change under its label ("Gate code: 1234 → 4321"), a field at a time;
+    a field purged since is named by its key."""
+    old, new = (part or {} for part in value) if _is_pair(value) else ({}, value or {})
+    if not isinstance(old, dict) or not isinstance(new, dict):
+        return [Line(_typed(None, value), label_of(CUSTOM_VALUES))]
+    return [
+        Line(
+            f"{_custom_typed(old.get(key))} → {_custom_typed(new.get(key))}",
+            names.custom_labels.get(key, label_of(key)),
+        )
+        for key in dict.fromkeys([*old, *new])
+        if old.get(key) != new.get(key)
+    ]
+
+
+def _custom_typed(value: Any) -> str:
+    return NONE if value in (None, "", []) else _typed(None, value)
+
+
 def _column_lines(entity: str, changes: dict, names: Names) -> list[Line]:
     """A line per key: [old, new] as "old → new", anything else as its value."""
     lines = []
@@ -254,6 +286,9 @@ def _column_lines(entity: str, changes: dict, names: Names) -> list[Line]:
         column = _columns(entity).get(key)
         if is_hidden(key) or (column is not None and column.primary_key):
             continue  # the row itself is named by the entry's record
+        if key == CUSTOM_VALUES:
+            lines += _custom_value_lines(value, names)
+            continue
         words = [_value(entity, key, part, names) for part in _pair_or_value(value)]
         if len(words) == 1 or words[0] != words[1]:  # an empty JSON default: nothing to say
             lines.append(Line(" → ".join(words), label_of(key)))

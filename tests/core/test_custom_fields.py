@@ -4,6 +4,9 @@ confirmation."""
 
 from __future__ import annotations
 
+import html
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -204,6 +207,9 @@ def test_changes_to_custom_values_are_in_the_trail(client_as, populated):
         select(AuditEntry).where(AuditEntry.entity == "work", AuditEntry.action == "update")
     ).first()
     assert entry.changes["custom_fields"] == [{}, {"access": "Side gate"}]
+    trail = client_as("admin").get("/admin/auditentry/").get_data(as_text=True)
+    said = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", trail)).split())
+    assert "Access notes: (none) → Side gate" in said
 
 
 def test_removing_hides_a_field_and_restoring_brings_its_values_back(client_as):
