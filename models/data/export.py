@@ -26,6 +26,12 @@ from sqlalchemy import ColumnElement, Select, Table, or_, select
 from sqlalchemy.orm import Session
 
 from ..core.base import Base, is_secret, secret_names, utcnow
+from ..core.custom_fields import (
+    CHOICE_SEPARATOR,
+    CustomField,
+    CustomFieldTarget,
+    definitions_for,
+)
 from ..core.errors import DomainError
 from ..customers.entities import Customer
 from ..files.entities import Attachment
@@ -228,10 +234,12 @@ def _write_steps(
 ) -> Iterator[None]:
     """Write the ZIP, pausing after every row and every block of a file."""
     contents: list[tuple[str, str]] = []
+    custom = _custom_columns(session)
     archive = zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED)
     try:
         for table, statement in tables:
-            rows = yield from _write_table(session, archive, f"{table}.csv", statement)
+            member = f"{table}.csv"
+            rows = yield from _write_table(session, archive, member, statement, custom.get(table))
             contents.append((f"{table}.csv", f"{rows} row{'' if rows == 1 else 's'} of {table}"))
         done: set[str] = set()
         for name, path in files:
@@ -248,18 +256,50 @@ def _write_steps(
     yield
 
 
-def _write_table(session: Session, archive: zipfile.ZipFile, member: str, statement: Select):
+def _custom_columns(session: Session) -> dict[str, list[CustomField]]:
+    """The live custom fields of each table that holds their values (the table is named as
+    the kind of record they belong to), each exported as a column of its own: cf_<key>."""
+    columns: dict[str, list[CustomField]] = {}
+    for target in CustomFieldTarget:
+        columns[target.value] = definitions_for(session, target, None)
+    return columns
+
+
+def _custom_cells(definitions: list[CustomField], stored: dict | None) -> list[str]:
+    """A row's custom values as the CSV import takes them back: several choices joined by
+    commas, yes/no as true/false, the rest as stored."""
+    stored = stored or {}
+    cells = []
+    for definition in definitions:
+        value = stored.get(definition.key)
+        if isinstance(value, list):
+            value = f"{CHOICE_SEPARATOR} ".join(value)
+        cells.append(neutralise(value))
+    return cells
+
+
+def _write_table(
+    session: Session,
+    archive: zipfile.ZipFile,
+    member: str,
+    statement: Select,
+    custom: list[CustomField] | None = None,
+):
     rows = 0
+    custom = custom or []
     # force_zip64: the size is unknown until the end and may pass 2 GB.
     raw = archive.open(safe_file_name(member), "w", force_zip64=True)
     with io.TextIOWrapper(raw, encoding="utf-8", newline="") as text:
         writer = csv.writer(text)
         result = session.execute(statement, execution_options={"yield_per": BATCH_ROWS})
         try:
-            writer.writerow(result.keys())
+            writer.writerow([*result.keys(), *(d.form_name for d in custom)])
             for batch in result.partitions():
                 for row in batch:
-                    writer.writerow([_cell(value) for value in row])
+                    cells = [_cell(value) for value in row]
+                    if custom:
+                        cells += _custom_cells(custom, row.custom_fields)
+                    writer.writerow(cells)
                     yield
                 rows += len(batch)
         finally:
@@ -294,6 +334,8 @@ def _readme(title: str, contents: list[tuple[str, str]]) -> str:
         "Text starting with = + - @ ' or a tab or carriage return has an extra ' in front, so",
         "spreadsheets show it instead of running it: remove that first ' when importing.",
         "Password and portal-link hashes are never exported.",
+        "Custom fields have a column each, cf_<key> (custom_field.csv describes them), beside",
+        "the custom_fields column that holds them all as JSON.",
         "Files are named <attachment id>-<original name>; attachment.csv describes each.",
         "",
         *(f"{member}: {what}" for member, what in contents),

@@ -28,6 +28,8 @@ from models import (
     CreditNote,
     CreditNoteLine,
     CustomerServicePlan,
+    CustomFieldTarget,
+    CustomFieldType,
     DomainError,
     InventoryItem,
     InvoiceAddress,
@@ -42,6 +44,7 @@ from models import (
     WorkAddress,
     act_as,
 )
+from models.core.base import utcnow
 from models.core.staff_sessions import start_session
 from models.core.two_factor import turn_on
 from models.data.export import (
@@ -56,7 +59,7 @@ from models.data.export import (
     write_export_zip,
 )
 from models.files.uploads import attachment_path
-from tests.factories import make_customer, make_invoice, make_work
+from tests.factories import make_custom_field, make_customer, make_invoice, make_work
 
 # Rows `full_record` gives a customer made by `make_customer` (which brings one phone).
 EXPECTED_ROWS = {
@@ -490,3 +493,27 @@ def test_a_failed_export_is_not_a_valid_zip(app):
 def test_an_unknown_customer_cannot_be_exported(app):
     with pytest.raises(DomainError):
         customer_tables(db.session, 999_999)
+
+
+def test_custom_fields_are_columns_of_their_records_tables(app):
+    make_custom_field("gate_code", label="Gate code")
+    make_custom_field("heating", field_type=CustomFieldType.several_choices,
+                      choices=["Gas", "Solar"])  # fmt: skip
+    make_custom_field("has_dog", field_type=CustomFieldType.yes_no)
+    make_custom_field("hidden", removed_at=utcnow())
+    make_custom_field("floors", applies_to=CustomFieldTarget.work)
+    customer = make_customer(
+        custom_fields={"gate_code": "=1234", "heating": ["Gas", "Solar"], "has_dog": True}
+    )
+    make_work(customer, custom_fields={"floors": "3"})
+
+    tables = read_tables(export_customer(app, customer))
+
+    row = tables["customer"][0]
+    assert (row["cf_gate_code"], row["cf_heating"], row["cf_has_dog"]) == (
+        "'=1234",
+        "Gas, Solar",
+        "true",
+    )
+    assert "cf_hidden" not in row and "cf_floors" not in row
+    assert tables["work"][0]["cf_floors"] == "3"
