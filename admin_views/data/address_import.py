@@ -24,7 +24,9 @@ from models.data.address_import import (
     ImportPreview,
     ImportRefused,
     ParsedCsv,
+    custom_fields_of,
     guess_mapping,
+    import_fields,
     import_rows,
     preview,
     read_csv,
@@ -113,15 +115,16 @@ class AddressImportPages(CustomerPagesView):
             for key, value in request.args.items()
             if re.fullmatch(r"column_\d{1,3}", key)
         }
-        initial = chosen or staged.interrupted or guess_mapping(parsed.header)
-        form = mapping_form(parsed.header, initial, formdata=None)
+        definitions = custom_fields_of(db.session, customer)
+        initial = chosen or staged.interrupted or guess_mapping(parsed.header, definitions)
+        form = mapping_form(parsed.header, initial, import_fields(definitions), formdata=None)
         return self._render_columns(customer, token, parsed, staged, form)
 
     @expose("/<int:customer_id>/import-addresses/<token>/preview", methods=("POST",))
     @changes_data
     def import_addresses_preview(self, customer_id: int, token: str):
         customer, parsed, staged = self._staged(customer_id, token)
-        form = mapping_form(parsed.header, {})
+        form = self._mapping_form(customer, parsed)
         if not form.validate():
             return self._render_columns(customer, token, parsed, staged, form, status=400)
         try:
@@ -137,7 +140,7 @@ class AddressImportPages(CustomerPagesView):
     def import_addresses_run(self, customer_id: int, token: str):
         """Runs the import, the first time or again after one was killed half-way."""
         customer, parsed, staged = self._staged(customer_id, token)
-        form = mapping_form(parsed.header, {})
+        form = self._mapping_form(customer, parsed)
         if not form.validate():
             return self._render_columns(customer, token, parsed, staged, form, status=400)
         store = import_store()
@@ -198,6 +201,13 @@ class AddressImportPages(CustomerPagesView):
         response.headers["Cache-Control"] = "no-store"
         return response
 
+    @staticmethod
+    def _mapping_form(customer: Customer, parsed: ParsedCsv):
+        """The mapping form as posted, its choices the fields this customer's import takes."""
+        return mapping_form(
+            parsed.header, {}, import_fields(custom_fields_of(db.session, customer))
+        )
+
     def _render_columns(self, customer, token, parsed, staged, form, problem=None, status=200):
         samples = [
             [row[index] for row in parsed.rows[:100] if row[index]][:SAMPLES]
@@ -225,7 +235,11 @@ class AddressImportPages(CustomerPagesView):
             filename=filename,
             result=result,
             problems=result.problems[:PROBLEMS_SHOWN],
-            shown_fields=[(name, label) for name, label in FIELDS.items() if name in chosen],
+            shown_fields=[
+                (name, label)
+                for name, label in import_fields(custom_fields_of(db.session, customer)).items()
+                if name in chosen
+            ],
             mapping=_fields(mapping),
             rows_word=counted,
         ), status

@@ -9,7 +9,6 @@ from forms.core.base import PanelForm
 from models.data.address_import import FIELDS
 
 SKIP = ""
-FIELD_CHOICES = [(SKIP, "— do not import —"), *FIELDS.items()]
 
 
 class CsvUploadForm(PanelForm):
@@ -31,13 +30,18 @@ class ColumnMappingForm(PanelForm):
         return [field for field in self if field.name.startswith("column_")]
 
 
-def mapping_form(header: list[str], initial: dict[int, str | None], **kwargs) -> ColumnMappingForm:
-    """The mapping form of a file with this header, pre-set to `initial`."""
-    fields = {
-        f"column_{index}": SelectField(
-            name, choices=FIELD_CHOICES, default=initial.get(index) or SKIP
-        )
+def mapping_form(
+    header: list[str],
+    initial: dict[int, str | None],
+    fields: dict[str, str] = FIELDS,
+    **kwargs,
+) -> ColumnMappingForm:
+    """The mapping form of a file with this header, pre-set to `initial`; each column may go
+    to one of `fields` (import_fields: the work address's own and its custom fields)."""
+    choices = [(SKIP, "— do not import —"), *fields.items()]
+    selects = {
+        f"column_{index}": SelectField(name, choices=choices, default=initial.get(index) or SKIP)
         for index, name in enumerate(header)
     }
-    form_class = type("FileColumnMappingForm", (ColumnMappingForm,), fields)
+    form_class = type("FileColumnMappingForm", (ColumnMappingForm,), selects)
     return form_class(**kwargs)

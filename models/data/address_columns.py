@@ -4,7 +4,9 @@ names people give them, and the rules a choice of columns must keep."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
+from ..core.custom_fields import CustomField
 from .csv_files import ImportRefused
 
 FIELDS: dict[str, str] = {
@@ -106,31 +108,48 @@ def _field_for(header_name: str) -> str | None:
     return None
 
 
-def guess_mapping(header: list[str]) -> dict[int, str | None]:
-    """Which field each column probably holds, by its name; each field goes to one column."""
+def import_fields(definitions: Iterable[CustomField] = ()) -> dict[str, str]:
+    """Every field a column may be imported into, by name: the work address's own, then its
+    custom fields (cf_<key>), each with its label."""
+    return {**FIELDS, **{definition.form_name: definition.label for definition in definitions}}
+
+
+def guess_mapping(
+    header: list[str], definitions: Iterable[CustomField] = ()
+) -> dict[int, str | None]:
+    """Which field each column probably holds, by its name; each field goes to one column. A
+    custom field is known by its key, its label or its export column's name (cf_<key>)."""
+    custom = {
+        _normal(name): definition.form_name
+        for definition in definitions
+        for name in (definition.key, definition.label, definition.form_name)
+    }
     mapping: dict[int, str | None] = {}
     taken: set[str] = set()
     for index, name in enumerate(header):
-        guess = _field_for(name)
+        guess = custom.get(_normal(name)) or _field_for(name)
         mapping[index] = guess if guess not in taken else None
         if guess:
             taken.add(guess)
     return mapping
 
 
-def check_mapping(mapping: dict[int, str | None], width: int) -> dict[str, int]:
-    """The column of each chosen field, or ImportRefused when the choice cannot work."""
+def check_mapping(
+    mapping: dict[int, str | None], width: int, fields: dict[str, str] = FIELDS
+) -> dict[str, int]:
+    """The column of each chosen field (one of `fields`), or ImportRefused when the choice
+    cannot work."""
     columns: dict[str, int] = {}
     for index, name in sorted(mapping.items()):
         if not name:
             continue
-        if name not in FIELDS:
+        if name not in fields:
             raise ImportRefused(f"“{name}” is not a work-address field.")
         if not 0 <= index < width:
             raise ImportRefused(f"The file has no column {index + 1}.")
         if name in columns:
             raise ImportRefused(
-                f"{FIELDS[name]} is chosen for two columns ({columns[name] + 1} and "
+                f"{fields[name]} is chosen for two columns ({columns[name] + 1} and "
                 f"{index + 1}): choose it for one only."
             )
         columns[name] = index

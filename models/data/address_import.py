@@ -21,7 +21,10 @@ from sqlalchemy.orm import Session
 
 from ..core.audit import record
 from ..core.base import ADDRESS_FIELDS, counted, utcnow
-from ..core.enums import PhoneKind, Status, Title, VacantProperty
+from ..core.custom_fields import CustomField, definitions_for
+from ..core.custom_values import clean_custom_values
+from ..core.enums import CustomFieldTarget, PhoneKind, Status, Title, VacantProperty
+from ..core.errors import ValidationFailed
 from ..customers import phones
 from ..customers.entities import Customer, PhoneNumber, WorkAddress
 from ..customers.keys import (
@@ -32,7 +35,7 @@ from ..customers.keys import (
     work_address_keys,
 )
 from ..customers.rules import email_problem
-from .address_columns import FIELDS, REQUIRED, check_mapping, guess_mapping
+from .address_columns import FIELDS, REQUIRED, check_mapping, guess_mapping, import_fields
 from .bulk import allocate_ids, bulk_insert, bulk_writes
 from .csv_files import ImportRefused, ParsedCsv, read_csv
 from .import_lookups import (
@@ -50,7 +53,9 @@ __all__ = [
     "ParsedCsv",
     "RowResult",
     "check_mapping",
+    "custom_fields_of",
     "guess_mapping",
+    "import_fields",
     "import_rows",
     "preview",
     "read_csv",
@@ -134,7 +139,7 @@ def preview(
     limit: int | None = None,
 ) -> ImportPreview:
     """Every row checked as the import would check it; nothing is written."""
-    results = _check_rows(session, customer, parsed, check_mapping(mapping, len(parsed.header)))
+    results = _check_rows(session, customer, parsed, mapping)
     problems = [result for result in results if result.errors]
     shown = results if limit is None else results[:limit]
     return ImportPreview(shown, len(results) - len(problems), len(problems), problems)
@@ -161,8 +166,7 @@ def import_rows(
         raise ImportRefused(
             "This customer was merged: import into the customer it was merged into."
         )
-    columns = check_mapping(mapping, len(parsed.header))
-    results = _check_rows(session, customer, parsed, columns)
+    results = _check_rows(session, customer, parsed, mapping)
     problems = [result for result in results if result.errors]
     if problems:
         first = problems[0]
@@ -178,7 +182,7 @@ def import_rows(
     record(session, "import", customer, {"count": total, "file": filename}, summary=summary)
     session.flush()
     now = utcnow()
-    same = {**_column_defaults(), "custom_fields": {}, "customer_id": customer.id, "version": 1}
+    same = {**_column_defaults(), "customer_id": customer.id, "version": 1}
     same.update(created_at=now, updated_at=now)
     ids = allocate_ids(session, WorkAddress.__table__, total)
     numbered = list(zip(ids, results, strict=True))
@@ -216,9 +220,16 @@ def _column_defaults() -> dict:
     return defaults
 
 
+def custom_fields_of(session: Session, customer: Customer) -> list[CustomField]:
+    """The custom fields the customer's work addresses take: columns an import may fill."""
+    return definitions_for(session, CustomFieldTarget.work_address, customer.customer_type_id)
+
+
 def _check_rows(
-    session: Session, customer: Customer, parsed: ParsedCsv, columns: dict[str, int]
+    session: Session, customer: Customer, parsed: ParsedCsv, mapping: dict[int, str | None]
 ) -> list[RowResult]:
+    definitions = custom_fields_of(session, customer)
+    columns = check_mapping(mapping, len(parsed.header), import_fields(definitions))
     landlords = branches = None
     if "landlord" in columns:
         landlords = find_landlords(
@@ -233,6 +244,7 @@ def _check_rows(
     for line_number, row in zip(parsed.line_numbers, parsed.rows, strict=True):
         values = {name: row[index] for name, index in columns.items()}
         record, phone, errors = _check_values(values, customer, landlords, branches)
+        record["custom_fields"] = _custom_values(definitions, values, errors)
         if len(row) > width:
             errors.append(
                 f"It has {len(row)} values but the header has {width} columns: a value may "
@@ -311,6 +323,17 @@ def _check_values(values: dict[str, str], customer, landlords, branches):
             if problem:
                 errors.append(problem)
     return record, phone, errors
+
+
+def _custom_values(definitions: list[CustomField], values: dict[str, str], errors: list) -> dict:
+    """A row's custom field values, checked as the forms check them; what is wrong is added
+    to the row's errors."""
+    typed = {d.key: values[d.form_name] for d in definitions if d.form_name in values}
+    try:
+        return clean_custom_values(definitions, typed)
+    except ValidationFailed as refused:
+        errors.extend(refused.errors.values())
+        return {}
 
 
 def _label(name: str) -> str:

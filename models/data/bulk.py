@@ -11,6 +11,7 @@ defaults: the caller gives every value. The caller owns the transaction.
 from __future__ import annotations
 
 import enum
+import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -125,4 +126,6 @@ def _bind_processor(column, dialect) -> Callable | None:
 
 
 def _plain(value):
+    if isinstance(value, dict | list):  # a JSON column's value (custom fields)
+        return json.dumps(value)
     return value.value if isinstance(value, enum.Enum) else value

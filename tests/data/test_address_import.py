@@ -17,7 +17,17 @@ from sqlalchemy import func, select, text
 
 from admin_views.data.address_import import import_store
 from extensions import db
-from models import AuditEntry, Branch, PhoneKind, PhoneNumber, Status, Title, WorkAddress
+from models import (
+    AuditEntry,
+    Branch,
+    CustomFieldTarget,
+    CustomFieldType,
+    PhoneKind,
+    PhoneNumber,
+    Status,
+    Title,
+    WorkAddress,
+)
 from models.core.base import utcnow
 from models.customers import phones
 from models.customers.rules import email_problem
@@ -32,7 +42,7 @@ from models.data.address_import import (
 )
 from models.data.bulk import allocate_ids, bulk_insert
 from models.data.import_staging import remove_expired_imports
-from tests.factories import make_customer, make_work_address
+from tests.factories import make_custom_field, make_customer, make_work_address
 from tests.sql import counting_statements
 
 LIMIT = 1024 * 1024
@@ -307,7 +317,7 @@ def test_the_whole_file_is_checked_with_a_fixed_number_of_queries(agent):
     with counting_statements() as statements:
         result = preview(db.session, agent, parsed, guess_mapping(parsed.header), limit=10)
     assert (result.valid, len(result.rows)) == (500, 10)
-    assert len(statements) == 3  # landlords, branches, the customer's existing addresses
+    assert len(statements) == 4  # custom fields, landlords, branches, existing addresses
 
 
 def test_the_email_shortcut_agrees_with_the_full_check():
@@ -839,3 +849,34 @@ def test_an_expired_import_says_so_and_offers_a_new_upload(
         run = client.post(f"{base}/import", data={"column_0": "address_line_1", **client.csrf()})
         assert run.status_code == 410
     assert count(WorkAddress) == 0 and list(import_folder.iterdir()) == []
+
+
+# Custom fields
+
+
+def access_fields():
+    make_custom_field("key_safe", label="Key safe", applies_to=CustomFieldTarget.work_address)
+    make_custom_field("floors", label="Floors", applies_to=CustomFieldTarget.work_address,
+                      field_type=CustomFieldType.number)  # fmt: skip
+
+
+def test_custom_fields_are_columns_the_import_fills(client_as, agent, import_folder):
+    access_fields()
+    client = client_as("office")
+    header = "Address 1,Key safe,cf_floors"
+    token = staged_token(upload(client, agent, csv_bytes(header, "1 High St,1234,3")))
+    base = f"/admin/customer/{agent.id}/import-addresses/{token}"
+    columns = client.get(f"{base}/").get_data(as_text=True)
+    assert '<option selected value="cf_key_safe">Key safe</option>' in columns
+    assert '<option selected value="cf_floors">Floors</option>' in columns
+    mapping = {"column_0": "address_line_1", "column_1": "cf_key_safe", "column_2": "cf_floors"}
+    assert client.post(f"{base}/import", data={**mapping, **client.csrf()}).status_code == 302
+    imported = db.session.scalar(select(WorkAddress).where(WorkAddress.customer_id == agent.id))
+    assert imported.custom_fields == {"key_safe": "1234", "floors": "3"}
+
+
+def test_a_custom_value_of_the_wrong_type_is_an_error_on_its_line(agent):
+    access_fields()
+    parsed = read_csv(csv_bytes("Address 1,Floors", "1 High St,3", "2 High St,three"), LIMIT)
+    result = preview(db.session, agent, parsed, {0: "address_line_1", 1: "cf_floors"})
+    assert errors_by_line(result) == {3: ["Floors: enter a number, such as 12 or 3.5."]}
