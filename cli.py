@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from extensions import db
 from models import Customer, Role, User
 from models.core.base import utcnow
+from models.core.custom_fields import ensure_custom_field_indexes
 from models.core.staff_sessions import end_all_sessions
 from models.core.two_factor import turn_off
 from models.core.users import password_problem
@@ -84,8 +85,18 @@ def cleanup_command() -> None:
     click.echo(f"Staged imports: {files} older than {hours:g} hours removed.")
 
 
+@click.command("custom-field-indexes")
+def custom_field_indexes_command() -> None:
+    """Make the customer list's index of each live customer custom field where it is missing
+    (after restoring a backup into a fresh schema, say). Safe to run at any time."""
+    keys = ensure_custom_field_indexes(db.session.connection())
+    db.session.commit()
+    click.echo(f"Custom field indexes: {len(keys)} in place ({', '.join(keys) or 'none'}).")
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(create_user)
     app.cli.add_command(seed_command)
     app.cli.add_command(reset_two_factor)
     app.cli.add_command(cleanup_command)
+    app.cli.add_command(custom_field_indexes_command)

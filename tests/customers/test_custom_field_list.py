@@ -86,3 +86,11 @@ def test_the_record_shows_the_filled_custom_fields_by_their_labels(client_as):
     text = page.get_data(as_text=True)
     assert "Gate code" in text and "4321" in text and "14 Mar 2026" in text
     assert "Never filled" not in text
+
+
+def test_a_command_makes_the_indexes_that_are_missing(app):
+    make_custom_field("gate_code")
+    db.session.execute(text("DROP INDEX ix_customer_cf_gate_code"))
+    output = app.test_cli_runner().invoke(args=["custom-field-indexes"]).output
+    assert "Custom field indexes: 1 in place (gate_code)." in output
+    assert "ix_customer_cf_gate_code" in customer_indexes()
