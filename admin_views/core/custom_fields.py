@@ -105,9 +105,12 @@ class CustomFieldView(SecureModelView):
         "purge": "",
     }
     column_formatters = {
+        "field_type": lambda v, c, m, n: TYPE_LABELS[m.field_type],
+        "applies_to": lambda v, c, m, n: TARGET_LABELS[m.applies_to],
         "customer_types": lambda v, c, m, n: ", ".join(map(str, m.customer_types)) or "All",
         "purge": _purge_link,
     }
+    column_formatters_detail = column_formatters
     column_details_list = (*column_list[:-1], "choices", "help_text", "created_at")
     column_sortable_list = ("label", "key", "applies_to", "position", "removed_at")
     column_default_sort = [("applies_to", False), ("position", False), ("label", False)]
