@@ -18,9 +18,12 @@ from admin_views.core.base import (
 )
 from admin_views.customers.entry_pages import offered, sms_enabled
 from extensions import db
+from forms.core.custom_fields import custom_values, fill_custom_fields, with_custom_fields
 from forms.customers.entry import WorkAddressForm, fill
-from models import Branch, BuildingType, Customer, WorkAddress
+from models import Branch, BuildingType, Customer, CustomFieldTarget, WorkAddress
 from models.core.base import is_row_id
+from models.core.custom_fields import definitions_for
+from models.core.custom_values import set_custom_values
 from models.customers.duplicates import LikelyDuplicates, confirmed_ids
 from models.customers.entry import add_work_address, save_work_address
 
@@ -28,7 +31,10 @@ LANDLORD_GONE = "That landlord does not exist any more: search again or add a ne
 
 
 def address_form(customer: Customer, address: WorkAddress | None) -> WorkAddressForm:
-    form = WorkAddressForm(obj=address)
+    definitions = definitions_for(
+        db.session, CustomFieldTarget.work_address, customer.customer_type_id
+    )
+    form = with_custom_fields(WorkAddressForm, definitions)(obj=address)
     if not sms_enabled():
         del form.comm_sms
     if address is None:
@@ -38,8 +44,9 @@ def address_form(customer: Customer, address: WorkAddress | None) -> WorkAddress
         select(Branch).where(Branch.customer_id == customer.id).order_by(Branch.name)
     )
     form.branch_id.choices = [(0, "—")] + [(b.id, b.name) for b in branches]
-    if request.method == "GET":
-        form.landlord_id.data = address.landlord_id if address else None
+    if request.method == "GET" and address is not None:
+        form.landlord_id.data = address.landlord_id
+        fill_custom_fields(form, address.custom_fields)
     return form
 
 
@@ -89,6 +96,8 @@ class WorkAddressEntryMixin:
                     if address is None:
                         db.session.add(record)
                     fill(form, record)
+                    definitions = form.custom_field_definitions
+                    set_custom_values(record, definitions, custom_values(form, definitions))
                     record.landlord = landlord
                     if address is None:
                         add_work_address(

@@ -18,6 +18,7 @@ from admin_views.core.base import (
 )
 from admin_views.customers.entry_modal import modal_done, modal_form_page
 from extensions import db
+from forms.core.custom_fields import custom_values, fill_custom_fields, with_custom_fields
 from forms.customers.entry import CustomerForm, LandlordForm, fill, for_type
 from models import (
     AdvertisingSource,
@@ -25,10 +26,13 @@ from models import (
     Contact,
     Customer,
     CustomerType,
+    CustomFieldTarget,
     PriceBook,
     Sla,
     User,
 )
+from models.core.custom_fields import definitions_for
+from models.core.custom_values import set_custom_values
 from models.customers.duplicates import (
     LikelyDuplicates,
     Typed,
@@ -84,7 +88,13 @@ class CustomerEntryPages(CustomerPagesView):
             if request.args.get("type"):
                 flash("Choose one of the customer types below.", "error")
             return self.render("admin/customers/customer/choose_type.html", types=types)
-        form = for_type(CustomerForm(), chosen.is_company, creating=True, sms=sms_enabled())
+        definitions = definitions_for(db.session, CustomFieldTarget.customer, chosen.id)
+        form = for_type(
+            with_custom_fields(CustomerForm, definitions)(),
+            chosen.is_company,
+            creating=True,
+            sms=sms_enabled(),
+        )
         offer_lookups(form, None)
         duplicates = []
         if form.validate_on_submit():
@@ -95,6 +105,7 @@ class CustomerEntryPages(CustomerPagesView):
                 fill(form.contact.form, contact)
                 customer.contacts.append(contact)
             with operation(form=form, refused_as="Not saved", others=form.phones) as outcome:
+                set_custom_values(customer, definitions, custom_values(form, definitions))
                 add_customer(db.session, customer, confirmed_ids(form.duplicates_confirmed.data))
             if outcome.done:
                 flash(f"{customer.display_name} added as {customer.account_number}.", "success")
@@ -119,15 +130,21 @@ class CustomerEntryPages(CustomerPagesView):
             flash("That customer does not exist or was merged into another.", "error")
             return redirect(url_for("customer.index_view"))
         kind = customer.customer_type
+        definitions = definitions_for(db.session, CustomFieldTarget.customer, kind.id)
         form = for_type(
-            CustomerForm(obj=customer), kind.is_company, creating=False, sms=sms_enabled()
+            with_custom_fields(CustomerForm, definitions)(obj=customer),
+            kind.is_company,
+            creating=False,
+            sms=sms_enabled(),
         )
         offer_lookups(form, customer)
         if request.method == "GET":
             form.version.data = customer.version
+            fill_custom_fields(form, customer.custom_fields)
         if form.validate_on_submit():
             with operation(form=form, refused_as="Not saved", others=form.phones) as outcome:
                 fill(form, customer)
+                set_custom_values(customer, definitions, custom_values(form, definitions))
                 save_customer(db.session, customer, as_int(form.version.data))
             if outcome.done:
                 flash(f"{customer.display_name}'s details saved.", "success")

@@ -246,9 +246,10 @@ CHOICES = {
 def fill(form, record) -> None:
     """The record's columns from the form's fields of the same names: blank text is None,
     0 in a pick list is none, and the phone rows become its numbers."""
+    custom = {d.form_name for d in getattr(form, "custom_field_definitions", ())}
     for field in form:
         name = field.short_name  # a contact's fields on the customer form are "contact-…"
-        if name in NOT_COLUMNS:
+        if name in NOT_COLUMNS or name in custom:  # custom values: set_custom_values
             continue
         value = field.data
         if isinstance(value, str):

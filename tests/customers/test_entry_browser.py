@@ -105,3 +105,27 @@ def test_a_landlord_already_on_the_book_is_taken_instead_of_a_new_one(page, user
     expect(page.locator("[data-landlord-name]")).to_contain_text(existing.account_number)
     assert page.input_value("[data-landlord-id]") == str(existing.id)
     assert db.session.scalar(select(func.count()).select_from(Customer)) == 2
+
+
+def test_an_admin_defines_a_custom_field_and_it_is_filled_on_a_new_customer(page, users):
+    log_in(page, users["admin"].email)
+    page.goto("/admin/customfield/new/")
+    page.fill("#label", "Gate code")
+    page.fill("#key", "gate_code")
+    page.select_option("#field_type", "text", force=True)
+    page.select_option("#applies_to", "customer", force=True)
+    page.click("input[type=submit][value=Save]")
+    page.wait_for_url("**/admin/customfield/")
+    page.goto("/admin/customer/new/")
+    page.click(f"a[href$='?type={customer_type('Private').id}']")
+    page.wait_for_load_state()
+    page.fill("#surname", "Gatekeeper")
+    page.fill("#phones-0-number", "07700 900444")
+    page.fill("#address_line_1", "9 Gate Street")
+    page.fill("#postcode", "M9 9GG")
+    page.fill("#cf_gate_code", "4711#")
+    page.click("button[type=submit]:has-text('Add customer')")
+    page.wait_for_url("**/admin/customer/details/**")
+    expect(page.locator("body")).to_contain_text("4711#")  # the record's side panel
+    customer = db.session.scalar(select(Customer).where(Customer.surname == "Gatekeeper"))
+    assert customer.custom_fields == {"gate_code": "4711#"}

@@ -8,9 +8,23 @@ import pytest
 from sqlalchemy import func, select
 
 from extensions import db
-from models import AuditEntry, Contact, Customer, PhoneNumber
+from models import (
+    AuditEntry,
+    Contact,
+    Customer,
+    CustomFieldTarget,
+    CustomFieldType,
+    PhoneNumber,
+    WorkAddress,
+)
 from tests.core.test_validation import field_error
-from tests.factories import customer_form, customer_type, make_customer, new_customer
+from tests.factories import (
+    customer_form,
+    customer_type,
+    make_custom_field,
+    make_customer,
+    new_customer,
+)
 
 
 def customers() -> int:
@@ -290,3 +304,48 @@ def test_a_confirmation_forged_for_another_customer_is_refused(office):
     data = {**raymond_again(), "duplicates_confirmed": f"{other.id},x,-1"}
     assert office.post_form(new_customer(), data).status_code == 400
     assert customers() == 2
+
+
+# Custom fields
+
+
+def test_the_types_custom_fields_are_asked_checked_and_kept(office):
+    make_custom_field(
+        "heating",
+        label="Heating",
+        field_type=CustomFieldType.choice,
+        choices=["Gas", "Oil"],
+        required=True,
+    )
+    make_custom_field("visits", field_type=CustomFieldType.number)
+    make_custom_field("site_code", applies_to=CustomFieldTarget.work_address)
+    html = office.get(new_customer()).get_data(as_text=True)
+    assert "Custom fields" in html and 'id="cf_heating"' in html and 'id="cf_visits"' in html
+    assert 'id="cf_site_code"' not in html  # a work address's field
+    refused = office.post_form(new_customer(), customer_form(cf_heating="Coal", cf_visits="x"))
+    page = refused.get_data(as_text=True)
+    assert "Not a valid choice" in field_error(page, "cf_heating")
+    assert "Enter a number" in field_error(page, "cf_visits")
+    assert customers() == 0
+    office.post_form(new_customer(), customer_form(cf_heating="Oil", cf_visits="3"))
+    customer = db.session.scalar(select(Customer))
+    assert customer.custom_fields == {"heating": "Oil", "visits": "3"}
+    edit = office.get(f"/admin/customer/edit/?id={customer.id}").get_data(as_text=True)
+    assert '<option selected value="Oil">' in edit
+
+
+def test_a_field_for_other_customer_types_is_not_asked(office):
+    make_custom_field("trade", customer_types=[customer_type("Company")])
+    assert 'id="cf_trade"' not in office.get(new_customer()).get_data(as_text=True)
+    assert 'id="cf_trade"' in office.get(new_customer("Company")).get_data(as_text=True)
+
+
+def test_a_work_address_takes_its_custom_fields(office):
+    make_custom_field("site_code", applies_to=CustomFieldTarget.work_address, required=True)
+    owner = make_customer()
+    url = f"/admin/workaddress/new/?customer={owner.id}"
+    data = {"address_line_1": "4 Let Lane", "postcode": "LS1 4AB", "vacant_property": "no"}
+    refused = office.post_form(url, data)
+    assert "Site code is required." in field_error(refused.get_data(as_text=True), "cf_site_code")
+    office.post_form(url, {**data, "cf_site_code": "K-9"})
+    assert db.session.scalar(select(WorkAddress)).custom_fields == {"site_code": "K-9"}
