@@ -103,6 +103,27 @@ def _branches(typed: Typed) -> Iterable:
         )
 
 
+def customers_at(
+    session: Session, keys: Iterable[str], excluding: int
+) -> dict[str, list[Customer]]:
+    """The customers (other than `excluding`, not merged away) at each address key ("line
+    1|POSTCODE"), a chunk of keys per indexed lookup: for a file of addresses."""
+    found: dict[str, list[Customer]] = {}
+    wanted = sorted(set(keys))
+    for start in range(0, len(wanted), 500):
+        for customer in session.scalars(
+            select(Customer)
+            .where(
+                Customer.address_key.in_(wanted[start : start + 500]),
+                Customer.id != excluding,
+                Customer.merged_into_id.is_(None),
+            )
+            .order_by(Customer.id)
+        ):
+            found.setdefault(customer.address_key, []).append(customer)
+    return found
+
+
 class LikelyDuplicates(ValidationFailed):
     """Saving would add someone the book already holds, and the user has not said it is
     someone else: they are asked first (seed 004)."""

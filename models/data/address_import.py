@@ -26,9 +26,11 @@ from ..core.custom_values import clean_custom_values
 from ..core.enums import CustomFieldTarget, PhoneKind, Status, Title, VacantProperty
 from ..core.errors import ValidationFailed
 from ..customers import phones
+from ..customers.duplicates import customers_at
 from ..customers.entities import Customer, PhoneNumber, WorkAddress
 from ..customers.keys import (
     OCCUPIER,
+    address_key,
     address_line_key,
     postcode_key,
     reversed_digits,
@@ -108,6 +110,9 @@ class ImportPreview:
     valid: int
     invalid: int
     problems: list[RowResult]  # every row with errors, wherever it is in the file
+    # Rows at the address of another customer (line number, those customers): often that
+    # customer's own property, so the user looks before importing (seed 004).
+    elsewhere: list[tuple[int, list]] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -142,7 +147,14 @@ def preview(
     results = _check_rows(session, customer, parsed, mapping)
     problems = [result for result in results if result.errors]
     shown = results if limit is None else results[:limit]
-    return ImportPreview(shown, len(results) - len(problems), len(problems), problems)
+    keyed = [
+        (result.line_number, address_key(result.record[REQUIRED], result.record.get("postcode")))
+        for result in results
+        if result.ok
+    ]
+    owners = customers_at(session, (key for _line, key in keyed if key), customer.id)
+    elsewhere = [(line, owners[key]) for line, key in keyed if key in owners]
+    return ImportPreview(shown, len(results) - len(problems), len(problems), problems, elsewhere)
 
 
 @_collector_paused()

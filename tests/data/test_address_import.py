@@ -652,6 +652,24 @@ def test_the_preview_lists_each_wrong_line_and_offers_no_import(client_as, agent
     assert (import_folder / f"{agent.id}-{token}.csv").exists()  # still there to try again
 
 
+def test_the_preview_shows_rows_at_another_customers_address(client_as, agent, import_folder):
+    neighbour = make_customer(
+        surname="Neighbour", address_line_1="1 High Street", postcode="ls11aa"
+    )
+    client = client_as("office")
+    header = "Address 1,Postcode"
+    data = csv_bytes(header, "1 High St,LS1 1AA", "2 Low Lane,YO1 7HH")
+    token = staged_token(upload(client, agent, data))
+    base = f"/admin/customer/{agent.id}/import-addresses/{token}"
+    page = client.post(f"{base}/preview", data={**mapping_of(header), **client.csrf()}).get_data(
+        as_text=True
+    )
+    assert "1 row is at the address of another customer" in page
+    assert "<strong>Line 2</strong>:" in page and f"Open {neighbour.account_number}" in page
+    assert "Line 3</strong>:" not in page.split('id="import-elsewhere"')[1].split("</div>")[0]
+    assert "Import 2 work addresses" in page  # looked at, then imported all the same
+
+
 def test_a_mapping_without_address_line_1_is_sent_back(client_as, agent):
     client = client_as("office")
     token = staged_token(upload(client, agent, csv_bytes("Where,Town", "1 High St,Leeds")))
