@@ -39,13 +39,14 @@ def refusals(refused: DomainError) -> dict[str, str]:
 
 def put_on_fields(form, refused: DomainError | Mapping[str, str], others=None) -> dict[str, str]:
     """Each message of a refusal (or of messages by field name) beside the field of `form` it
-    names, never the CSRF token; the rest on the `others` field when the page gives one.
-    Returns what is left, by name ("" for a refusal about no field), for the page to say
-    above the form."""
+    names (a rule about a relation, as `landlord`, on its chooser `landlord_id`), never the
+    CSRF token; the rest on the `others` field when the page gives one. Returns what is
+    left, by name ("" for a refusal about no field), for the page to say above the form."""
     errors = refused if isinstance(refused, Mapping) else refusals(refused)
     left = {}
     for name, message in errors.items():
-        field = form[name] if _has_field(form, name) else others
+        field = _field_about(form, name)
+        field = others if field is None else field
         if field is None:
             left[name] = message
         else:
@@ -53,8 +54,11 @@ def put_on_fields(form, refused: DomainError | Mapping[str, str], others=None) -
     return left
 
 
-def _has_field(form, name: str) -> bool:
-    return form is not None and bool(name) and name != "csrf_token" and name in form
+def _field_about(form, name: str):
+    if form is None or not name or name == "csrf_token":
+        return None
+    chosen = next((n for n in (name, f"{name}_id") if n in form), None)
+    return form[chosen] if chosen else None
 
 
 def _fields(fields):
