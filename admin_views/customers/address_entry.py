@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from flask import flash, redirect, request, url_for
 from flask_admin import expose
-from sqlalchemy import select
 
 from admin_views.core.base import (
     as_int,
@@ -16,11 +15,11 @@ from admin_views.core.base import (
     operation,
     requested_id,
 )
-from admin_views.customers.entry_pages import offered, sms_enabled
+from admin_views.customers.entry_pages import branch_choices, offered, sms_enabled
 from extensions import db
 from forms.core.custom_fields import custom_values, fill_custom_fields, with_custom_fields
 from forms.customers.entry import WorkAddressForm, fill
-from models import Branch, BuildingType, Customer, CustomFieldTarget, WorkAddress
+from models import BuildingType, Customer, CustomFieldTarget, ValidationFailed, WorkAddress
 from models.core.base import is_row_id
 from models.core.custom_fields import definitions_for
 from models.core.custom_values import set_custom_values
@@ -40,26 +39,22 @@ def address_form(customer: Customer, address: WorkAddress | None) -> WorkAddress
     if address is None:
         del form.status  # a new property is active
     form.building_type_id.choices = offered(BuildingType, address and address.building_type_id)
-    branches = db.session.scalars(
-        select(Branch).where(Branch.customer_id == customer.id).order_by(Branch.name)
-    )
-    form.branch_id.choices = [(0, "—")] + [(b.id, b.name) for b in branches]
+    form.branch_id.choices = branch_choices(customer)
     if request.method == "GET" and address is not None:
         form.landlord_id.data = address.landlord_id
         fill_custom_fields(form, address.custom_fields)
     return form
 
 
-def chosen_landlord(form: WorkAddressForm, owner: Customer) -> tuple[Customer | None, bool]:
-    """The landlord picked (or none), and whether the pick is one this page can take."""
+def chosen_landlord(form: WorkAddressForm) -> Customer | None:
+    """The landlord picked, or none; refused when it was deleted or merged away meanwhile."""
     value = (form.landlord_id.data or "").strip()
     if not value:
-        return None, True
+        return None
     landlord = db.session.get(Customer, as_int(value) or 0) if is_row_id(value) else None
     if landlord is None or landlord.merged_into_id:
-        form.landlord_id.errors = [LANDLORD_GONE]
-        return None, False
-    return landlord, True
+        raise ValidationFailed({"landlord_id": LANDLORD_GONE})
+    return landlord
 
 
 class WorkAddressEntryMixin:
@@ -89,27 +84,26 @@ class WorkAddressEntryMixin:
             form.version.data = address.version
         duplicates = []
         if form.validate_on_submit():
-            landlord, usable = chosen_landlord(form, customer)
-            if usable:
-                with operation(form=form, refused_as="Not saved", others=form.phones) as outcome:
-                    record = address or WorkAddress(customer=customer)
-                    if address is None:
-                        db.session.add(record)
-                    fill(form, record)
-                    definitions = form.custom_field_definitions
-                    set_custom_values(record, definitions, custom_values(form, definitions))
-                    record.landlord = landlord
-                    if address is None:
-                        add_work_address(
-                            db.session, record, confirmed_ids(form.duplicates_confirmed.data)
-                        )
-                    else:
-                        save_work_address(db.session, record, as_int(form.version.data))
-                if outcome.done:
-                    flash(f"{record.address_line_1} saved.", "success")
-                    return redirect(url_for("workaddress.details_view", id=record.id))
-                if isinstance(outcome.refusal, LikelyDuplicates):
-                    duplicates = outcome.refusal.matches
+            with operation(form=form, refused_as="Not saved", others=form.phones) as outcome:
+                landlord = chosen_landlord(form)
+                record = address or WorkAddress(customer=customer)
+                if address is None:
+                    db.session.add(record)
+                fill(form, record)
+                definitions = form.custom_field_definitions
+                set_custom_values(record, definitions, custom_values(form, definitions))
+                record.landlord = landlord
+                if address is None:
+                    add_work_address(
+                        db.session, record, confirmed_ids(form.duplicates_confirmed.data)
+                    )
+                else:
+                    save_work_address(db.session, record, as_int(form.version.data))
+            if outcome.done:
+                flash(f"{record.address_line_1} saved.", "success")
+                return redirect(url_for("workaddress.details_view", id=record.id))
+            if isinstance(outcome.refusal, LikelyDuplicates):
+                duplicates = outcome.refusal.matches
         landlord_id = as_int(form.landlord_id.data)
         return form_page(
             self,

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 from flask import flash, redirect, request, url_for
 from flask_admin import expose
-from sqlalchemy import select
 
 from admin_views.core.base import as_int, changes_data, live_customer, operation, requested_id
 from admin_views.customers.entry_modal import modal_done, modal_form_page
-from admin_views.customers.entry_pages import sms_enabled
+from admin_views.customers.entry_pages import branch_choices, sms_enabled
 from extensions import db
 from forms.customers.entry import ContactForm, fill, for_contact
-from models import Branch, Contact, Customer
+from models import Contact, Customer
 from models.core.base import is_row_id
 from models.customers.entry import save_contact
 
@@ -30,10 +29,7 @@ def contact_form(customer: Customer, contact: Contact | None) -> ContactForm:
         customer.customer_type.allows_primary_contact,
         sms=sms_enabled(),
     )
-    branches = db.session.scalars(
-        select(Branch).where(Branch.customer_id == customer.id).order_by(Branch.name)
-    )
-    form.branch_id.choices = [(0, "—")] + [(b.id, b.name) for b in branches]
+    form.branch_id.choices = branch_choices(customer)
     return form
 
 

@@ -22,6 +22,7 @@ from forms.core.custom_fields import custom_values, fill_custom_fields, with_cus
 from forms.customers.entry import CustomerForm, LandlordForm, fill, for_type
 from models import (
     AdvertisingSource,
+    Branch,
     BuildingType,
     Contact,
     Customer,
@@ -52,6 +53,14 @@ def offered(model, current_id: int | None, first: str = "—") -> list[tuple[int
     if shown is not None:
         query = query.where(or_(shown, model.id == (current_id or 0)))
     return [(0, first)] + [(row.id, str(row)) for row in db.session.scalars(query)]
+
+
+def branch_choices(customer: Customer) -> list[tuple[int, str]]:
+    """The customer's own branches, for a contact's or a work address's branch."""
+    branches = db.session.scalars(
+        select(Branch).where(Branch.customer_id == customer.id).order_by(Branch.name)
+    )
+    return [(0, "—")] + [(branch.id, branch.name) for branch in branches]
 
 
 LOOKUPS = {
