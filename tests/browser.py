@@ -13,6 +13,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from tests.conftest import PASSWORD
+from tests.factories import customer_type
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -77,3 +78,13 @@ def log_in_to(page, email, landing):
     page.fill("#password", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(landing)
+
+
+def start_private_customer(page, surname, line_1, postcode):
+    """The new-customer page of a Private customer, with what it needs but a phone."""
+    page.goto("/admin/customer/new/")
+    page.click(f"a[href$='?type={customer_type('Private').id}']")
+    page.wait_for_load_state()
+    page.fill("#surname", surname)
+    page.fill("#address_line_1", line_1)
+    page.fill("#postcode", postcode)

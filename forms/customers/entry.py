@@ -26,7 +26,6 @@ TITLES = [("", "")] + [(t.value, t.value) for t in Title]
 PHONE_KINDS = [(k.value, k.value.capitalize()) for k in PhoneKind]
 VACANT = [("unknown", "Not known"), ("yes", "Yes"), ("no", "No")]
 STATUSES = [(s.value, s.value.capitalize()) for s in Status]
-PREFERENCES = ("comm_email", "comm_sms", "comm_letter", "comm_phone")
 
 
 def text(label: str, length: int, *validators, **kwargs) -> StringField:

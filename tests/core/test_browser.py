@@ -13,8 +13,8 @@ from extensions import db
 from models import Contact, Customer, User, WorkAddress
 from models.core.base import utcnow
 from models.core.two_factor import recovery_codes_left
-from tests.browser import ARTIFACTS, log_in, log_in_to
-from tests.factories import customer_type, make_customer, make_work_address
+from tests.browser import ARTIFACTS, log_in, log_in_to, start_private_customer
+from tests.factories import make_customer, make_work_address
 from tests.reports.test_audit_log import one_of_every_kind
 
 pytestmark = pytest.mark.browser
@@ -37,15 +37,6 @@ def test_office_user_logs_in_and_finds_customers(page, users):
     page.wait_for_url("**search=Hopp**")
     assert page.locator("td:has-text('Hopper')").count() == 1
     assert page.locator("td:has-text('Lovelace')").count() == 0
-
-
-def start_private_customer(page, surname, line_1, postcode):
-    page.goto("/admin/customer/new/")
-    page.click(f"a[href$='?type={customer_type('Private').id}']")
-    page.wait_for_load_state()
-    page.fill("#surname", surname)
-    page.fill("#address_line_1", line_1)
-    page.fill("#postcode", postcode)
 
 
 def test_adding_a_customer_of_a_chosen_type_with_two_phones(page, users):

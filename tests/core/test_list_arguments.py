@@ -4,7 +4,7 @@ page size is clamped, an unknown or refused sort or filter is left out with a me
 byte is refused with a message; nothing reaches the database that it would choke on."""
 
 import re
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 from flask_admin.model import BaseModelView
@@ -255,10 +255,14 @@ LOOKUP_IDS = ["abc", "99999999999", "-1", "1.5", "1e400", "²", "0x1"]
 @pytest.mark.parametrize("value", LOOKUP_IDS)
 def test_an_add_link_for_no_customer_goes_back_to_the_list(app, admin, page, value):
     """?customer=abc on an add-contact link (it was a 500 on PostgreSQL): no form, a word."""
-    url = f"/admin/{page}/new/?{urlencode({'customer': value})}"
-    response = admin.get(url, follow_redirects=True)
-    assert response.status_code in (200, 404)
-    assert response.request.path in ("/admin/customer/", f"/admin/{page}/new/")
+    response = admin.get(f"/admin/{page}/new/?{urlencode({'customer': value})}")
+    if response.status_code == 302:
+        assert urlsplit(response.location).path == "/admin/customer/"
+        said = admin.get(response.location).get_data(as_text=True)
+        assert "from its" in said and "record" in said
+    else:
+        assert response.status_code == 404
+    assert "<form" not in response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("value", LOOKUP_IDS)

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from extensions import db
 from models import Customer, WorkAddress
-from tests.browser import ARTIFACTS, log_in
+from tests.browser import ARTIFACTS, log_in, start_private_customer
 from tests.factories import customer_type, make_customer
 
 pytestmark = pytest.mark.browser
@@ -116,13 +116,8 @@ def test_an_admin_defines_a_custom_field_and_it_is_filled_on_a_new_customer(page
     page.select_option("#applies_to", "customer", force=True)
     page.click("input[type=submit][value=Save]")
     page.wait_for_url("**/admin/customfield/")
-    page.goto("/admin/customer/new/")
-    page.click(f"a[href$='?type={customer_type('Private').id}']")
-    page.wait_for_load_state()
-    page.fill("#surname", "Gatekeeper")
+    start_private_customer(page, "Gatekeeper", "9 Gate Street", "M9 9GG")
     page.fill("#phones-0-number", "07700 900444")
-    page.fill("#address_line_1", "9 Gate Street")
-    page.fill("#postcode", "M9 9GG")
     page.fill("#cf_gate_code", "4711#")
     page.click("button[type=submit]:has-text('Add customer')")
     page.wait_for_url("**/admin/customer/details/**")
