@@ -21,7 +21,8 @@ from admin_views.customers.record import (
 from admin_views.customers.record_tabs import ASSET_LOADS, asset_rows, notes_pinned_first
 from extensions import db
 from forms.customers.record import CommunicationForm
-from models import Asset, Communication, Work, WorkAddress
+from models import Asset, Communication, CustomFieldTarget, Work, WorkAddress
+from models.core.custom_values import filled_custom_fields
 
 
 @register_tab(page="work_address", weight=100)
@@ -103,5 +104,8 @@ class WorkAddressRecordMixin:
             customer=address.customer,
             tabs=tabs,
             note_form=CommunicationForm(formdata=None, work_address_id=address.id),
+            custom_fields=filled_custom_fields(
+                db.session, CustomFieldTarget.work_address, address, address.customer
+            ),
             **tab_context(address),
         )

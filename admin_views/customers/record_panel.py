@@ -23,8 +23,7 @@ from models import (
     CustomFieldTarget,
     ServiceReminder,
 )
-from models.core.custom_fields import definitions_for
-from models.core.custom_values import filled_values
+from models.core.custom_values import filled_custom_fields
 from models.service.contracts import renewal_state
 from models.service.entities import service_plan_work_address
 from models.service.plans import sla_targets
@@ -178,10 +177,7 @@ class CustomFieldsBlock(PanelBlock):
     template = "admin/customers/record/panel/custom_fields.html"
 
     def load(self, customer):
-        definitions = definitions_for(
-            db.session, CustomFieldTarget.customer, customer.customer_type_id
-        )
-        return filled_values(definitions, customer.custom_fields)
+        return filled_custom_fields(db.session, CustomFieldTarget.customer, customer, customer)
 
 
 def arranged_blocks(user) -> list[tuple[PanelBlock, bool]]:

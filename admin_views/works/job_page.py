@@ -11,7 +11,16 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from admin_views.core.base import requested_id
 from extensions import db
-from models import Invoice, InvoiceLine, InvoiceStatus, Payment, PaymentAllocation, Work
+from models import (
+    CustomFieldTarget,
+    Invoice,
+    InvoiceLine,
+    InvoiceStatus,
+    Payment,
+    PaymentAllocation,
+    Work,
+)
+from models.core.custom_values import filled_custom_fields
 from models.money.balances import invoice_outstanding, total_outstanding
 
 
@@ -65,4 +74,7 @@ class JobPageMixin:
                 key=lambda allocation: allocation.payment.paid_on,
             ),
             can_write=current_user.can_write,
+            custom_fields=filled_custom_fields(
+                db.session, CustomFieldTarget.work, work, work.customer
+            ),
         )

@@ -12,8 +12,8 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from .custom_fields import CHOICE_SEPARATOR, CustomField
-from .enums import CustomFieldType
+from .custom_fields import CHOICE_SEPARATOR, CustomField, definitions_for
+from .enums import CustomFieldTarget, CustomFieldType
 from .errors import ValidationFailed
 
 TEXT_LENGTH = 255
@@ -175,3 +175,9 @@ def filled_values(definitions: Iterable[CustomField], stored: Mapping | None) ->
         for definition in definitions
         if shown_value(definition, stored.get(definition.key))
     ]
+
+
+def filled_custom_fields(session, target: CustomFieldTarget, record, customer) -> list[tuple]:
+    """What a record's page lists: its filled fields of those its customer's type takes."""
+    definitions = definitions_for(session, target, customer.customer_type_id)
+    return filled_values(definitions, record.custom_fields)

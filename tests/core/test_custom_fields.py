@@ -14,7 +14,13 @@ from extensions import db
 from models import AuditEntry, CustomField, CustomFieldTarget, CustomFieldType, ValidationFailed
 from models.core.custom_fields import definitions_for
 from models.core.custom_values import clean_custom_values, set_custom_values
-from tests.factories import customer_type, make_custom_field, make_customer, make_work
+from tests.factories import (
+    customer_type,
+    make_custom_field,
+    make_customer,
+    make_work,
+    make_work_address,
+)
 
 CHOICE = CustomFieldType.choice
 SEVERAL = CustomFieldType.several_choices
@@ -246,3 +252,19 @@ def test_purging_asks_for_the_key_then_deletes_the_field_and_its_values(client_a
     db.session.expire_all()
     assert db.session.get(CustomField, field_id) is None
     assert db.session.get(type(customer), customer.id).custom_fields == {"other": "kept"}
+
+
+def test_the_work_address_and_job_pages_list_their_filled_custom_fields(client_as):
+    make_custom_field("meter", label="Meter number", applies_to=CustomFieldTarget.work_address)
+    make_custom_field("unused", label="Never filled", applies_to=CustomFieldTarget.work_address)
+    make_custom_field("floors", label="Floors", applies_to=CustomFieldTarget.work,
+                      field_type=CustomFieldType.number)  # fmt: skip
+    customer = make_customer()
+    address = make_work_address(customer, custom_fields={"meter": "M-4471"})
+    work = make_work(customer, work_address=address, custom_fields={"floors": 3})
+    office = client_as("office")
+    property_page = office.get(f"/admin/workaddress/details/?id={address.id}")
+    shown = " ".join(re.sub(r"<[^>]+>", " ", property_page.get_data(as_text=True)).split())
+    assert "Custom fields Meter number M-4471" in shown and "Never filled" not in shown
+    job_page = office.get(f"/admin/work/details/?id={work.id}").get_data(as_text=True)
+    assert "Custom fields Floors 3" in " ".join(re.sub(r"<[^>]+>", " ", job_page).split())
