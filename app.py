@@ -20,6 +20,7 @@ from admin_views.portal.pages import init_portal
 from extensions import csrf, db, limiter, login_manager, migrate
 from models import act_as
 from models.core.base import MAX_ROW_ID
+from models.core.formats import use_house_format
 from models.core.two_factor import REQUIREMENTS
 from models.customers import phones
 
@@ -48,6 +49,7 @@ def create_app(config: dict | None = None) -> Flask:
     if app.config["REQUIRE_2FA"] not in REQUIREMENTS:
         raise ValueError(f"REQUIRE_2FA must be one of {', '.join(REQUIREMENTS)}.")
     phones.set_default_region(app.config["PHONE_REGION"])
+    use_house_format(app.config["CURRENCY"], app.config["LOCALE"])
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))

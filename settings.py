@@ -33,6 +33,9 @@ def from_environment(instance_path: Path, root_path: Path) -> dict:
         # Whether SMS is a channel here (seed 004: without it, no SMS preference is offered).
         "SMS_ENABLED": os.environ.get("SMS_ENABLED", "").lower() in ("1", "true", "yes"),
         "PHONE_REGION": os.environ.get("PHONE_REGION", "GB"),
+        # Money in this currency (ISO 4217), days and numbers as this locale writes them.
+        "CURRENCY": os.environ.get("CURRENCY", "GBP"),
+        "LOCALE": os.environ.get("LOCALE", "en_GB"),
         # The record page's mini-map; with no tiles reachable it still shows the address.
         "MAP_TILE_URL": os.environ.get(
             "MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"

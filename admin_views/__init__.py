@@ -67,11 +67,7 @@ from models import (
     Work,
     WorkAddress,
 )
-
-
-def money_text(amount) -> str:
-    """1234.5 -> "1,234.50"; blank for no amount."""
-    return "" if amount is None else f"{amount:,.2f}"
+from models.core import formats
 
 
 def init_admin(app: Flask) -> Admin:
@@ -121,7 +117,12 @@ def init_admin(app: Flask) -> Admin:
         ("Admin", "Audit log", AuditLogView, AuditEntry),
         ("Admin", "Portal links", people.PortalAccessView, PortalAccess),
     ]
-    app.add_template_filter(money_text, "money")
+    # The house's words for amounts, days and stored choices: "£1,250.00", "19 Oct 2026",
+    # "In progress" (models/core/formats.py, enums.py).
+    for name in ("money", "day", "day_time", "time_of_day"):
+        app.add_template_filter(getattr(formats, name), name)
+    app.add_template_filter(formats.label, "label")
+    app.add_template_global(formats.house_format)
     for entry in menu.in_menu_order(menu.weighed(views) + menu.MODEL_VIEWS):
         view = entry.view_class(
             entry.model, db, name=entry.name, category=entry.category, endpoint=entry.endpoint

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from models.core.formats import day, money
 from models.money.address_format import bill_to_lines
 from models.money.credit_notes import breakdown
 from models.money.entities import CreditNote
 
-from .layout import Column, Document, Letterhead, Row, day, letterhead_or_default, money
+from .layout import Column, Document, Letterhead, Row, letterhead_or_default
 
 COLUMNS = (
     Column("Description", 100),

@@ -7,11 +7,12 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from models.core.enums import InvoiceStatus
+from models.core.formats import day, money
 from models.money.address_format import bill_to_lines
 from models.money.balances import invoice_outstanding
 from models.money.entities import Invoice, InvoiceLine, totals_of
 
-from .layout import Column, Document, Letterhead, Row, day, letterhead_or_default, money, number
+from .layout import Column, Document, Letterhead, Row, letterhead_or_default, number
 
 
 def invoice_pdf(session: Session, invoice: Invoice, letterhead: Letterhead | None = None) -> bytes:
@@ -87,7 +88,7 @@ def _lines(document: Document, invoice: Invoice) -> None:
         return Row(
             [
                 *work,
-                line.category.title(),
+                line.category.label,
                 line.description,
                 number(line.quantity),
                 money(line.unit_price),

@@ -12,7 +12,6 @@ import os
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 
 from fpdf import FPDF, FontFace
@@ -41,14 +40,6 @@ def pdf_text(value: object) -> str:
         )
         out.append(plain if plain and all(ord(c) < 256 for c in plain) else "?")
     return "".join(out)
-
-
-def money(amount: Decimal | None) -> str:
-    return "" if amount is None else f"{amount:,.2f}"
-
-
-def day(value: date | None) -> str:
-    return f"{value:%d %b %Y}" if value else ""
 
 
 @dataclass(frozen=True)

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from models.core.formats import day, money
 from models.money.address_format import bill_to_lines
 from models.money.balances import BUCKETS
 from models.money.statements import Statement
 
-from .layout import Column, Document, Letterhead, Row, day, letterhead_or_default, money
+from .layout import Column, Document, Letterhead, Row, letterhead_or_default
 
 INVOICE_COLUMNS = (
     Column("Invoice", 20),

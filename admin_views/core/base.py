@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-import enum
-from datetime import datetime
+from datetime import date, datetime
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, flash, g, redirect, request, url_for
 from flask_admin import AdminIndexView, BaseView, expose
 from flask_admin.actions import action
 from flask_admin.contrib.sqla import ModelView, tools
+from flask_admin.contrib.sqla.filters import FilterConverter
 from flask_admin.contrib.sqla.form import InlineModelConverter
 from flask_admin.contrib.sqla.typefmt import DEFAULT_FORMATTERS
 from flask_admin.form import BaseForm, rules
 from flask_admin.helpers import get_form_data
+from flask_admin.model import filters
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -27,8 +28,9 @@ from admin_views.core.surface import check_surface, is_relationship
 from extensions import db
 from forms.core.base import ModelForm, put_on_fields
 from models import ConcurrentEditError, Customer, DomainError, Role, ValidationFailed
-from models.core import enums
+from models.core import formats
 from models.core.base import is_row_id
+from models.core.enums import Choice
 from models.customers.rules import check_version
 
 # Flask-Admin's own endpoints that change data: office by default (a view may ask for more).
@@ -36,26 +38,33 @@ WRITE_VIEWS = {"create_view", "edit_view", "delete_view", "action_view", "ajax_u
 PAGE_SIZES = (10, 25, 50, 100)
 
 
-def _readable_choice(view, value, name) -> str:
-    return str(value).replace("_", " ")
-
-
-def _minutes(view, value, name) -> str:
-    return value.strftime("%Y-%m-%d %H:%M")
-
-
-# "in progress", not "in_progress"; timestamps to the minute.
+# "In progress", not "in_progress"; days and moments as the house writes them (a datetime
+# is a date too: it comes first).
 TYPE_FORMATTERS = {
+    Choice: lambda view, value, name: value.label,
+    datetime: lambda view, value, name: formats.day_time(value),
+    date: lambda view, value, name: formats.day(value),
     **DEFAULT_FORMATTERS,
-    datetime: _minutes,
-    **{
-        member: _readable_choice
-        for member in vars(enums).values()
-        if isinstance(member, type)
-        and issubclass(member, enum.Enum)
-        and member.__module__ == enums.__name__
-    },
 }
+
+
+class LabelledFilters(FilterConverter):
+    """Flask-Admin's filters, a stored choice offered by its label ("In progress")."""
+
+    @filters.convert("enum")
+    def conv_enum(self, column, name, options=None, **kwargs):
+        choices = column.type.enum_class
+        if not options and choices is not None:
+            options = [(member.value, member.label) for member in choices]
+        return super().conv_enum(column, name, options, **kwargs)
+
+
+def money_cells(*names: str) -> dict:
+    """column_formatters showing these columns as amounts with their currency."""
+    return {
+        name: lambda view, context, model, name: formats.money(getattr(model, name))
+        for name in names
+    }
 
 
 def allowed(role: Role):
@@ -175,6 +184,7 @@ class SecureModelView(AccessMixin, ModelView):
     create_modal = False
     edit_modal = False
     column_display_actions = True
+    filter_converter = LabelledFilters()
     # Relationship columns are loaded with the page, not one query per row.
     column_auto_select_related = True
     column_type_formatters = TYPE_FORMATTERS

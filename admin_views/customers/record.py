@@ -25,6 +25,8 @@ from admin_views.core.base import endpoint_role
 from admin_views.core.paging import PER_PAGE_CHOICES, Pager, counted
 from extensions import db
 from models import Customer, Role
+from models.core.enums import Choice
+from models.core.formats import day, label
 from models.money.balances import customer_balance
 
 
@@ -55,13 +57,13 @@ class ListTab(Tab):
     template: ClassVar[str] = "admin/customers/record/tabs/columns.html"
 
     def cell(self, row, name: str) -> str:
-        """A column's value in words: blank for none, 12 Mar 2026 for a day."""
+        """A column's value in words, as the lists show it: 12 Mar 2026, In progress."""
         value = getattr(row, name)
         if value is None:
             return ""
         if isinstance(value, date):
-            return value.strftime("%d %b %Y")
-        return str(value).replace("_", " ")  # "in progress", as the lists show enums
+            return day(value)
+        return label(value) if isinstance(value, Choice) else str(value)
 
     def query(self, record) -> Select:
         raise NotImplementedError

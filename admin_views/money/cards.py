@@ -18,7 +18,7 @@ from admin_views.core.base import CustomerPagesView, ReadOnlyModelView, changes_
 from admin_views.customers.record import PageLink, register_action
 from extensions import db
 from forms.customers.record import ConfirmDeleteForm, typed_correctly
-from forms.money.cards import BRAND_NAMES, StoredCardForm
+from forms.money.cards import StoredCardForm
 from models import Customer, StoredCard, ValidationFailed
 from models.money.cards import check_card
 
@@ -46,7 +46,6 @@ class CustomerCardsView(CustomerPagesView):
                 cards=cards,
                 form=form or StoredCardForm(formdata=None),
                 confirm_form=ConfirmDeleteForm(formdata=None),
-                brand_names=BRAND_NAMES,
                 today=date.today(),
                 expired=expired,
                 can_write=current_user.can_write,
@@ -80,7 +79,7 @@ class CustomerCardsView(CustomerPagesView):
         card.customer = customer
         db.session.add(card)
         db.session.commit()
-        flash(f"Added the {BRAND_NAMES[card.brand]} card ending {card.last_four}.", "success")
+        flash(f"Added the {card.brand.label} card ending {card.last_four}.", "success")
         return self.back(customer)
 
     @expose("/<int:customer_id>/<int:card_id>/delete/", methods=("POST",))
@@ -97,7 +96,7 @@ class CustomerCardsView(CustomerPagesView):
         if not typed_correctly(ConfirmDeleteForm().confirm):
             flash('Not deleted: type "delete" to confirm.', "error")
             return self.back(customer)
-        name = f"{BRAND_NAMES[card.brand]} card ending {card.last_four}"
+        name = f"{card.brand.label} card ending {card.last_four}"
         db.session.delete(card)
         db.session.commit()
         flash(f"Deleted the {name}.", "success")
@@ -106,10 +105,6 @@ class CustomerCardsView(CustomerPagesView):
 
 def masked(view, context, model, name) -> str:
     return f"•••• {model.last_four}"
-
-
-def brand_name(view, context, model, name) -> str:
-    return BRAND_NAMES[model.brand]
 
 
 def expiry(view, context, model, name) -> str:
@@ -135,7 +130,7 @@ class StoredCardView(ReadOnlyModelView):
         "expiry_year": "Expiry",
         "cardholder_name": "Name on card",
     }
-    column_formatters = {"brand": brand_name, "last_four": masked, "expiry_year": expiry}
+    column_formatters = {"last_four": masked, "expiry_year": expiry}
     column_formatters_detail = column_formatters
     column_filters = ("brand", "expiry_year")
     column_default_sort = ("id", True)

@@ -13,9 +13,10 @@ from admin_views.core.base import changes_data, live_customer, operation, reques
 from admin_views.customers.record import PageLink, register_action
 from extensions import db
 from forms.core.base import put_on_fields
-from forms.money.credit_notes import BREAKDOWN_CHOICES, CreditNoteForm
+from forms.money.credit_notes import CreditNoteForm
 from forms.money.lines import CATEGORY_CHOICES
 from models import CreditNote, Customer, DomainError, Invoice, ValidationFailed
+from models.core.formats import money
 from models.money.balances import invoice_outstanding
 from models.money.credit_notes import add_credit_note, breakdown, draft_credit_note_for_invoice
 
@@ -66,7 +67,7 @@ class CreditNotePagesMixin:
             "admin/money/credit_note/details.html",
             credit_note=credit_note,
             rows=breakdown(credit_note),
-            breakdown_label=dict(BREAKDOWN_CHOICES)[credit_note.breakdown],
+            breakdown_label=credit_note.breakdown.label,
             can_write=current_user.can_write,
         )
 
@@ -114,7 +115,7 @@ class CreditNotePagesMixin:
                 errors = {"credit_note": str(outcome.refusal)}
             else:
                 flash(
-                    f"Credit note {credit_note.number} for {credit_note.total:,.2f} saved.",
+                    f"Credit note {credit_note.number} for {money(credit_note.total)} saved.",
                     "success",
                 )
                 return redirect(url_for(".details_view", id=credit_note.id))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import current_app, flash, jsonify, redirect, request, url_for
+from flask import flash, jsonify, redirect, request, url_for
 from flask_admin import expose
 from sqlalchemy import or_, select
 from werkzeug.datastructures import MultiDict
@@ -19,6 +19,7 @@ from forms.money.draft_invoice import DraftInvoiceForm, draft_data
 from forms.money.lines import CATEGORY_CHOICES, MAX_LINES, LinePriceForm
 from models import Customer, Invoice, InvoiceLine, InvoiceStatus, Work
 from models.core.enums import ONGOING_WORK
+from models.core.formats import money
 from models.money.entities import totals_of
 from models.money.invoicing import due_date, save_draft_invoice
 
@@ -109,11 +110,6 @@ class InvoiceFormPagesMixin:
             answers.append({"total": money(line.gross)})
         totals = totals_of(priced)
         return jsonify(lines=answers, **{name: money(value) for name, value in totals.items()})
-
-
-def money(amount) -> str:
-    """As the pages write an amount (their `money` filter)."""
-    return current_app.jinja_env.filters["money"](amount)
 
 
 def offered_jobs(customer: Customer, invoice: Invoice | None) -> list[Work]:

@@ -45,6 +45,7 @@ from models import (
     WorkAddress,
 )
 from models.core.enums import ONGOING_WORK
+from models.core.formats import money
 from models.money.address_format import bill_to_lines
 from models.money.balances import invoice_outstanding
 from models.money.entities import totals_of
@@ -162,7 +163,7 @@ class InvoicePagesMixin:
             customer=invoice.customer,
             form=form,
             title=f"Void invoice {invoice}",
-            intro=f"{invoice} ({invoice.total:,.2f}) stops counting towards the balance and "
+            intro=f"{invoice} ({money(invoice.total)}) stops counting towards the balance and "
             "keeps its number. To bill a smaller amount instead, raise a credit note.",
             submit="Void invoice",
             style="danger",

@@ -29,6 +29,7 @@ from forms.core.base import put_on_fields, refusals
 from forms.money.payments import AccountCreditForm, PaymentForm, read_allocations
 from models import Customer, DomainError, Invoice, PaymentAllocation, PaymentMethod
 from models.core.base import MAX_ROW_ID
+from models.core.formats import money
 from models.money.balances import customer_balance, open_invoices
 from models.money.payments import (
     Allocation,
@@ -42,10 +43,6 @@ from models.money.payments import (
 def has_account_credit(customer: Customer) -> bool:
     """For the Actions menu: the record page has computed the balance already."""
     return page_balance(customer).account_credit > 0
-
-
-def money(amount: Decimal) -> str:
-    return f"£{amount:,.2f}"
 
 
 def allocated_to(allocations) -> str:

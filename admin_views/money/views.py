@@ -4,7 +4,7 @@ credit note workflows are on their own pages (invoice_pages.py, credit_note_page
 from sqlalchemy.orm import selectinload
 from wtforms.validators import DataRequired, InputRequired, NumberRange
 
-from admin_views.core.base import NoStockForm, SecureModelView, is_row_id
+from admin_views.core.base import NoStockForm, SecureModelView, is_row_id, money_cells
 from admin_views.core.lookups import by_name, customer_loader
 from admin_views.customers.views import ADDRESS_FIELDS, REQUIRED_LINE_1, VALID_EMAIL
 from admin_views.money.credit_note_pages import CreditNotePagesMixin
@@ -18,10 +18,6 @@ from models.money.rules import check_payment
 
 NOT_A_NUMBER = "Enter a number, such as 125.50."
 CUSTOMER_REQUIRED = {"validators": [DataRequired("Choose the customer.")]}
-
-
-def money_total(view, context, model, name):
-    return f"{model.total:,.2f}"
 
 
 class WithLinesView(SecureModelView):
@@ -47,7 +43,7 @@ class InvoiceView(InvoiceFormPagesMixin, InvoicePagesMixin, NoStockForm, WithLin
         "status",
         "total",
     )
-    column_formatters = {"total": money_total}
+    column_formatters = money_cells("total")
     column_default_sort = ("invoice_date", True)
     column_searchable_list = ("number", "description")
     column_filters = ("status", "kind", "invoice_date", "due_on")
@@ -80,7 +76,7 @@ class CreditNoteView(CreditNotePagesMixin, NoStockForm, WithLinesView):
         "breakdown",
         "total",
     )
-    column_formatters = {"total": money_total}
+    column_formatters = money_cells("total")
     column_default_sort = ("credit_date", True)
     column_searchable_list = ("number", "description")
     column_filters = ("credit_date", "breakdown")
@@ -99,6 +95,7 @@ class PaymentView(SecureModelView):
     column_filters = ("paid_on", "payment_method.name", "amount")
     column_labels = {"payment_method.name": "Payment method"}
     column_sortable_list = ("paid_on", "reference", "amount")
+    column_formatters = money_cells("amount")
     column_details_list = (
         "customer",
         "payment_method",

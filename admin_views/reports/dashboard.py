@@ -11,6 +11,7 @@ from admin_views.reports.charts import Bar, bar_chart
 from extensions import db
 from models import ValidationFailed
 from models.core.enums import WorkStatus
+from models.core.formats import money
 from models.money.balances import BUCKETS, ageing_totals, debt_and_overdue
 from models.reports.dashboard import (
     Period,
@@ -39,7 +40,7 @@ SOURCE_COLOUR, NO_SOURCE_COLOUR = "#4a7ab5", "#adb5bd"
 
 def debt_chart(ageing: dict):
     bars = [
-        Bar(name, DEBT_LABELS[name], ageing[name], f"{ageing[name]:,.2f}", DEBT_COLOURS[name])
+        Bar(name, DEBT_LABELS[name], ageing[name], money(ageing[name]), DEBT_COLOURS[name])
         for name in BUCKETS
     ]
     return bar_chart("Debt by age (days past due)", bars)
@@ -47,7 +48,7 @@ def debt_chart(ageing: dict):
 
 def works_chart(counts: dict[WorkStatus, int]):
     bars = [
-        Bar(status.value, status.value.replace("_", " "), count, str(count), WORK_COLOURS[status])
+        Bar(status.value, status.label, count, str(count), WORK_COLOURS[status])
         for status, count in counts.items()
     ]
     return bar_chart("Works by status", bars)

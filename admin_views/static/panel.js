@@ -1,5 +1,12 @@
 /* Every panel page: what inline handlers (onclick=…) did, which the Content-Security-Policy refuses. */
 (function ($) {
+  // Amounts written live by a page's script (totals, allocations), in the house's currency
+  // and locale as the server writes them (<meta name="house-format">).
+  var house = document.querySelector('meta[name="house-format"]');
+  var amounts = new Intl.NumberFormat(house ? house.dataset.locale : 'en-GB',
+    { style: 'currency', currency: house ? house.dataset.currency : 'GBP' });
+  window.houseMoney = function (pence) { return amounts.format(pence / 100); };
+
   // Flask-Admin's "javascript:void(0)" links (menus, the current tab and page): the policy
   // refuses running the URL, and there is nothing to run. Caught on the way down, as the
   // menus' own handlers stop the click from bubbling.

@@ -5,7 +5,7 @@ from flask_admin.form import rules
 from flask_admin.model.form import InlineFormAdmin
 from wtforms.validators import DataRequired, NumberRange
 
-from admin_views.core.base import SecureModelView
+from admin_views.core.base import SecureModelView, money_cells
 from admin_views.core.custom_fields import CustomFieldsOnForm, CustomFieldsSection
 from admin_views.core.lookups import by_name, customer_loader, work_address_loader
 from admin_views.works.job_page import JobPageMixin
@@ -70,6 +70,7 @@ class WorkView(CustomFieldsOnForm, JobPageMixin, SecureModelView):
         "product.name": "Product",
         "result_code.name": "Result code",
     }
+    column_formatters = money_cells("sale_amount")
     column_default_sort = ("id", True)
     column_searchable_list = ("number", "description")
     column_filters = (

@@ -23,9 +23,9 @@ from models.core.enums import PhoneKind, Status, Title, VacantProperty
 from models.customers.entities import CREDITOR_DAYS, PhoneNumber
 
 TITLES = [("", "")] + [(t.value, t.value) for t in Title]
-PHONE_KINDS = [(k.value, k.value.capitalize()) for k in PhoneKind]
-VACANT = [("unknown", "Not known"), ("yes", "Yes"), ("no", "No")]
-STATUSES = [(s.value, s.value.capitalize()) for s in Status]
+PHONE_KINDS = [(k.value, k.label) for k in PhoneKind]
+VACANT = [(v.value, v.label) for v in VacantProperty]
+STATUSES = [(s.value, s.label) for s in Status]
 
 
 def text(label: str, length: int, *validators, **kwargs) -> StringField:

@@ -18,10 +18,7 @@ from models import CommunicationKind
 class CommunicationForm(PanelForm):
     kind = SelectField(
         "Kind",
-        choices=[
-            (kind.value, kind.value.upper() if kind == "sms" else kind.value.title())
-            for kind in CommunicationKind
-        ],
+        choices=[(kind.value, kind.label) for kind in CommunicationKind],
         default=CommunicationKind.note.value,
     )
     subject = StringField("Subject", validators=[Optional(), Length(max=160)])

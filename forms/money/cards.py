@@ -12,13 +12,6 @@ from models import StoredCard
 from models.core.enums import CardBrand
 from models.money.cards import FULL_NUMBER_REFUSED
 
-BRAND_NAMES = {
-    CardBrand.visa: "Visa",
-    CardBrand.mastercard: "Mastercard",
-    CardBrand.amex: "American Express",
-    CardBrand.maestro: "Maestro",
-    CardBrand.other: "Other",
-}
 # Browsers must not offer to fill in a saved card number here.
 NO_AUTOFILL = {"autocomplete": "off"}
 
@@ -29,7 +22,7 @@ class StoredCardForm(PanelForm):
     )
     brand = SelectField(
         "Brand",
-        choices=[(brand.value, name) for brand, name in BRAND_NAMES.items()],
+        choices=[(brand.value, brand.label) for brand in CardBrand],
         default=CardBrand.visa.value,
     )
     last_four = StringField(

@@ -12,12 +12,7 @@ from forms.money.lines import MAX_LINES, LineForm
 from models import BreakdownStyle, CreditNote, CreditNoteLine
 
 # As the seed names them.
-BREAKDOWN_CHOICES = [
-    (BreakdownStyle.none.value, "No breakdown"),
-    (BreakdownStyle.by_category.value, "Breakdown by category"),
-    (BreakdownStyle.full.value, "Full breakdown"),
-    (BreakdownStyle.full_by_category.value, "Full breakdown by category"),
-]
+BREAKDOWN_CHOICES = [(style.value, style.label) for style in BreakdownStyle]
 
 
 class CreditNoteForm(PanelForm):

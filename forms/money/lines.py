@@ -13,8 +13,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from forms.money.invoices import AmountField, tax_rate_field
 from models import LineCategory
 
-CATEGORY_LABELS = {LineCategory.labour: "Labour", LineCategory.parts: "Parts"}
-CATEGORY_CHOICES = [(category.value, label) for category, label in CATEGORY_LABELS.items()]
+CATEGORY_CHOICES = [(category.value, category.label) for category in LineCategory]
 MAX_LINES = 100
 
 

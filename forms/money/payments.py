@@ -1,6 +1,6 @@
 """Forms of the payment pages: cash allocation, account credit, allocating account credit.
 
-The forms only read what was typed (a date, a method, an amount in pounds and pence); whether
+The forms only read what was typed (a date, a method, an amount); whether
 an amount may be paid or allocated is for `models.money.payments` to say.
 """
 
@@ -14,17 +14,19 @@ from wtforms import DateField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, Optional
 
 from forms.core.base import PanelForm
+from models.core.formats import currency_symbol
 
-# Digits with an optional sign and decimals, once "£", spaces and thousands commas are gone.
+# Digits with an optional sign and decimals, once the currency symbol, spaces and thousands
+# commas are gone.
 AMOUNT = re.compile(r"-?\d+(\.\d+)?")
 MOST_DIGITS = 10  # Numeric(12, 2): ten digits before the point
-NOT_AN_AMOUNT = "Enter an amount in pounds and pence, e.g. 120.50."
+NOT_AN_AMOUNT = "Enter an amount, such as 120.50."
 ALLOCATION_FIELD = re.compile(r"allocation-(\d+)")
 
 
 def parse_amount(text: str | None) -> Decimal | None:
     """ "£1,250.50" -> Decimal("1250.50"); blank -> None; anything else is a ValueError."""
-    cleaned = re.sub(r"[£,\s]", "", text or "")
+    cleaned = re.sub(r"[,\s]", "", (text or "").replace(currency_symbol(), ""))
     if not cleaned:
         return None
     if not AMOUNT.fullmatch(cleaned):

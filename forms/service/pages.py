@@ -30,10 +30,6 @@ DECISIONS = {
 }
 
 
-def readable(member) -> str:
-    return member.value.replace("_", " ").capitalize()
-
-
 class ReminderDecisionForm(PanelForm):
     """What the customer said, for the ticked reminders (or the one being configured)."""
 
@@ -44,7 +40,7 @@ class ReminderDecisionForm(PanelForm):
     )
     access_method = SelectField(
         "Access method (for all the new jobs)",
-        choices=[("", "Choose…")] + [(m.value, readable(m)) for m in AccessMethod],
+        choices=[("", "Choose…")] + [(m.value, m.label) for m in AccessMethod],
         validators=[Optional()],
     )
     postpone_to = DateField("Postpone until", validators=[Optional()])
@@ -58,7 +54,7 @@ class ContractForm(PanelForm):
     description = TextAreaField("Description", validators=[Optional(), Length(max=2000)])
     status = SelectField(
         "Status",
-        choices=[(s.value, readable(s)) for s in ContractStatus],
+        choices=[(s.value, s.label) for s in ContractStatus],
         default=ContractStatus.active.value,
     )
     start_date = DateField("Start date", validators=[DataRequired("Enter the start date.")])

@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from .custom_fields import CHOICE_SEPARATOR, CustomField, definitions_for
 from .enums import CustomFieldTarget, CustomFieldType
 from .errors import ValidationFailed
+from .formats import day, money
 
 TEXT_LENGTH = 255
 LONG_TEXT_LENGTH = 5000
@@ -156,12 +157,12 @@ def shown_value(definition: CustomField, value) -> str:
         return ", ".join(str(item) for item in value)
     if definition.field_type is CustomFieldType.money:
         try:
-            return f"{Decimal(value):,.2f}"
+            return money(Decimal(value))
         except InvalidOperation:
             return str(value)
     if definition.field_type is CustomFieldType.date:
         try:
-            return date.fromisoformat(value).strftime("%d %b %Y")
+            return day(date.fromisoformat(value))
         except (TypeError, ValueError):
             return str(value)
     return str(value)

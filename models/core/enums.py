@@ -1,9 +1,18 @@
-"""Constrained values. Member names equal their stored values."""
+"""Constrained values. Member names equal their stored values; `label` is what people read."""
 
 from enum import StrEnum
 
 
-class Role(StrEnum):
+class Choice(StrEnum):
+    """A stored value with the words shown for it: "In progress" for in_progress, unless
+    LABELS says otherwise ("SMS", "Not known")."""
+
+    @property
+    def label(self) -> str:
+        return LABELS.get(self) or self.value.replace("_", " ").capitalize()
+
+
+class Role(Choice):
     admin = "admin"
     office = "office"
     read_only = "read_only"
@@ -14,14 +23,14 @@ class Role(StrEnum):
         return (Role.read_only, Role.office, Role.admin).index(self)
 
 
-class Status(StrEnum):
+class Status(Choice):
     """Active or dormant: dormant customers and properties get no automated communication."""
 
     active = "active"
     dormant = "dormant"
 
 
-class Title(StrEnum):
+class Title(Choice):
     Mr = "Mr"
     Mrs = "Mrs"
     Ms = "Ms"
@@ -31,7 +40,7 @@ class Title(StrEnum):
     Prof = "Prof"
 
 
-class PhoneKind(StrEnum):
+class PhoneKind(Choice):
     home = "home"
     mobile = "mobile"
     work = "work"
@@ -39,19 +48,19 @@ class PhoneKind(StrEnum):
     fax = "fax"
 
 
-class VacantProperty(StrEnum):
+class VacantProperty(Choice):
     unknown = "unknown"
     yes = "yes"
     no = "no"
 
 
-class WorkKind(StrEnum):
+class WorkKind(Choice):
     estimate = "estimate"
     job = "job"
     opportunity = "opportunity"
 
 
-class WorkStatus(StrEnum):
+class WorkStatus(Choice):
     open = "open"
     in_progress = "in_progress"
     completed = "completed"
@@ -63,31 +72,31 @@ class WorkStatus(StrEnum):
 ONGOING_WORK = (WorkStatus.open, WorkStatus.in_progress)
 
 
-class InvoiceKind(StrEnum):
+class InvoiceKind(Choice):
     interim = "interim"
     final = "final"
     free_of_charge = "free_of_charge"
 
 
-class InvoiceStatus(StrEnum):
+class InvoiceStatus(Choice):
     draft = "draft"
     issued = "issued"
     void = "void"
 
 
-class LineCategory(StrEnum):
+class LineCategory(Choice):
     labour = "labour"
     parts = "parts"
 
 
-class BreakdownStyle(StrEnum):
+class BreakdownStyle(Choice):
     none = "none"
     by_category = "by_category"
     full = "full"
     full_by_category = "full_by_category"
 
 
-class CommunicationKind(StrEnum):
+class CommunicationKind(Choice):
     note = "note"
     email = "email"
     call = "call"
@@ -95,14 +104,14 @@ class CommunicationKind(StrEnum):
     comment = "comment"
 
 
-class ReminderStatus(StrEnum):
+class ReminderStatus(Choice):
     due = "due"
     booked = "booked"
     postponed = "postponed"
     cancelled = "cancelled"
 
 
-class ReminderDecision(StrEnum):
+class ReminderDecision(Choice):
     """What the customer said when a service reminder was processed (seed 004 batch processing)."""
 
     authorised = "authorised"  # a job was booked
@@ -112,7 +121,7 @@ class ReminderDecision(StrEnum):
     unknown = "unknown"  # no reason given; still due
 
 
-class AccessMethod(StrEnum):
+class AccessMethod(Choice):
     """How the engineer gets into the property for a job."""
 
     occupier = "occupier"
@@ -122,7 +131,7 @@ class AccessMethod(StrEnum):
     landlord = "landlord"
 
 
-class CardBrand(StrEnum):
+class CardBrand(Choice):
     visa = "visa"
     mastercard = "mastercard"
     amex = "amex"
@@ -130,20 +139,20 @@ class CardBrand(StrEnum):
     other = "other"
 
 
-class OutboxStatus(StrEnum):
+class OutboxStatus(Choice):
     queued = "queued"  # no SMTP server configured: kept for someone to send or forward
     sent = "sent"
     failed = "failed"
 
 
-class ContractStatus(StrEnum):
+class ContractStatus(Choice):
     draft = "draft"
     active = "active"
     expired = "expired"
     cancelled = "cancelled"
 
 
-class CustomFieldTarget(StrEnum):
+class CustomFieldTarget(Choice):
     """The record a custom field belongs to."""
 
     customer = "customer"
@@ -151,7 +160,7 @@ class CustomFieldTarget(StrEnum):
     work = "work"
 
 
-class CustomFieldType(StrEnum):
+class CustomFieldType(Choice):
     """What a custom field holds, and so how its value is checked and stored."""
 
     text = "text"
@@ -162,3 +171,18 @@ class CustomFieldType(StrEnum):
     choice = "choice"
     several_choices = "several_choices"
     yes_no = "yes_no"
+
+
+# Where the stored value, capitalised, is not what people say.
+LABELS: dict[Choice, str] = {
+    Role.read_only: "Read only",
+    VacantProperty.unknown: "Not known",
+    CommunicationKind.sms: "SMS",
+    BreakdownStyle.none: "No breakdown",
+    BreakdownStyle.by_category: "Breakdown by category",
+    BreakdownStyle.full: "Full breakdown",
+    BreakdownStyle.full_by_category: "Full breakdown by category",
+    ReminderDecision.unknown: "No reason given",
+    CardBrand.amex: "American Express",
+    CustomFieldType.yes_no: "Yes / no",
+}

@@ -13,6 +13,8 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from models.core.formats import money
+
 from ..core.enums import BreakdownStyle, InvoiceStatus, LineCategory
 from ..core.errors import DomainError, ValidationFailed
 from ..customers.status import refuse_if_merged
@@ -69,8 +71,8 @@ def _check(session: Session, credit_note: CreditNote) -> None:
     if credit_note.total > owed:
         raise ValidationFailed(
             {
-                "lines": f"This credits {credit_note.total:,.2f} but {invoice} only has "
-                f"{owed:,.2f} outstanding. Credit the rest to the customer instead."
+                "lines": f"This credits {money(credit_note.total)} but {invoice} only has "
+                f"{money(owed)} outstanding. Credit the rest to the customer instead."
             }
         )
 
@@ -98,8 +100,8 @@ def breakdown(credit_note: CreditNote) -> list[BreakdownRow]:
     ]
     groups = [(category, members) for category, members in groups if members]
     if style == BreakdownStyle.by_category:
-        return [_row(category.title(), members) for category, members in groups]
-    return [_row(category.title(), members, keep_lines=True) for category, members in groups]
+        return [_row(category.label, members) for category, members in groups]
+    return [_row(category.label, members, keep_lines=True) for category, members in groups]
 
 
 def _row(label: str, lines, keep_lines: bool = False) -> BreakdownRow:

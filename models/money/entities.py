@@ -34,6 +34,7 @@ from ..core.base import (
     zero,
 )
 from ..core.enums import BreakdownStyle, CardBrand, InvoiceKind, InvoiceStatus, LineCategory
+from ..core.formats import day, money
 from ..core.lookups import PaymentMethod
 
 if TYPE_CHECKING:
@@ -208,7 +209,10 @@ class Invoice(PricedDocument, TimestampMixin, Base):
         return len(self.works) > 1
 
     def __str__(self) -> str:
-        return self.number or f"Draft invoice #{self.id}"
+        # A draft has no number yet: people tell drafts apart by their day and amount.
+        if self.number:
+            return self.number
+        return f"Draft invoice of {day(self.invoice_date)}, {money(self.stored_total)}"
 
 
 class InvoiceLine(LineMixin, Base):
@@ -304,7 +308,7 @@ class Payment(TimestampMixin, Base):
         return self.amount - sum((a.amount for a in self.allocations), zero())
 
     def __str__(self) -> str:
-        return f"{self.paid_on:%d %b %Y} {self.amount}"
+        return f"{money(self.amount)} paid on {day(self.paid_on)}"
 
 
 class PaymentAllocation(Base):
@@ -330,7 +334,7 @@ class PaymentAllocation(Base):
     invoice: Mapped[Invoice] = relationship(back_populates="allocations")
 
     def __str__(self) -> str:
-        return f"{self.amount} to {self.invoice}"
+        return f"{money(self.amount)} to {self.invoice}"
 
 
 class StoredCard(TimestampMixin, Base):
@@ -361,6 +365,6 @@ class StoredCard(TimestampMixin, Base):
 
     def __str__(self) -> str:
         return (
-            f"{self.brand.title() if self.brand else 'Card'} ending {self.last_four}, "
+            f"{self.brand.label if self.brand else 'Card'} ending {self.last_four}, "
             f"expires {self.expiry_month:02d}/{self.expiry_year}"
         )

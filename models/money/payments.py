@@ -17,6 +17,8 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from models.core.formats import money
+
 from ..core.enums import InvoiceStatus
 from ..core.errors import DomainError, ValidationFailed
 from ..core.lookups import PaymentMethod
@@ -52,7 +54,7 @@ def record_payment(
     if amount is None or amount <= 0:
         errors["amount"] = "The amount must be more than zero."
     elif amount != amount.quantize(CENT):
-        errors["amount"] = "Amounts are in pounds and pence: at most two decimal places."
+        errors["amount"] = "An amount has at most two decimal places."
     if paid_on is None:
         errors["paid_on"] = "Enter the payment date."
     if method is None:
@@ -104,18 +106,18 @@ def allocate(
         elif amount is None or amount <= 0:
             errors[key] = f"Allocate more than zero to {invoice}, or leave it out."
         elif amount != amount.quantize(CENT):
-            errors[key] = "Amounts are in pounds and pence: at most two decimal places."
+            errors[key] = "An amount has at most two decimal places."
         else:
             taking[invoice.id] = taking.get(invoice.id, Decimal("0")) + amount
             if taking[invoice.id] > owed.get(invoice.id, Decimal("0")):
                 errors[key] = (
-                    f"{invoice} only has {owed.get(invoice.id, Decimal('0')):,.2f} outstanding."
+                    f"{invoice} only has {money(owed.get(invoice.id, Decimal('0')))} outstanding."
                 )
     total = sum(taking.values(), Decimal("0"))
     available = unallocated(payment)
     if total > available:
         errors["allocations"] = (
-            f"Allocations ({total:,.2f}) exceed what is left of the payment ({available:,.2f})."
+            f"Allocations ({money(total)}) exceed what is left of the payment ({money(available)})."
         )
     if errors:
         raise ValidationFailed(errors)
@@ -164,7 +166,7 @@ def allocate_account_credit(
     credit = sum((unallocated(p) for p in payments), Decimal("0"))
     if amount > credit:
         raise ValidationFailed(
-            {"amount": f"The account credit is only {credit:,.2f}; allocate at most that."}
+            {"amount": f"The account credit is only {money(credit)}; allocate at most that."}
         )
     made: list[PaymentAllocation] = []
     left = amount

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from models.core.formats import money
+
 from ..core.errors import ValidationFailed
 from .entities import CreditNote, Invoice, Payment
 
@@ -36,7 +38,7 @@ def check_payment(payment: Payment) -> None:
     allocated = sum((a.amount or 0 for a in payment.allocations), 0)
     if payment.amount is not None and allocated > payment.amount:
         errors["allocations"] = (
-            f"Allocations ({allocated:,.2f}) exceed the payment ({payment.amount:,.2f})."
+            f"Allocations ({money(allocated)}) exceed the payment ({money(payment.amount)})."
         )
     if errors:
         raise ValidationFailed(errors)

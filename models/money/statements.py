@@ -11,6 +11,8 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from models.core.formats import day, long_day, money
+
 from ..core.enums import CommunicationKind, OutboxStatus
 from ..core.errors import ValidationFailed
 from ..core.users import User
@@ -139,10 +141,10 @@ def _by_contact(session: Session, invoices: list[InvoiceFigures]) -> list[Statem
 
 def statement_email(statement: Statement, company_name: str) -> tuple[str, str]:
     """The subject and body offered for emailing a statement; the user may change both."""
-    when = f"{statement.as_of:%d %B %Y}"
+    when = long_day(statement.as_of)
     overdue = statement.figures.overdue
-    owing = f"The balance is {statement.balance:,.2f}" + (
-        f", of which {overdue:,.2f} is overdue." if overdue > 0 else "."
+    owing = f"The balance is {money(statement.balance)}" + (
+        f", of which {money(overdue)} is overdue." if overdue > 0 else "."
     )
     body = (
         f"Dear {statement.customer.display_name},\n\n"
@@ -180,7 +182,7 @@ def email_statement(
         ),
         smtp,
     )
-    title = f"Statement as of {statement.as_of:%d %b %Y}"
+    title = f"Statement as of {day(statement.as_of)}"
     outcome = {
         OutboxStatus.sent: f"{title} emailed to {message.recipient}.",
         OutboxStatus.queued: f"{title} queued for {message.recipient}: no mail server is set "

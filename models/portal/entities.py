@@ -9,6 +9,7 @@ from sqlalchemy import Boolean, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.base import SECRET, Base, Timestamp, utcnow
+from ..core.formats import day
 
 if TYPE_CHECKING:
     from ..core.users import User
@@ -39,4 +40,4 @@ class PortalAccess(Base):
     created_by: Mapped[User | None] = relationship()
 
     def __str__(self) -> str:
-        return f"Portal link #{self.id}"
+        return f"Portal link made {day(self.created_at)}" if self.created_at else "Portal link"

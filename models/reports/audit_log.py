@@ -25,6 +25,7 @@ from sqlalchemy.orm import Mapper, Session
 from ..core.audit import QUIET_COLUMNS, AuditEntry
 from ..core.base import Base, counted, secret_names
 from ..core.custom_fields import CustomField
+from ..core.formats import day, day_time, label, time_of_day
 from ..customers.entities import Contact, Customer
 from ..customers.merge_rows import MOVED
 
@@ -73,10 +74,10 @@ LABELS = {
 }
 SINGULAR = {kind.label: kind.one for kind in MOVED.values()}
 # Dates and times are kept as ISO text (models.core.audit.plain); shown as the panel shows them.
-READ_BACK: tuple[tuple[type, Callable[[str], Any], str], ...] = (
-    (DateTime, datetime.fromisoformat, "%d %b %Y %H:%M"),
-    (Date, date.fromisoformat, "%d %b %Y"),
-    (Time, time.fromisoformat, "%H:%M"),
+READ_BACK: tuple[tuple[type, Callable[[str], Any], Callable[[Any], str]], ...] = (
+    (DateTime, datetime.fromisoformat, day_time),
+    (Date, date.fromisoformat, day),
+    (Time, time.fromisoformat, time_of_day),
 )
 # What str() gave for a row whose model did not name its rows; older entries may hold it.
 DEFAULT_REPR = re.compile(r"<[\w.]+ object at 0x[0-9a-f]+>")
@@ -306,15 +307,16 @@ def _value(entity: str, key: str, value: Any, names: Names) -> str:
 
 
 def _typed(kind: Any, value: Any) -> str:
-    """A JSON-kept value shown as its column's type says: Yes/No, 14 Mar 2026, in progress."""
+    """A JSON-kept value shown as its column's type says: Yes/No, 14 Mar 2026, In progress."""
     if isinstance(value, bool) or isinstance(kind, Boolean):
         return "Yes" if value else "No"
     if isinstance(kind, Enum) or isinstance(value, enum.Enum):
-        return str(getattr(value, "value", value)).replace("_", " ")
+        stored = getattr(getattr(kind, "enum_class", None), "_value2member_map_", {})
+        return label(stored.get(value, value))
     if isinstance(value, str):
-        for column_type, parse, shape in READ_BACK:
+        for column_type, parse, shown in READ_BACK:
             if isinstance(kind, column_type):
-                return _formatted(parse, value, shape)
+                return _formatted(parse, value, shown)
     if isinstance(value, dict):
         return ", ".join(f"{key}: {_typed(None, part)}" for key, part in value.items())
     if isinstance(value, list):
@@ -322,9 +324,9 @@ def _typed(kind: Any, value: Any) -> str:
     return str(value)
 
 
-def _formatted(parse: Callable[[str], Any], value: str, shape: str) -> str:
+def _formatted(parse: Callable[[str], Any], value: str, shown: Callable[[Any], str]) -> str:
     try:
-        return parse(value).strftime(shape)
+        return shown(parse(value))
     except ValueError:
         return value
 

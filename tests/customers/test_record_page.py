@@ -231,8 +231,8 @@ def test_the_money_tab_shows_balance_and_outstanding(client_as, customer):
     )
     db.session.commit()
     money = pane(page(client_as("office"), customer), "money")
-    assert 'data-money="balance">70.00<' in money
-    assert 'data-money="overdue">70.00<' in money
+    assert 'data-money="balance">£70.00<' in money
+    assert 'data-money="overdue">£70.00<' in money
     assert "Boiler repair" in money and "Goodwill" in money
 
 

@@ -190,8 +190,8 @@ def test_the_page_totals_the_ticked_rows_as_the_invoice_will(client_as, customer
         form(work, description="", **{f"total-{work.id}": "10.05", f"total-{other.id}": "999"}),
     )
     html = response.get_data(as_text=True)
-    assert 'data-total="net">10.05<' in html
-    assert 'data-total="tax">2.01<' in html and 'data-total="gross">12.06<' in html
+    assert 'data-total="net">£10.05<' in html
+    assert 'data-total="tax">£2.01<' in html and 'data-total="gross">£12.06<' in html
 
 
 def test_the_actions_menu_offers_the_consolidated_invoice(client_as, customer):
@@ -212,11 +212,11 @@ def test_the_grand_total_follows_the_ticks_and_a_final_invoice_asks_first(page, 
     page.goto(url(customer))
     page.fill("#description", "Spring maintenance round")
     page.check(f"#work-{priced.id}")
-    assert page.text_content('[data-total="gross"]') == "114.00"
+    assert page.text_content('[data-total="gross"]') == "£114.00"
     page.fill(f"#total-{unpriced.id}", "10.05")  # typing a total ticks its work
     assert page.is_checked(f"#work-{unpriced.id}")
-    assert page.text_content('[data-total="net"]') == "105.05"
-    assert page.text_content('[data-total="gross"]') == "126.06"
+    assert page.text_content('[data-total="net"]') == "£105.05"
+    assert page.text_content('[data-total="gross"]') == "£126.06"
     page.fill(f"#total-{unpriced.id}", "")
     dialogs = []
     page.once("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept()))

@@ -56,7 +56,7 @@ def post(client, url, data):
 def test_raising_from_an_invoice_is_prefilled_with_its_lines(client_as, invoice):
     html = client_as("office").get(f"/admin/creditnote/raise/{invoice.id}/").get_data(True)
     assert "Raise credit note" in html and "against invoice" in html
-    assert 'data-figure="outstanding">180.00<' in html
+    assert 'data-figure="outstanding">£180.00<' in html
     assert 'name="lines-0-description" value="Labour"' in html
     assert 'name="lines-1-description" value="Valve"' in html
     assert 'name="lines-1-unit_price" value="25.00"' in html
@@ -82,13 +82,13 @@ def test_a_credit_note_against_an_invoice_reduces_what_it_owes(client_as, custom
     balance = customer_balance(db.session, customer.id)
     assert balance.credited == Decimal("30.00") and balance.balance == Decimal("150.00")
     html = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Credit note CN000001 for 30.00 saved." in html
+    assert "Credit note CN000001 for £30.00 saved." in html
     assert "Breakdown by category" in html and "Parts" in html
     assert f'href="/admin/invoice/details/?id={invoice.id}">INV000001</a>' in html
     assert f'credit-note/{note.id}.pdf" target="_blank"' in html
     assert f'credit-note/{note.id}.pdf?download=1">Download' in html
     invoice_page = client.get(f"/admin/invoice/details/?id={invoice.id}").get_data(True)
-    assert "CN000001" in invoice_page and 'data-figure="outstanding">150.00<' in invoice_page
+    assert "CN000001" in invoice_page and 'data-figure="outstanding">£150.00<' in invoice_page
 
 
 def test_crediting_more_than_is_outstanding_is_refused(client_as, invoice):
@@ -98,7 +98,7 @@ def test_crediting_more_than_is_outstanding_is_refused(client_as, invoice):
         note_form(("labour", "Everything", "1", "200.00", "0")),
     )
     assert response.status_code == 400
-    assert "This credits 200.00 but INV000001 only has 180.00 outstanding." in (
+    assert "This credits £200.00 but INV000001 only has £180.00 outstanding." in (
         response.get_data(as_text=True)
     )
     assert credit_notes() == 0
@@ -147,7 +147,7 @@ def test_a_credit_note_for_the_customer_alone_reduces_their_balance(client_as, c
     assert customer_balance(db.session, customer.id).balance == Decimal("156.00")  # 180 - 24
     html = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Full breakdown by category" in html and "not tied to an invoice" in html
-    assert "Goodwill" in html and "Filter" in html and 'data-figure="total">24.00<' in html
+    assert "Goodwill" in html and "Filter" in html and 'data-figure="total">£24.00<' in html
 
 
 def test_the_add_page_offers_the_four_breakdown_styles(client_as, customer):
@@ -220,18 +220,18 @@ def test_a_forged_token_saves_no_credit_note(client_as, customer):
 def test_the_prefilled_lines_can_be_changed_removed_and_added_to(page, users, invoice):  # noqa: F811
     log_in(page, users["office"].email)
     page.goto(f"/admin/creditnote/raise/{invoice.id}/")
-    expect(page.locator('[data-total="gross"]')).to_have_text("180.00")  # all of the invoice
+    expect(page.locator('[data-total="gross"]')).to_have_text("£180.00")  # all of the invoice
     page.screenshot(path=ARTIFACTS / "credit-note-prefilled.png", full_page=True)
     page.click("tr:has([value=Labour]) [data-remove-line]")
     page.fill('[name="lines-1-quantity"]', "1")
-    expect(page.locator('[data-total="gross"]')).to_have_text("30.00")
+    expect(page.locator('[data-total="gross"]')).to_have_text("£30.00")
     page.click("[data-add-line]")
     page.fill('[name="lines-2-description"]', "Call-out refund")
     page.fill('[name="lines-2-unit_price"]', "12.50")
-    expect(page.locator('[data-total="gross"]')).to_have_text("45.00")
+    expect(page.locator('[data-total="gross"]')).to_have_text("£45.00")
     page.click("button:has-text('Save')")
     page.wait_for_url("**/admin/creditnote/details/**")
-    assert page.text_content('[data-figure="total"]') == "45.00"
+    assert page.text_content('[data-figure="total"]') == "£45.00"
     note = db.session.scalar(select(CreditNote))
     assert [line.description for line in note.lines] == ["Valve", "Call-out refund"]
     page.screenshot(path=ARTIFACTS / "credit-note-details.png", full_page=True)

@@ -66,7 +66,7 @@ def test_an_invoice_cannot_be_credited_beyond_what_it_still_owes(invoice):
 
     second = draft_credit_note_for_invoice(invoice, TODAY)
     second.lines = second.lines[:1]
-    with pytest.raises(ValidationFailed, match="only has 0.00 outstanding"):
+    with pytest.raises(ValidationFailed, match="only has £0.00 outstanding"):
         add_credit_note(db.session, second)
     db.session.rollback()
 

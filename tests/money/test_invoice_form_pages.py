@@ -145,7 +145,7 @@ def test_an_invoice_is_added_with_its_lines_and_shown_on_its_page(client_as, cus
     invoice = db.session.scalar(select(Invoice))
     assert response.headers["Location"] == f"/admin/invoice/details/?id={invoice.id}"
     html = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Draft invoice saved, 123.00 in all" in html
+    assert "Draft invoice saved, £123.00 in all" in html
     assert invoice.status == InvoiceStatus.draft and invoice.number is None
     assert invoice.due_on == date(2026, 3, 16)
     assert [(line.category, line.description, line.work_id) for line in invoice.lines] == [
@@ -351,7 +351,7 @@ def test_the_live_totals_are_the_saved_invoices(client_as, customer):
         "tax": money(invoice.tax),
         "gross": money(invoice.total),
     }
-    assert priced["gross"] == "120.05"  # 99.99 + 20.00 tax, 0.05 + 0.01 tax
+    assert priced["gross"] == "£120.05"  # 99.99 + 20.00 tax, 0.05 + 0.01 tax
 
 
 def test_a_refused_line_leaves_the_others_priced(client_as):
@@ -364,7 +364,7 @@ def test_a_refused_line_leaves_the_others_priced(client_as):
             {"quantity": "sNaN", "unit_price": "NaN", "tax_rate": "1e999999"},
         ],
     ).get_json()
-    assert answer["lines"][0] == {"total": "24.00"} and answer["lines"][2] == {"total": "5.00"}
+    assert answer["lines"][0] == {"total": "£24.00"} and answer["lines"][2] == {"total": "£5.00"}
     assert answer["lines"][1] == {
         "errors": {
             "quantity": "Must be more than zero.",
@@ -378,7 +378,7 @@ def test_a_refused_line_leaves_the_others_priced(client_as):
             "tax_rate": "That amount is too large.",
         }
     }
-    assert (answer["net"], answer["tax"], answer["gross"]) == ("25.00", "4.00", "29.00")
+    assert (answer["net"], answer["tax"], answer["gross"]) == ("£25.00", "£4.00", "£29.00")
 
 
 @pytest.mark.parametrize("body", [{"lines": "many"}, {"lines": [1]}, [], {"lines": [{}] * 101}])
@@ -415,7 +415,7 @@ def test_lines_are_added_priced_while_typing_and_saved(page, users, customer):
     page.keyboard.press("Enter")
     page.keyboard.type("45")
     gross = page.locator("[data-total=gross]")
-    expect(gross).to_have_text("108.00")
+    expect(gross).to_have_text("£108.00")
     page.click("text=Add a line")
     assert page.evaluate("document.activeElement.id") == "lines-1-description"
     page.select_option("#lines-1-category", label="Parts")
@@ -423,18 +423,18 @@ def test_lines_are_added_priced_while_typing_and_saved(page, users, customer):
     page.fill("#lines-1-unit_price", "0")  # a refused line leaves the others priced
     page.fill("#lines-1-quantity", "0")
     expect(page.locator("[data-line-total]").nth(1)).to_have_text("–")
-    expect(gross).to_have_text("108.00")
+    expect(gross).to_have_text("£108.00")
     page.fill("#lines-1-quantity", "1")
     page.fill("#lines-1-unit_price", "150")
-    expect(gross).to_have_text("288.00")
-    expect(page.locator("[data-total=tax]")).to_have_text("48.00")
+    expect(gross).to_have_text("£288.00")
+    expect(page.locator("[data-total=tax]")).to_have_text("£48.00")
     page.click("text=Add a line")
     page.fill("#lines-2-description", "Not needed")
     page.locator("[data-remove-line]").nth(2).click()
     expect(page.locator("tr[data-line]")).to_have_count(2)
     page.screenshot(path=ARTIFACTS / "invoice-lines.png", full_page=True)
     page.click("button:has-text('Save draft')")
-    page.wait_for_selector("text=Draft invoice saved, 288.00 in all")
+    page.wait_for_selector("text=Draft invoice saved, £288.00 in all")
     invoice = db.session.scalar(select(Invoice))
     assert [line.description for line in invoice.lines] == ["Labour", "Pump"]
     assert invoice.total == Decimal("288.00")

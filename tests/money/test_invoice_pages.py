@@ -94,12 +94,12 @@ def test_the_details_page_shows_lines_payments_credit_notes_and_what_is_outstand
     )
     db.session.commit()
     html = client_as("office").get(f"/admin/invoice/details/?id={invoice.id}").get_data(True)
-    assert "Invoice INV000001" in html and ">issued<" in html
+    assert "Invoice INV000001" in html and ">Issued<" in html
     assert f'href="/admin/work/details/?id={work.id}">{work.number}</a>' in html
     assert "100.00" in html and "120.00" in html  # net and gross
     assert "10 Jan 2026" in html and "Cash" in html and "50.00" in html
     assert "CN000001" in html
-    assert 'data-figure="outstanding">58.00<' in html  # 120 - 50 paid - 12 credited
+    assert 'data-figure="outstanding">£58.00<' in html  # 120 - 50 paid - 12 credited
     assert f'href="/admin/customer/details/?id={customer.id}"' in html
     assert "Raise credit note" in html and "Void" in html and ">Issue<" not in html
     assert f'invoice/{invoice.id}.pdf" target="_blank"' in html  # PDF Print, in a new tab
@@ -316,5 +316,5 @@ def test_issuing_from_the_invoice_page_asks_first(page, users, customer):  # noq
     db.session.refresh(invoice)  # issued by the browser's request
     pay(customer, invoice, "30.00")
     page.reload()
-    assert page.text_content('[data-figure="outstanding"]') == "90.00"
+    assert page.text_content('[data-figure="outstanding"]') == "£90.00"
     page.screenshot(path=ARTIFACTS / "invoice-details.png", full_page=True)

@@ -101,8 +101,8 @@ def test_a_cash_allocation_pays_invoices_and_leaves_the_rest_as_credit(client_as
         f"Payment of £180.00 recorded. Allocated £100.00 to {first.number}, £30.00 to "
         f"{second.number}. £50.00 left as account credit." in record
     )
-    assert 'data-money="account_credit">50.00<' in record
-    assert 'data-money="balance">30.00<' in record
+    assert 'data-money="account_credit">£50.00<' in record
+    assert 'data-money="balance">£30.00<' in record
     balance = customer_balance(db.session, customer.id)
     assert (balance.allocated, balance.account_credit) == (Decimal("130.00"), Decimal("50.00"))
     saved = db.session.scalar(select(Payment))
@@ -125,9 +125,9 @@ def refused(client, url, data, *messages) -> str:
     [
         ("-5.00", "The amount must be more than zero."),
         ("0", "The amount must be more than zero."),
-        ("ten pounds", "Enter an amount in pounds and pence, e.g. 120.50."),
-        ("1e3", "Enter an amount in pounds and pence, e.g. 120.50."),
-        ("NaN", "Enter an amount in pounds and pence, e.g. 120.50."),
+        ("ten pounds", "Enter an amount, such as 120.50."),
+        ("1e3", "Enter an amount, such as 120.50."),
+        ("NaN", "Enter an amount, such as 120.50."),
         ("10.005", "at most two decimal places"),
         ("", "Enter the amount."),
         ("99999999999", "That amount is too large."),
@@ -141,9 +141,9 @@ def test_amounts_that_are_not_money_are_refused(client_as, books, amount, messag
     ("typed", "message"),
     [
         ("-10", "Allocate more than zero"),
-        ("abc", "Enter an amount in pounds and pence"),
+        ("abc", "Enter an amount, such as 120.50."),
         ("10.001", "at most two decimal places"),
-        ("100.01", "only has 100.00 outstanding"),
+        ("100.01", "only has £100.00 outstanding"),
     ],
 )
 def test_a_bad_allocation_is_refused_beside_its_invoice(client_as, books, typed, message):
@@ -163,7 +163,7 @@ def test_allocations_above_the_payment_are_refused(client_as, books):
         client_as("office"),
         cash_url(customer),
         data,
-        "Allocations (120.01) exceed what is left of the payment (120.00).",
+        "Allocations (£120.01) exceed what is left of the payment (£120.00).",
     )
 
 
@@ -210,7 +210,7 @@ def test_account_credit_is_a_payment_set_against_no_invoice(client_as, books):
     response = post(client, credit_url(customer), paid("75.50", reference=""))
     record = client.record_at(response.headers["Location"])
     assert "Account credit of £75.50 added." in record
-    assert 'data-money="account_credit">75.50<' in record
+    assert 'data-money="account_credit">£75.50<' in record
     assert count(PaymentAllocation) == 0
     assert db.session.scalar(select(Payment.reference)) is None
 
@@ -228,7 +228,7 @@ def test_the_allocate_credit_page_shows_the_credit_and_the_open_invoices(client_
     customer, first, second = books[:3]
     payment(customer, "120.00")
     html = client_as("office").get(allocate_url(customer)).get_data(as_text=True)
-    assert "Account credit available: <strong>120.00</strong>" in html
+    assert "Account credit available: <strong>£120.00</strong>" in html
     assert f'name="allocation-{first.id}"' in html and f'name="allocation-{second.id}"' in html
 
 
@@ -266,10 +266,10 @@ def test_allocating_more_than_the_account_credit_writes_nothing(client_as, books
         client_as("office"),
         customer,
         {f"allocation-{first.id}": "100.00", f"allocation-{second.id}": "20.01"},
-        "The account credit is only 20.00; allocate at most that.",
+        "The account credit is only £20.00; allocate at most that.",
     )
     row = html.split(f'data-invoice="{second.id}"')[1].split("</tr>")[0]
-    assert "The account credit is only 20.00" in row
+    assert "The account credit is only £20.00" in row
     assert customer_balance(db.session, customer.id).account_credit == Decimal("120.00")
 
 
@@ -280,7 +280,7 @@ def test_allocating_credit_above_what_an_invoice_owes_writes_nothing(client_as, 
         client_as("office"),
         customer,
         {f"allocation-{first.id}": "100.01"},
-        "only has 100.00 outstanding",
+        "only has £100.00 outstanding",
     )
 
 
@@ -310,7 +310,7 @@ def test_a_payment_lists_its_allocations_and_one_can_be_removed(client_as, books
     details = client.get(f"/admin/payment/details/?id={made.id}").get_data(as_text=True)
     assert first.number in details and second.number in details
     assert details.count("Remove allocation") == 2
-    assert 'data-money="unallocated">40.00<' in details
+    assert 'data-money="unallocated">£40.00<' in details
     allocation = db.session.scalar(
         select(PaymentAllocation).where(PaymentAllocation.invoice_id == first.id)
     )
@@ -341,7 +341,7 @@ def test_the_payment_edit_form_has_no_allocations_and_keeps_the_amount_above_the
     form = client.get(f"/admin/payment/edit/?id={made.id}").get_data(as_text=True)
     assert "allocations-0" not in form and 'name="nominal_account"' in form
     response = edit_payment(client, made, "50.00")
-    assert "Allocations (80.00) exceed the payment (50.00)." in response.get_data(as_text=True)
+    assert "Allocations (£80.00) exceed the payment (£50.00)." in response.get_data(as_text=True)
     assert db.session.get(Payment, made.id).amount == Decimal("100.00")
 
 
@@ -412,12 +412,12 @@ def test_allocating_in_the_browser_sums_live_and_shows_refusals(page, users, boo
     page.click(f'tr[data-invoice="{first.id}"] [data-pay-in-full]')
     assert page.input_value(f"#allocation-{first.id}") == "100.00"
     page.fill(f"#allocation-{second.id}", "70")
-    assert page.text_content("[data-sum=allocated]") == "170.00"
-    assert page.text_content("[data-sum=left]") == "-20.00"
+    assert page.text_content("[data-sum=allocated]") == "£170.00"
+    assert page.text_content("[data-sum=left]") == "-£20.00"
     assert page.is_visible("[data-sum=over]")
     page.click("button:has-text('Add cash allocation')")
     page.wait_for_selector("#refusals")
-    assert "only has 60.00 outstanding" in page.text_content(f'tr[data-invoice="{second.id}"]')
+    assert "only has £60.00 outstanding" in page.text_content(f'tr[data-invoice="{second.id}"]')
     page.screenshot(path=ARTIFACTS / "cash-allocation-refused.png", full_page=True)
     page.fill(f"#allocation-{second.id}", "30")
     page.click("button:has-text('Add cash allocation')")
@@ -428,9 +428,9 @@ def test_allocating_in_the_browser_sums_live_and_shows_refusals(page, users, boo
     page.screenshot(path=ARTIFACTS / "account-credit.png", full_page=True)
     page.goto(allocate_url(customer))
     page.click(f'tr[data-invoice="{second.id}"] [data-pay-in-full]')
-    assert page.text_content("[data-sum=left]") == "-10.00"
+    assert page.text_content("[data-sum=left]") == "-£10.00"
     page.fill(f"#allocation-{second.id}", "20")
-    assert page.text_content("[data-sum=left]") == "0.00"
+    assert page.text_content("[data-sum=left]") == "£0.00"
     page.screenshot(path=ARTIFACTS / "allocate-account-credit.png", full_page=True)
     page.click("button:has-text('Allocate credit')")
     page.wait_for_url(f"**/admin/customer/details/?id={customer.id}#money")

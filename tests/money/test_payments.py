@@ -122,7 +122,7 @@ def test_an_allocation_above_what_the_invoice_owes_is_refused(app):
     customer = make_customer()
     invoice = issued_invoice(customer, "100.00")
     errors = refused(lambda: payment(customer, "500.00", {invoice: "100.01"}))
-    assert "only has 100.00 outstanding" in errors[f"allocation-{invoice.id}"]
+    assert "only has £100.00 outstanding" in errors[f"allocation-{invoice.id}"]
     assert count(Payment) == count(PaymentAllocation) == 0
 
 
@@ -160,14 +160,14 @@ def test_a_credit_note_lowers_what_can_be_allocated(app):
     add_credit_note(db.session, credit)
     db.session.commit()
     errors = refused(lambda: payment(customer, "100.00", {invoice: "70.01"}))
-    assert "only has 70.00 outstanding" in errors[f"allocation-{invoice.id}"]
+    assert "only has £70.00 outstanding" in errors[f"allocation-{invoice.id}"]
 
 
 def test_allocations_above_the_payment_are_refused(app):
     customer = make_customer()
     first, second = issued_invoice(customer, "100.00"), issued_invoice(customer, "100.00")
     errors = refused(lambda: payment(customer, "150.00", {first: "100.00", second: "50.01"}))
-    assert "exceed what is left of the payment (150.00)" in errors["allocations"]
+    assert "exceed what is left of the payment (£150.00)" in errors["allocations"]
     assert count(Payment) == count(PaymentAllocation) == 0
 
 
@@ -227,7 +227,7 @@ def test_account_credit_cannot_pay_more_than_there_is(app):
     errors = refused(
         lambda: allocate_account_credit(db.session, customer, invoice, Decimal("30.01"))
     )
-    assert "only 30.00" in errors["amount"]
+    assert "only £30.00" in errors["amount"]
     assert count(PaymentAllocation) == 0
 
 

@@ -201,7 +201,7 @@ def test_the_email_offered_states_the_balance_and_what_is_overdue(app):
     statement = build_statement(db.session, account.customer, AS_OF)
     subject, body = statement_email(statement, "Acme Heating")
     assert subject == "Statement of account as of 31 March 2026"
-    assert "The balance is 575.00, of which 540.00 is overdue." in body
+    assert "The balance is £575.00, of which £540.00 is overdue." in body
     assert body.startswith("Dear Mrs Ada Lovelace,") and body.endswith("Acme Heating")
 
 
@@ -216,8 +216,8 @@ def test_the_page_summarises_the_statement_and_offers_print_and_download(client_
         as_text=True
     )
     assert "Statement as of 31 Mar 2026" in html
-    assert '<div class="h4 text-dark" data-figure="balance">575.00</div>' in html
-    assert 'data-bucket="90+">300.00</td>' in html and 'data-bucket="current">60.00</td>' in html
+    assert '<div class="h4 text-dark" data-figure="balance">£575.00</div>' in html
+    assert 'data-bucket="90+">£300.00</td>' in html and 'data-bucket="current">£60.00</td>' in html
     assert account.oldest.number in html and account.paid.number not in html
     assert '<th colspan="8">Mary Somerville</th>' in html
     pdf = f"/admin/documents/statement/{customer.id}.pdf?as_of=2026-03-31&amp;grouped=1"
@@ -225,7 +225,7 @@ def test_the_page_summarises_the_statement_and_offers_print_and_download(client_
     assert "download=1" in html
     # The email is prefilled from the template, to the statement email if there is one.
     assert 'value="ada@example.com"' in html
-    assert "The balance is 575.00, of which 540.00 is overdue." in html
+    assert "The balance is £575.00, of which £540.00 is overdue." in html
 
 
 def test_the_page_defaults_to_today_ungrouped(client_as):
@@ -270,7 +270,7 @@ def test_reviewing_and_emailing_a_statement_in_the_browser(page, users):  # noqa
     page.fill("#as_of", AS_OF.isoformat())
     page.select_option("#grouped", "1")
     page.click("text=Show statement")
-    expect(page.locator("[data-figure=balance]")).to_have_text("575.00")
+    expect(page.locator("[data-figure=balance]")).to_have_text("£575.00")
     expect(page.locator("th:has-text('Mary Somerville')")).to_have_count(1)
     page.screenshot(path=ARTIFACTS / "statement-page.png", full_page=True)
 

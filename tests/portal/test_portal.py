@@ -16,6 +16,7 @@ from admin_views.portal.pages import init_portal
 from extensions import db
 from models import Asset, AssetGroup, AuditEntry, DomainError, InvoiceStatus, PortalAccess
 from models.core.base import utcnow
+from models.core.formats import day_time
 from models.files.uploads import store_upload
 from models.portal.links import create_portal_link, find_link, revoke, revoke_all
 from tests.conftest import PanelClient
@@ -249,8 +250,8 @@ def test_an_invoice_shows_its_lines_and_what_is_still_to_pay(app, ada):
     _, token = new_link(ada)
     html = visitor(app, token).get(f"/portal/invoices/{invoice.id}").get_data(as_text=True)
     assert "Labour" in html
-    assert 'data-figure="total">96.00' in html
-    assert 'data-figure="outstanding">96.00' in html
+    assert 'data-figure="total">£96.00' in html
+    assert 'data-figure="outstanding">£96.00' in html
 
 
 def test_the_invoice_list_costs_the_same_queries_for_any_number_of_invoices(app, ada):
@@ -424,4 +425,4 @@ def test_the_manage_page_shows_when_a_link_was_last_used(app, client_as, ada):
     assert link.last_used_at is not None
     html = client.get(page).get_data(as_text=True)
     assert "Never" not in html
-    assert link.last_used_at.strftime("%d %b %Y %H:%M") in html
+    assert day_time(link.last_used_at) in html

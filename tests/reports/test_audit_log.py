@@ -191,7 +191,7 @@ def test_every_entry_opens_on_its_own_page_in_words(client_as, every_kind):
         "Customer type: (none) → Private",  # a create
         f"Customer: (none) → John Smith ({john.account_number})",  # a foreign key, named
         "Salesperson: (none) → Admin User",  # an edit
-        "Status: (none) → in progress",  # an enum
+        "Status: (none) → In progress",  # an enum
         "Received on: (none) → 14 Mar 2026",  # a date
         f"{merged}: 2 invoices, 1 phone number, 3 works moved",
         f"Undid the merge of Jane Smith ({jane.account_number}) into John Smith",

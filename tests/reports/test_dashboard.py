@@ -96,11 +96,11 @@ def test_a_debt_45_days_past_due_shows_in_the_31_60_bar_and_the_overdue_card(cli
     issued_invoice(customer, "80.00", days_past_due=-10)  # not yet due
     draft_invoice(customer, "999.00", days_past_due=45)  # a draft owes nothing
     html = dashboard(client_as("office"))
-    assert bar(html, "31-60") == "31–60 days 1,250.00"
-    assert bar(html, "current") == "Not yet due 80.00"
-    assert bar(html, "90+") == "90+ days 0.00"
-    assert card(html, "debt") == "1,330.00"
-    assert card(html, "overdue") == "1,250.00"
+    assert bar(html, "31-60") == "31–60 days £1,250.00"
+    assert bar(html, "current") == "Not yet due £80.00"
+    assert bar(html, "90+") == "90+ days £0.00"
+    assert card(html, "debt") == "£1,330.00"
+    assert card(html, "overdue") == "£1,250.00"
 
 
 def test_works_are_counted_per_status_in_words(client_as):
@@ -109,10 +109,10 @@ def test_works_are_counted_per_status_in_words(client_as):
         make_work(customer, status=status)
     make_work(customer)  # open by default
     html = dashboard(client_as("office"))
-    assert bar(html, "in_progress") == "in progress 2"
-    assert bar(html, "cancelled") == "cancelled 1"
-    assert bar(html, "open") == "open 1"
-    assert bar(html, "free_of_charge") == "free of charge 0"
+    assert bar(html, "in_progress") == "In progress 2"
+    assert bar(html, "cancelled") == "Cancelled 1"
+    assert bar(html, "open") == "Open 1"
+    assert bar(html, "free_of_charge") == "Free of charge 0"
 
 
 def test_origin_report_counts_new_customers_per_source_with_a_no_source_row(client_as, users):
@@ -246,6 +246,6 @@ def test_dashboard_costs_the_same_statements_for_3_customers_as_for_30(client_as
 def test_an_empty_database_shows_zeros_and_says_no_customers_were_created(client_as):
     html = dashboard(client_as("office"))
     assert card(html, "customers") == "0"
-    assert bar(html, "90+") == "90+ days 0.00"
+    assert bar(html, "90+") == "90+ days £0.00"
     assert "No customers were created in this period." in html
     assert origin_table(html)[1:] == [("No source", "0", "0.0%"), ("Total", "0", "")]

@@ -84,14 +84,14 @@ def test_the_job_page_shows_info_pay_dates_services_and_inventory(client_as):
     for text in (
         "1,200.00",
         "600.00",
-        "10 May 2026 · 400.00 · Cash",
-        "04 May 2026 at 09:30",
-        "01 Apr 2026",
+        "10 May 2026 · £400.00 · Cash",
+        "4 May 2026 at 09:30",
+        "1 Apr 2026",
         "Packing; storage",
         "1 Old Road",
         "2 New Road",
         "Piano",
-        "+150.00",
+        "+£150.00",
         "120.00",
         "60.00",
     ):
