@@ -35,6 +35,7 @@ from models import (
     Attachment,
     Branch,
     Communication,
+    CommunicationKind,
     Contact,
     Customer,
     WorkAddress,
@@ -49,6 +50,14 @@ from models.customers.contacts import (
 from models.customers.status import do_not_work_with_again
 from models.files.communications import add_communication, toggle_pin
 from models.files.uploads import delete_attachment, store_upload
+
+# What the message after adding says was added: a call is logged, not "Note added.".
+ADDED = {
+    CommunicationKind.call: "Call logged.",
+    CommunicationKind.email: "Email logged.",
+    CommunicationKind.sms: "SMS logged.",
+    CommunicationKind.comment: "Comment added.",
+}
 
 
 def _delete_attachment(session, attachment) -> None:
@@ -203,7 +212,7 @@ class RecordPages(CustomerPagesView):
             scheduled_for=form.scheduled_for.data,
         )
         db.session.commit()
-        flash("Note added.", "success")
+        flash(ADDED.get(form.kind.data, "Note added."), "success")
         if address is not None:
             return redirect(url_for("workaddress.details_view", id=address.id) + "#communications")
         return redirect(self.record_url(customer, "communications"))

@@ -69,6 +69,11 @@ def act_as(session: Session, user: User | None) -> None:
         session.info[ACTOR_KEY] = user.id
 
 
+def acting_user_id(session: Session) -> int | None:
+    """Who the session's changes are by (act_as), to sign what is written on their behalf."""
+    return session.info.get(ACTOR_KEY)
+
+
 def record(
     session: Session,
     action: str,

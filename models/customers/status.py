@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..core.audit import record
+from ..core.audit import acting_user_id, record
 from ..core.enums import CommunicationKind, Status
 from ..core.errors import DomainError
 from ..files.entities import Communication
@@ -34,6 +34,7 @@ def set_dormant(
     if (reason or "").strip():
         note = Communication(
             customer=customer,
+            author_id=acting_user_id(session),
             kind=CommunicationKind.note,
             subject="Set dormant",
             body=reason.strip(),

@@ -48,7 +48,7 @@ def test_the_actions_menu_offers_what_the_user_may_do(client_as):
     assert "Set dormant" not in read_only and "Delete customer" not in read_only
 
 
-def test_deactivating_sets_everything_dormant_and_pins_the_reason(client_as):
+def test_deactivating_sets_everything_dormant_and_pins_the_reason(client_as, users):
     customer = make_customer()
     make_work_address(customer)
     client = client_as("office")
@@ -63,6 +63,9 @@ def test_deactivating_sets_everything_dormant_and_pins_the_reason(client_as):
     assert db.session.scalar(select(WorkAddress.status)) == "dormant"
     note = db.session.scalar(select(Communication))
     assert note.is_important and note.do_not_work_with_again
+    office = users["office"]
+    assert note.author_id == office.id  # signed by who did it, on the note and the banner
+    assert f"({office.name}," in page and "System" not in page
     assert db.session.scalar(select(AuditEntry.action).where(AuditEntry.action == "dormant"))
     new_work = client.get(f"/admin/work/new/?customer={customer.id}").get_data(as_text=True)
     assert "Do not work with again: Abusive to our engineer" in new_work

@@ -2,6 +2,7 @@
 
 from urllib.parse import quote
 
+import pytest
 from markupsafe import escape
 from sqlalchemy import func, select
 
@@ -36,6 +37,19 @@ def test_a_note_added_in_the_modal_appears_with_its_author(client_as, users):
     )
     html = client.record(customer.id)
     assert "Boiler noise" in html and "Office User" in html
+    assert "Call logged." in html and "Note added." not in html  # the flash says what it was
+
+
+@pytest.mark.parametrize(
+    ("kind", "said"),
+    [("note", "Note added."), ("email", "Email logged."), ("sms", "SMS logged."),
+     ("comment", "Comment added.")],
+)  # fmt: skip
+def test_the_message_after_adding_says_what_was_added(client_as, kind, said):
+    customer = make_customer()
+    client = client_as("office")
+    post(client, f"/admin/customer/{customer.id}/communications/", {"kind": kind, "body": "Hi"})
+    assert said in client.record(customer.id)
 
 
 def test_a_note_without_text_is_refused_in_the_modal_and_nothing_is_saved(client_as):
