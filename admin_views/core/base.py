@@ -10,11 +10,12 @@ from flask_admin import AdminIndexView, BaseView, expose
 from flask_admin.actions import action
 from flask_admin.contrib.sqla import ModelView, tools
 from flask_admin.contrib.sqla.filters import FilterConverter
-from flask_admin.contrib.sqla.form import InlineModelConverter
+from flask_admin.contrib.sqla.form import AdminModelConverter, InlineModelConverter
 from flask_admin.contrib.sqla.typefmt import DEFAULT_FORMATTERS
 from flask_admin.form import BaseForm, rules
 from flask_admin.helpers import get_form_data
 from flask_admin.model import filters
+from flask_admin.model.form import converts
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -57,6 +58,17 @@ class LabelledFilters(FilterConverter):
         if not options and choices is not None:
             options = [(member.value, member.label) for member in choices]
         return super().conv_enum(column, name, options, **kwargs)
+
+
+class LabelledForms(AdminModelConverter):
+    """Flask-Admin's generated forms, a stored choice offered by its label."""
+
+    @converts("sqlalchemy.sql.sqltypes.Enum")
+    def convert_enum(self, column, field_args, **extra):
+        field = super().convert_enum(column, field_args, **extra)
+        if column.type.enum_class is not None:
+            field.kwargs["choices"] = [(m.value, m.label) for m in column.type.enum_class]
+        return field
 
 
 def money_cells(*names: str) -> dict:
@@ -190,6 +202,7 @@ class SecureModelView(AccessMixin, ModelView):
     column_type_formatters = TYPE_FORMATTERS
     column_type_formatters_detail = TYPE_FORMATTERS
     inline_model_form_converter = ExplicitInlineConverter
+    model_form_converter = LabelledForms
     form_base_class = ModelForm  # refuses NUL characters beside their field (forms/core/base.py)
     # The noun used in messages ("This customer was changed …").
     noun = "record"

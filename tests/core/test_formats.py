@@ -129,3 +129,11 @@ def test_a_us_business_sees_dollars_while_typing_an_invoice(page, users, house):
     expect(page.locator("[data-total=gross]")).to_have_text("$500.00")
     page.set_viewport_size({"width": 1366, "height": 768})
     page.screenshot(path=ARTIFACTS / "money-en-us.png", full_page=True)
+
+
+def test_the_stock_forms_offer_choices_by_their_labels(client_as):
+    customer = make_customer()
+    form = client_as("office").get(f"/admin/work/new/?customer={customer.id}")
+    html = form.get_data(as_text=True)
+    assert '<option value="in_progress">In progress</option>' in html
+    assert '<option value="opportunity">Opportunity</option>' in html
