@@ -198,6 +198,9 @@ class CustomerEntryPages(CustomerPagesView):
             title="Add new landlord",
             form=form,
             duplicates=duplicates,
+            action=url_for("customer.landlord_create"),
+            cancel_url=url_for("customer.index_view"),
+            submit="Add landlord",
         )
 
     @expose("/duplicates/")

@@ -14,6 +14,7 @@ from admin_views.core.base import (
 from admin_views.core.lookups import customer_loader
 from admin_views.customers.address_entry import WorkAddressEntryMixin
 from admin_views.customers.address_page import WorkAddressRecordMixin
+from admin_views.customers.branch_entry import BranchEntryMixin
 from admin_views.customers.contact_entry import ContactEntryMixin
 from admin_views.customers.custom_field_list import CustomFieldListMixin
 from admin_views.customers.entry_pages import CustomerEntryPages
@@ -26,7 +27,7 @@ from admin_views.data.export_page import ExportPages
 from admin_views.portal.manage import PortalManagePages
 from extensions import db
 from forms.core.validators import EmailValid, PhoneNumberValid
-from models import Customer, PhoneNumber, Role
+from models import Customer, Role
 from models.core.base import ADDRESS_FIELDS
 from models.customers.entities import NAME_ORDER
 from models.customers.lifecycle import delete_customer
@@ -198,22 +199,13 @@ class ContactView(ContactEntryMixin, NoStockForm, SecureModelView):
     )
 
 
-class BranchView(SecureModelView):
+class BranchView(BranchEntryMixin, NoStockForm, SecureModelView):
     noun = "branch"
     column_list = ("name", "customer", "town", "postcode", "email")
     column_details_list = ("customer", "name", *ADDRESS_FIELDS, "email", "created_at", "updated_at")
     column_searchable_list = ("name", "postcode")
     column_sortable_list = ("name", "town", "postcode")
     column_filters = ("town", "postcode")
-    form_columns = ("customer", "name", *ADDRESS_FIELDS, "email", "phones")
-    form_args = {
-        "name": {"validators": [DataRequired("Name the branch.")]},
-        "address_line_1": REQUIRED_LINE_1,
-        "email": VALID_EMAIL,
-        "customer": {"validators": [DataRequired("Choose the customer.")]},
-    }
-    form_ajax_refs = {"customer": customer_loader("customer")}
-    inline_models = (PhoneInline(PhoneNumber),)
 
 
 class WorkAddressView(WorkAddressEntryMixin, WorkAddressRecordMixin, NoStockForm, SecureModelView):

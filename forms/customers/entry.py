@@ -119,6 +119,18 @@ class ContactForm(PanelForm, ContactFields):
     version = HiddenField()
 
 
+class BranchForm(AddressMixin, PanelForm):
+    """An office of a company customer, in the Branches tab's modal."""
+
+    name = StringField(
+        "Branch name",
+        validators=[DataRequired("Name the branch."), Length(max=120)],
+        render_kw={"required": True},
+    )
+    email = email_field()
+    phones = phone_list()
+
+
 def for_contact(form: ContactForm, allows_primary: bool, sms: bool) -> ContactForm:
     """Primary contacts are for private types only; SMS only where SMS is enabled."""
     if not allows_primary:

@@ -8,9 +8,10 @@ from sqlalchemy.orm import Session
 
 from ..core.audit import record
 from .duplicates import RelatedCustomer, Typed, refuse_unconfirmed
-from .entities import Contact, Customer, WorkAddress
+from .entities import Branch, Contact, Customer, WorkAddress
 from .rules import (
     apply_customer_defaults,
+    check_branch,
     check_contact,
     check_customer,
     check_version,
@@ -69,6 +70,13 @@ def save_contact(session: Session, contact: Contact, seen_version: int | None) -
         check_version(contact, seen_version, "contact")
         check_contact(contact)
     session.add(contact)
+
+
+def save_branch(session: Session, branch: Branch) -> None:
+    """Adds or saves an office of its customer."""
+    with session.no_autoflush:
+        check_branch(branch)
+    session.add(branch)
 
 
 def add_work_address(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from email_validator import EmailNotValidError, validate_email
 
 from ..core.errors import ConcurrentEditError, ValidationFailed
-from .entities import Contact, Customer, WorkAddress
+from .entities import Branch, Contact, Customer, WorkAddress
 
 OTHER_CUSTOMERS_ADDRESS = "That work address belongs to another customer."
 
@@ -86,6 +86,17 @@ def check_contact(contact: Contact) -> None:
             errors["is_primary"] = "Only private customer types have a primary contact."
         elif any(c.is_primary for c in contact.customer.contacts if c is not contact):
             errors["is_primary"] = "This customer already has a primary contact."
+    if errors:
+        raise ValidationFailed(errors)
+
+
+def check_branch(branch: Branch) -> None:
+    errors: dict[str, str] = {}
+    if _blank(branch.name):
+        errors["name"] = "Name the branch."
+    if _blank(branch.address_line_1):
+        errors["address_line_1"] = "Address line 1 is required."
+    errors.update(email_errors(branch, "email"))
     if errors:
         raise ValidationFailed(errors)
 
