@@ -27,13 +27,21 @@ $(function () {
     history.replaceState(null, '', event.target.hash);
   });
 
-  // Mini-map: Leaflet from Flask-Admin's static files. If the tiles cannot load,
-  // the address and the map link below it still tell where the customer is.
+  // Mini-map: Leaflet from Flask-Admin's static files. If the tiles cannot load (no
+  // internet, a blocked server), the map goes and the address with its map link stays; the
+  // browser remembers for the session, so no later page asks for tiles again.
+  var NO_TILES = 'customer-record:no-map-tiles';
   $('.mini-map').each(function () {
-    var lat = parseFloat(this.dataset.lat), lon = parseFloat(this.dataset.lon);
-    var map = L.map(this, { zoomControl: false, attributionControl: false }).setView([lat, lon], 15);
-    L.tileLayer(this.dataset.tiles, { maxZoom: 19 }).addTo(map);
-    L.marker([lat, lon], { title: this.dataset.label }).addTo(map);
+    var box = this;
+    if (window.sessionStorage.getItem(NO_TILES)) { box.remove(); return; }
+    var lat = parseFloat(box.dataset.lat), lon = parseFloat(box.dataset.lon);
+    var map = L.map(box, { zoomControl: false, attributionControl: false }).setView([lat, lon], 15);
+    L.tileLayer(box.dataset.tiles, { maxZoom: 19 }).once('tileerror', function () {
+      window.sessionStorage.setItem(NO_TILES, '1');
+      map.remove();
+      box.remove();
+    }).addTo(map);
+    L.marker([lat, lon], { title: box.dataset.label }).addTo(map);
   });
 
   // Delete with typed confirmation: one modal, filled from the button that opened it.
