@@ -5,23 +5,15 @@ from __future__ import annotations
 
 from flask import abort, redirect, request, url_for
 from flask_admin import expose
-from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from admin_views.core.base import requested_id
-from admin_views.customers.record import (
-    ListTab,
-    Pager,
-    register_tab,
-    tab_context,
-    tab_counts,
-    tabs_for,
-)
-from admin_views.customers.record_tabs import ASSET_LOADS, asset_rows, notes_pinned_first
+from admin_views.customers.record import ListTab, register_tab, served_tabs, tab_context
+from admin_views.customers.record_tabs import ASSET_LOADS, NotesTab, asset_rows
 from extensions import db
 from forms.customers.record import CommunicationForm
-from models import Asset, Communication, CustomFieldTarget, Work, WorkAddress
+from models import Asset, CustomFieldTarget, Work, WorkAddress
 from models.core.custom_values import filled_custom_fields
 
 
@@ -40,18 +32,9 @@ class AddressWorksTab(ListTab):
 
 
 @register_tab(page="work_address", weight=200)
-class AddressCommunicationsTab(ListTab):
+class AddressCommunicationsTab(NotesTab):
     key = "communications"
-    title = "Communications"
-    template = "admin/customers/record/tabs/communications.html"
-    loads = (Communication.author,)
-
-    def query(self, address):
-        return notes_pinned_first(Communication.work_address_id == address.id)
-
-    def rows(self, address, pager):
-        pager, notes = super().rows(address, pager)
-        return pager, {"notes": notes, "scheduled": []}
+    about = "work_address_id"
 
 
 @register_tab(page="work_address", weight=300)
@@ -91,18 +74,11 @@ class WorkAddressRecordMixin:
             if request.args.get("id") is None:
                 return redirect(url_for(".index_view"))
             abort(404)
-        # A property's history is short: every tab is served with the page.
-        shown = tabs_for("work_address", current_user)
-        counts = tab_counts(address, shown)
-        tabs = []
-        for tab in shown:
-            pager, rows = tab.rows(address, Pager.from_request(tab.key, counts[tab.key]))
-            tabs.append((tab, counts[tab.key], pager, rows))
         return self.render(
             "admin/customers/record/work_address.html",
             address=address,
             customer=address.customer,
-            tabs=tabs,
+            tabs=served_tabs("work_address", address),  # a property's history is short
             note_form=CommunicationForm(formdata=None, work_address_id=address.id),
             custom_fields=filled_custom_fields(
                 db.session, CustomFieldTarget.work_address, address, address.customer

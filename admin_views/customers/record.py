@@ -91,8 +91,8 @@ class PanelBlock:
         return None
 
 
-# The pages that take tabs and side-panel blocks.
-PAGES = ("customer", "work_address")
+# The pages that take tabs and side-panel blocks (a job's page: its notes).
+PAGES = ("customer", "work_address", "work")
 TABS: dict[str, list[Tab]] = {page: [] for page in PAGES}
 PANEL_BLOCKS: dict[str, list[PanelBlock]] = {page: [] for page in PAGES}
 
@@ -256,6 +256,18 @@ def page_balance(customer: Customer):
     if g.get("balance_for") != customer.id:
         g.balance_for, g.balance = customer.id, customer_balance(db.session, customer.id)
     return g.balance
+
+
+def served_tabs(page: str, record) -> list[tuple]:
+    """Every tab of a page served with it (a work address's, a job's): (tab, count, pager,
+    rows) for each tab the user may see, counted in one statement."""
+    shown = tabs_for(page, current_user)
+    counts = tab_counts(record, shown)
+    served = []
+    for tab in shown:
+        pager, rows = tab.rows(record, Pager.from_request(tab.key, counts[tab.key]))
+        served.append((tab, counts[tab.key], pager, rows))
+    return served
 
 
 def tab_counts(record, tabs: list[Tab]) -> dict[str, int]:

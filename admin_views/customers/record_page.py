@@ -38,6 +38,7 @@ from models import (
     CommunicationKind,
     Contact,
     Customer,
+    Work,
     WorkAddress,
 )
 from models.customers.contacts import (
@@ -104,6 +105,15 @@ RECORD_CUSTOMER = (
         selectinload(Customer.phones),
     )
 )
+
+
+def where_note_is(note: Communication) -> str:
+    """The page a note is added and pinned on: its job's, its property's, or the record's."""
+    if note.work_id:
+        return url_for("work.details_view", id=note.work_id) + "#notes"
+    if note.work_address_id:
+        return url_for("workaddress.details_view", id=note.work_address_id) + "#communications"
+    return url_for("customer.details_view", id=note.customer_id) + "#communications"
 
 
 class RecordPages(CustomerPagesView):
@@ -196,14 +206,17 @@ class RecordPages(CustomerPagesView):
         form = CommunicationForm()
         if not form.validate():
             return self.render_record(customer, 400, note_form=form, open_modal="note")
-        address = None
+        address = work = None
         if form.work_address_id.data:
             address = customer_row(WorkAddress, int_or_404(form.work_address_id.data), customer)
-        add_communication(
+        if form.work_id.data:
+            work = customer_row(Work, int_or_404(form.work_id.data), customer)
+        note = add_communication(
             db.session,
             customer,
             current_user._get_current_object(),
             work_address=address,
+            work=work,
             kind=form.kind.data,
             subject=form.subject.data or None,
             body=form.body.data,
@@ -213,18 +226,17 @@ class RecordPages(CustomerPagesView):
         )
         db.session.commit()
         flash(ADDED.get(form.kind.data, "Note added."), "success")
-        if address is not None:
-            return redirect(url_for("workaddress.details_view", id=address.id) + "#communications")
-        return redirect(self.record_url(customer, "communications"))
+        return redirect(where_note_is(note))
 
     @expose("/<int:customer_id>/communications/<int:note_id>/pin/", methods=("POST",))
     @changes_data
     def pin_note(self, customer_id: int, note_id: int):
         customer = self.load_customer(customer_id)
-        pinned = toggle_pin(customer_row(Communication, note_id, customer))
+        note = customer_row(Communication, note_id, customer)
+        pinned = toggle_pin(note)
         db.session.commit()
         flash("Pinned as important." if pinned else "Unpinned.", "success")
-        return redirect(self.record_url(customer, "communications"))
+        return redirect(where_note_is(note))
 
     @expose("/<int:customer_id>/contacts/<int:contact_id>/primary/", methods=("POST",))
     @changes_data

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from flask import request
 from flask_login import current_user
@@ -141,7 +142,7 @@ class CommunicationsTab(ListTab):
     key = "communications"
     title = "Communications"
     template = "admin/customers/record/tabs/communications.html"
-    loads = (Communication.author, Communication.work_address)
+    loads = (Communication.author, Communication.work_address, Communication.work)
 
     def query(self, customer):
         return notes_pinned_first(Communication.customer_id == customer.id)
@@ -158,6 +159,23 @@ class CommunicationsTab(ListTab):
             .limit(10)
         ).all()
         return pager, {"notes": notes, "scheduled": scheduled}
+
+
+class NotesTab(ListTab):
+    """A property's or a job's own communications, pinned ones first; they are on the
+    customer's Communications tab too."""
+
+    title = "Communications"
+    template = "admin/customers/record/tabs/communications.html"
+    loads = (Communication.author,)
+    about: ClassVar[str]  # the Communication column naming the record: work_address_id …
+
+    def query(self, record):
+        return notes_pinned_first(getattr(Communication, self.about) == record.id)
+
+    def rows(self, record, pager):
+        pager, notes = super().rows(record, pager)
+        return pager, {"notes": notes, "scheduled": []}
 
 
 def notes_pinned_first(condition) -> Select:

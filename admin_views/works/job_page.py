@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from flask import abort, redirect, request, url_for
 from flask_admin import expose
-from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from admin_views.core.base import requested_id
+from admin_views.customers.record import register_tab, served_tabs, tab_context
+from admin_views.customers.record_tabs import NotesTab
 from extensions import db
+from forms.customers.record import CommunicationForm
 from models import (
     CustomFieldTarget,
     Invoice,
@@ -22,6 +24,15 @@ from models import (
 )
 from models.core.custom_values import filled_custom_fields
 from models.money.balances import invoice_outstanding, total_outstanding
+
+
+@register_tab(page="work", weight=100)
+class JobNotesTab(NotesTab):
+    """Seed 001's Notes and Comments beside the Job tab: the work's own communications."""
+
+    key = "notes"
+    title = "Notes and comments"
+    about = "work_id"
 
 
 class JobPageMixin:
@@ -66,6 +77,12 @@ class JobPageMixin:
         return self.render(
             "admin/customers/record/job.html",
             work=work,
+            customer=work.customer,
+            tabs=served_tabs("work", work),
+            note_form=CommunicationForm(
+                formdata=None, work_id=work.id, work_address_id=work.work_address_id
+            ),
+            **tab_context(work),
             invoices=invoices,
             outstanding=outstanding,
             balance_due=total_outstanding(outstanding),
@@ -73,7 +90,6 @@ class JobPageMixin:
                 (allocation for invoice in invoices for allocation in invoice.allocations),
                 key=lambda allocation: allocation.payment.paid_on,
             ),
-            can_write=current_user.can_write,
             custom_fields=filled_custom_fields(
                 db.session, CustomFieldTarget.work, work, work.customer
             ),

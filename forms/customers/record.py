@@ -28,6 +28,7 @@ class CommunicationForm(PanelForm):
     scheduled_for = DateField("Activity due on", validators=[Optional()])
     # Set when the note is added from a work address's page: it belongs to that property.
     work_address_id = HiddenField()
+    work_id = HiddenField()  # a note on a job, added from the job page
 
 
 class UploadForm(PanelForm):

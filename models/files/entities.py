@@ -38,6 +38,11 @@ class Communication(Base):
     work_address_id: Mapped[int | None] = mapped_column(
         ForeignKey("work_address.id", ondelete="CASCADE"), index=True
     )
+    # A note on a job (the job page's Notes and comments); it stays on the record if the
+    # job is deleted.
+    work_id: Mapped[int | None] = mapped_column(
+        ForeignKey("work.id", ondelete="SET NULL"), index=True
+    )
     author_id: Mapped[int | None] = mapped_column(
         ForeignKey("user.id", ondelete="SET NULL"), index=True
     )
@@ -54,6 +59,7 @@ class Communication(Base):
 
     customer: Mapped[Customer] = relationship(back_populates="communications")
     work_address: Mapped[WorkAddress | None] = relationship()
+    work: Mapped[Work | None] = relationship()
     author: Mapped[User | None] = relationship()
 
     def __str__(self) -> str:
