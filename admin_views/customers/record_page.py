@@ -41,6 +41,7 @@ from models import (
     Work,
     WorkAddress,
 )
+from models.core.base import is_row_id
 from models.customers.contacts import (
     delete_branch,
     delete_contact,
@@ -78,10 +79,11 @@ DELETABLE = {
 
 
 def int_or_404(value) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
+    """A posted row id, or 404: not a number, or one no row could have (past the column's
+    range, which PostgreSQL refuses with an error)."""
+    if not is_row_id(value):
         abort(404)
+    return int(value)
 
 
 # The customer with what its header and side panel show, as one statement built once (with

@@ -59,8 +59,9 @@ def test_a_note_on_another_customers_job_is_refused_and_nothing_saved(client_as)
     customer = make_customer()
     theirs = make_work(make_customer(surname="Other", email="o@example.com"))
     office = client_as("office")
-    for forged in (str(theirs.id), "abc", "99999999999"):
+    for forged in (str(theirs.id), "abc", "99999999999", "-1"):
         assert add_note(office, customer, work_id=forged).status_code == 404
+        assert add_note(office, customer, work_address_id=forged).status_code == 404
     assert notes() == 0
 
 
