@@ -98,7 +98,7 @@ def test_working_a_customer_record_in_the_browser(page, users, tmp_path):
     thumbnail.wait_for()
     # The element is there before its picture has loaded: wait for the picture itself.
     page.wait_for_function(
-        "img => img.complete && img.naturalWidth > 0", thumbnail.element_handle()
+        "img => img.complete && img.naturalWidth > 0", arg=thumbnail.element_handle()
     )
     assert page.evaluate("img => img.naturalWidth", thumbnail.element_handle()) == 320
     page.screenshot(path=ARTIFACTS / "record-pictures.png", full_page=True)
