@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from admin_views.customers.record import ACTIONS, register_action
 from tests.factories import make_customer
 
 QUICK_LINKS = re.compile(r'<nav class="collapse quick-links[^>]*>(.*?)</nav>', re.S)
@@ -97,3 +98,10 @@ def test_a_role_is_offered_every_link_it_may_open_and_none_it_would_be_refused(c
     for title, url in everything.items():
         refused = client.get(url).status_code == 403
         assert refused is (title not in offered), (role, title, url)
+
+
+def test_an_entry_under_a_heading_the_seed_does_not_name_is_refused():
+    before = list(ACTIONS)
+    with pytest.raises(ValueError, match="No quick-links heading 'Advanced options'"):
+        register_action(heading="Advanced options", weight=10)
+    assert before == ACTIONS
