@@ -81,7 +81,7 @@ def money_cells(*names: str) -> dict:
 
 def allowed(role: Role):
     """Declares who may call an endpoint (or run a list action): `role` and the roles above it.
-    Enforced before the view runs, and read by menus and the record's Actions, so nothing is
+    Enforced before the view runs, and read by menus and the record's quick links, so nothing is
     offered that would be refused."""
 
     def declare(view_method):

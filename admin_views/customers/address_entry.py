@@ -16,6 +16,7 @@ from admin_views.core.base import (
     requested_id,
 )
 from admin_views.customers.entry_pages import branch_choices, offered, sms_enabled
+from admin_views.customers.record import PageLink, register_action
 from extensions import db
 from forms.core.custom_fields import custom_values, fill_custom_fields, with_custom_fields
 from forms.customers.entry import WorkAddressForm, fill
@@ -55,6 +56,15 @@ def chosen_landlord(form: WorkAddressForm) -> Customer | None:
     if landlord is None or landlord.merged_into_id:
         raise ValidationFailed({"landlord_id": LANDLORD_GONE})
     return landlord
+
+
+@register_action(heading="Work addresses", weight=10)
+class AddWorkAddress(PageLink):
+    title, endpoint = "Add new work address", "workaddress.create_view"
+
+    def url(self, customer: Customer) -> str:
+        back = url_for("customer.details_view", id=customer.id) + "#addresses"
+        return url_for(self.endpoint, customer=customer.id, url=back)
 
 
 class WorkAddressEntryMixin:

@@ -1,8 +1,8 @@
-"""The record pages' extension points: tabs, side-panel blocks and the Actions menu.
+"""The record pages' extension points: tabs, side-panel blocks and the quick links.
 
 Each is one small class registered with the page it belongs to and a weight:
 `@register_tab(page="customer", weight=300)`, `@register_panel_block(weight=50)`,
-`@register_action(heading="Advanced options", weight=20)`. The weight, not the import order,
+`@register_action(heading="Admin tools", weight=20)`. The weight, not the import order,
 orders them; the lightest tab is the one served with the page. Who may see one is declared on
 it (`allowed`) and enforced on its endpoint, so nothing is shown that would be refused. The
 built-in ones (record_tabs.py, record_panel.py, record_actions.py) use the same mechanism.
@@ -133,31 +133,31 @@ def blocks_for(page: str, user) -> list[PanelBlock]:
     return [block for block in PANEL_BLOCKS[page] if user.may(block.allowed)]
 
 
-# The Actions menu's headings, in the order shown (seed 004 "Quick links", "Advanced options",
-# "Admin tools"); an action under a heading not listed here comes after them.
-ACTION_HEADINGS = (
+# The quick links' headings, in the order shown: seed 004 "Quick links", the everyday ones
+# first. Each entry goes under one of them; those that cannot be undone are shown apart.
+QUICK_LINK_HEADINGS = (
+    "Work addresses",
     "Invoices",
     "Payments",
     "Statements",
     "Service reminders",
     "Contracts",
-    "Service plans",
     "Associate SLA",
-    "Advanced options",
-    "Customer portal",
     "Admin tools",
+    "Customer portal",
 )
 
 
 class RecordAction:
-    """An entry of the record's Actions menu."""
+    """An entry of the record's quick links."""
 
     title: ClassVar[str]
     heading: ClassVar[str]  # set by register_action
     weight: ClassVar[int]
+    destructive: ClassVar[bool] = False  # cannot be undone: shown apart, marked
 
     def shown(self, customer: Customer) -> bool:
-        """Whether this customer's menu offers it (Reactivate only for dormant ones, say)."""
+        """Whether this customer's quick links offer it (Reactivate only for dormant ones)."""
         return True
 
     def allowed_role(self) -> Role:
@@ -220,24 +220,32 @@ ACTIONS: list[RecordAction] = []
 
 
 def register_action(heading: str, weight: int):
+    if heading not in QUICK_LINK_HEADINGS:
+        raise ValueError(f"No quick-links heading {heading!r}: use one of {QUICK_LINK_HEADINGS}.")
+
     def register(action_class: type[RecordAction]) -> type[RecordAction]:
         action_class.heading, action_class.weight = heading, weight
         ACTIONS.append(action_class())
-        ACTIONS.sort(key=_menu_place)
+        ACTIONS.sort(key=lambda a: (QUICK_LINK_HEADINGS.index(a.heading), a.weight))
         return action_class
 
     return register
 
 
-def _menu_place(action: RecordAction) -> tuple:
-    known = action.heading in ACTION_HEADINGS
-    heading = ACTION_HEADINGS.index(action.heading) if known else len(ACTION_HEADINGS)
-    return heading, action.heading, action.weight
-
-
 def actions_for(customer: Customer, user) -> list[RecordAction]:
-    """The customer's Actions menu for this user: only what its endpoint would let them do."""
+    """The customer's quick links for this user: only what its endpoint would let them do."""
     return [a for a in ACTIONS if user.may(a.allowed_role()) and a.shown(customer)]
+
+
+def quick_links(customer: Customer, user) -> dict:
+    """The quick links as the panel shows them: the entries under each heading (headings in
+    order, none left empty) and, apart, those that cannot be undone."""
+    offered = actions_for(customer, user)
+    grouped: dict[str, list[RecordAction]] = {}
+    for action in offered:
+        if not action.destructive:
+            grouped.setdefault(action.heading, []).append(action)
+    return {"groups": grouped, "destructive": [a for a in offered if a.destructive]}
 
 
 def tab_context(record) -> dict:

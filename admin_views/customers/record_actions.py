@@ -1,4 +1,4 @@
-"""The record's own actions (seed 004 "Advanced options", "Admin tools", "Deactivate/
+"""The record's own quick links (seed 004 "Admin tools", "Customer portal", "Deactivate/
 Reactivate"), declared as ConfirmActions, and the customer view's endpoints made from every
 declared one. Links to pages of other views (payments, statements, …) are declared beside
 those pages."""
@@ -78,7 +78,7 @@ def confirm_page(view, action: ConfirmAction, customer_id: int):
     )
 
 
-@register_action(heading="Advanced options", weight=10)
+@register_action(heading="Admin tools", weight=10)
 class SetDormant(ConfirmAction):
     title = submit = "Set dormant"
     name, path, form, style = "dormant_action", "dormant", DormantForm, "warning"
@@ -97,7 +97,7 @@ class SetDormant(ConfirmAction):
         return f"{customer.display_name} and their work addresses are dormant."
 
 
-@register_action(heading="Advanced options", weight=20)
+@register_action(heading="Admin tools", weight=20)
 class Reactivate(ConfirmAction):
     title = submit = "Reactivate"
     name, path, form = "reactivate_action", "reactivate", ReactivateForm
@@ -111,9 +111,10 @@ class Reactivate(ConfirmAction):
         return f"{customer.display_name} and their work addresses are active again."
 
 
-@register_action(heading="Advanced options", weight=30)
+@register_action(heading="Admin tools", weight=40)
 class ChangeType(ConfirmAction):
     title, submit, style = "Change customer type", "Change type", "danger"
+    destructive = True  # permanent: the type's own fields are rewritten
     name, path, form = "change_type_action", "change-type", ChangeTypeForm
 
     def prepare(self, form, customer):
@@ -137,9 +138,10 @@ class ChangeType(ConfirmAction):
         return f"{customer.display_name} is now a {new_type} customer."
 
 
-@register_action(heading="Advanced options", weight=40)
+@register_action(heading="Admin tools", weight=50)
 class MergeCustomer(PageLink):
     title, endpoint = "Merge customer", "customer.merge_choose"
+    destructive = True  # undone only within 30 days, and only while nothing was added since
 
 
 @register_action(heading="Customer portal", weight=10)
@@ -147,14 +149,15 @@ class ManagePortal(PageLink):
     title, endpoint = "Manage portal access", "customer.manage_portal"
 
 
-@register_action(heading="Admin tools", weight=10)
+@register_action(heading="Admin tools", weight=30)
 class ExportCustomer(PageLink):
     title, endpoint = "Export all customer data", "customer.export_customer"
 
 
-@register_action(heading="Admin tools", weight=20)
+@register_action(heading="Admin tools", weight=60)
 class DeleteCustomer(ConfirmAction):
     title, submit, style = "Delete customer", "Delete", "danger"
+    destructive = True
     name, path, form, allowed = "delete_action", "delete", DeleteCustomerForm, Role.admin
     refused_as, back_to_record_when_refused = "Not deleted", True
     intro = (

@@ -18,7 +18,14 @@ from admin_views.core.base import (
     safe_next,
 )
 from admin_views.customers.merge_page import recent_merges_into
-from admin_views.customers.record import TABS, Pager, actions_for, tab_context, tab_counts, tabs_for
+from admin_views.customers.record import (
+    TABS,
+    Pager,
+    quick_links,
+    tab_context,
+    tab_counts,
+    tabs_for,
+)
 from admin_views.customers.record_panel import arranged_blocks, panel_layout
 from admin_views.files.downloads import send_attachment
 from extensions import db
@@ -163,7 +170,7 @@ class RecordPages(CustomerPagesView):
         return self.render(
             "admin/customers/record/customer.html",
             customer=customer,
-            actions=actions_for(customer, current_user),
+            quick_links=quick_links(customer, current_user),
             warning_note=do_not_work_with_again(db.session, customer.id),
             recent_merges=recent_merges_into(customer),
             primary_contact=primary,
@@ -271,7 +278,7 @@ class RecordPages(CustomerPagesView):
     @expose("/<int:customer_id>/branches/<int:branch_id>/merge/", methods=("GET", "POST"))
     @changes_data
     def merge_branch_action(self, customer_id: int, branch_id: int):
-        """A branch's own Merge button (not the Actions menu: it is about one branch)."""
+        """A branch's own Merge button (not the quick links: it is about one branch)."""
         customer = self.load_customer(customer_id)
         keep = customer_row(Branch, branch_id, customer)
         form = MergeBranchForm()

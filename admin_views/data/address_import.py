@@ -15,6 +15,7 @@ from flask_admin import expose
 from sqlalchemy.exc import DBAPIError
 
 from admin_views.core.base import CustomerPagesView, changes_data
+from admin_views.customers.record import PageLink, register_action
 from extensions import db
 from forms.data.address_import import CsvUploadForm, mapping_form
 from models import Customer
@@ -53,6 +54,11 @@ def import_limit() -> int:
 def _fields(mapping: dict[int, str | None]) -> dict[str, str]:
     """A mapping of columns as the mapping form's fields post it."""
     return {f"column_{index}": name or "" for index, name in mapping.items()}
+
+
+@register_action(heading="Work addresses", weight=20)
+class BulkUploadWorkAddresses(PageLink):
+    title, endpoint = "Bulk upload work addresses", "customer.import_addresses"
 
 
 class AddressImportPages(CustomerPagesView):

@@ -28,7 +28,7 @@ def expired(card: StoredCard, today: date) -> bool:
 
 
 class CustomerCardsView(CustomerPagesView):
-    """The record's "Stored cards" page (Actions, section "Payments")."""
+    """The record's "Stored cards" page (quick links, heading "Payments")."""
 
     def __init__(self):
         super().__init__(name="Stored cards", endpoint="stored_cards", url="/admin/customer-cards")

@@ -31,7 +31,7 @@ class CreditNotePagesMixin:
         if customer_id:
             return redirect(url_for(".add_for_customer", customer_id=customer_id))
         flash(
-            "Add a credit note from the customer's record (Actions, then Add credit note) "
+            "Add a credit note from the customer's record (Quick links, then Add credit note) "
             "or from an issued invoice (Raise credit note).",
             "info",
         )

@@ -34,7 +34,7 @@ class InvoiceFormPagesMixin:
         customer_id = request.args.get("customer", type=int)
         if not customer_id:
             flash(
-                "Add an invoice from the customer's record (Actions, then Add invoice) "
+                "Add an invoice from the customer's record (Quick links, then Add invoice) "
                 "or raise one from a job.",
                 "info",
             )

@@ -41,7 +41,7 @@ from models.money.payments import (
 
 
 def has_account_credit(customer: Customer) -> bool:
-    """For the Actions menu: the record page has computed the balance already."""
+    """For the quick links: the record page has computed the balance already."""
     return page_balance(customer).account_credit > 0
 
 
@@ -100,7 +100,7 @@ class Grid:
 
 
 class PaymentPagesView(CustomerPagesView):
-    """Pages opened from the record's Actions menu (section "Payments")."""
+    """Pages opened from the record's quick links (heading "Payments")."""
 
     def __init__(self):
         super().__init__(
@@ -178,7 +178,7 @@ class PaymentPagesView(CustomerPagesView):
             else:
                 flash(
                     f"Account credit of {money(amount)} added. Allocate it to invoices from "
-                    "Actions → Allocate account credit.",
+                    "Quick links → Allocate account credit.",
                     "success",
                 )
                 return self.money_tab(customer)

@@ -213,7 +213,7 @@ class RemindersDueView(AccessMixin, BaseView):
 
 
 class CustomerServiceView(CustomerPagesView):
-    """The record's contract, service plan and SLA pages, opened from its Actions menu and
+    """The record's contract, service plan and SLA pages, opened from its quick links and
     side panel; not a menu entry. Every row is reached through its customer: others are 404."""
 
     def __init__(self):
@@ -388,7 +388,7 @@ class AddContract(PageLink):
     title, endpoint = "Add contract", "customer_service.add_contract"
 
 
-@register_action(heading="Service plans", weight=10)
+@register_action(heading="Contracts", weight=20)
 class AddServicePlan(PageLink):
     title, endpoint = "Add service plan", "customer_service.add_service_plan"
 

@@ -1,4 +1,4 @@
-"""Recipe: a record action. Logs a welcome call, from the record's Actions menu."""
+"""Recipe: a record action. Logs a welcome call, from the record's quick links."""
 
 from flask_login import current_user
 from wtforms import TextAreaField
@@ -14,12 +14,12 @@ class WelcomeCallForm(PanelForm):
     body = TextAreaField("What was said")
 
 
-@register_action(heading="Advanced options", weight=5)  # first under its heading
+@register_action(heading="Admin tools", weight=5)  # first under its heading
 class LogWelcomeCall(ConfirmAction):
     title, submit = "Log a welcome call", "Log call"
     intro = "The call goes on the record's Communications tab."
     name, path = "welcome_call", "welcome-call"  # endpoint customer.welcome_call
-    form, allowed = WelcomeCallForm, Role.office  # read-only: no menu entry, and a 403
+    form, allowed = WelcomeCallForm, Role.office  # read-only: no quick link, and a 403
 
     def run(self, customer, form):
         """Committed after; a refusal (ValidationFailed) is shown beside its field."""

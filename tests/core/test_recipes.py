@@ -85,13 +85,13 @@ def test_the_record_tab_recipe_shows_contracts_between_assets_and_files(recipe):
     assert read_only.get(f"/admin/customer/{customer.id}/tabs/contracts/").status_code == 403
 
 
-def test_the_record_action_recipe_logs_a_call_from_the_actions_menu(recipe):
+def test_the_record_action_recipe_logs_a_call_from_the_quick_links(recipe):
     office, read_only = recipe("record_action")
     customer = make_customer()
     url = f"/admin/customer/{customer.id}/welcome-call/"
 
     page = office.record(customer.id)
-    assert in_order(page, "Advanced options", "Log a welcome call", "Set dormant")
+    assert in_order(page, 'data-heading="Admin tools"', "Log a welcome call", "Set dormant")
     empty = office.post(url, data={"body": " ", **office.csrf(url)})
     assert empty.status_code == 400 and "Write the note." in empty.get_data(as_text=True)
     assert db.session.query(Communication).count() == 0

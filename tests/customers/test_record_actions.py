@@ -36,7 +36,7 @@ def count(model) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
 
 
-def test_the_actions_menu_offers_what_the_user_may_do(client_as):
+def test_the_quick_links_offer_what_the_user_may_do(client_as):
     customer = make_customer()
     url = f"/admin/customer/details/?id={customer.id}"
     office = client_as("office").get(url).get_data(as_text=True)

@@ -53,7 +53,7 @@ def record(client, customer) -> str:
     return client.record(customer.id)
 
 
-def test_the_actions_menu_opens_the_service_pages(client_as):
+def test_the_quick_links_open_the_service_pages(client_as):
     customer = make_customer()
     html = record(client_as("office"), customer)
     for title, url in (
@@ -62,7 +62,7 @@ def test_the_actions_menu_opens_the_service_pages(client_as):
         ("Add service plan", f"/admin/customer-service/{customer.id}/service-plans/new/"),
         ("Add/edit SLA", f"/admin/customer-service/{customer.id}/sla/"),
     ):
-        assert f'<a class="dropdown-item" href="{url}">{title}</a>' in html
+        assert f'<li><a href="{url}">{title}</a></li>' in html
 
 
 # Reminders due
