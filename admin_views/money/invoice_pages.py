@@ -21,6 +21,13 @@ from admin_views.core.base import (
     requested_id,
 )
 from admin_views.customers.record import PageLink, register_action
+from admin_views.money.documents import letterhead
+from admin_views.money.emails import (
+    company_name,
+    email_page,
+    sender,
+    smtp_settings,
+)
 from extensions import db
 from forms.core.base import put_on_fields
 from forms.money.invoices import (
@@ -48,6 +55,7 @@ from models.core.enums import ONGOING_WORK
 from models.core.formats import money
 from models.money.address_format import bill_to_lines
 from models.money.balances import invoice_outstanding
+from models.money.emails import check_can_email, email_invoice, invoice_email, invoice_filename
 from models.money.entities import totals_of
 from models.money.invoicing import (
     DEFAULT_TAX_RATE,
@@ -59,6 +67,7 @@ from models.money.invoicing import (
     void_invoice,
     work_amount,
 )
+from pdfs.invoice import invoice_pdf as render_invoice
 
 OPEN_WORKS_SHOWN = 50  # the filter narrows a long list; the page says how many are hidden
 # What issuing an invoice of each kind does to its works (models.money.invoicing.issue_invoice).
@@ -168,6 +177,42 @@ class InvoicePagesMixin:
             submit="Void invoice",
             style="danger",
         ), 400 if form.errors else 200
+
+    @expose("/<int:invoice_id>/email/", methods=("GET", "POST"))
+    @changes_data
+    def send_email(self, invoice_id: int):
+        invoice = self.invoice_or_404(invoice_id)
+        if invoice.customer.merged_into_id:
+            abort(404)
+        try:
+            check_can_email(invoice)
+        except DomainError as refused:
+            flash(f"Not sent: {refused}", "error")
+            return redirect(self.details_url(invoice))
+        subject, body = invoice_email(invoice, company_name())
+        return email_page(
+            self,
+            customer=invoice.customer,
+            title=f"Invoice {invoice.number}",
+            filename=invoice_filename(invoice),
+            defaults={"recipient": invoice.customer.email or "", "subject": subject, "body": body},
+            send=lambda form: self.email_to(
+                invoice, form.recipient.data, form.subject.data, form.body.data
+            ),
+            back_url=self.details_url(invoice),
+        )
+
+    def email_to(self, invoice: Invoice, recipient: str, subject: str, body: str):
+        return email_invoice(
+            db.session,
+            invoice,
+            recipient=recipient,
+            subject=subject,
+            body=body,
+            pdf=render_invoice(db.session, invoice, letterhead()),
+            by=sender(),
+            smtp=smtp_settings(),
+        )
 
     @expose("/raise/<int:work_id>/", methods=("POST",))
     @changes_data
