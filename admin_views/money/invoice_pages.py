@@ -25,6 +25,7 @@ from admin_views.money.documents import letterhead
 from admin_views.money.emails import (
     company_name,
     email_page,
+    say_what_happened,
     sender,
     smtp_settings,
 )
@@ -290,6 +291,8 @@ class InvoicePagesMixin:
         if errors:
             return None, errors
         issue = request.form.get("save") != "draft"
+        send_to = customer.email if issue and form.email_customer.data else None
+        message = None
         with operation(quiet=True) as outcome:
             invoice = consolidated_invoice(
                 db.session,
@@ -303,9 +306,12 @@ class InvoicePagesMixin:
                 notes=form.notes.data or None,
                 issue=issue,
             )
+            if send_to:
+                db.session.flush()  # its lines and number, for the PDF
+                message = self.email_to(invoice, send_to, *invoice_email(invoice, company_name()))
         refusal = outcome.refusal
         if isinstance(refusal, ValidationFailed):
-            return None, refusal.errors
+            return None, email_refusal_beside_tick(refusal.errors)
         if isinstance(refusal, ConcurrentEditError):
             return None, {"works": "A work was changed by someone else meanwhile: save again."}
         if refusal is not None:
@@ -315,7 +321,20 @@ class InvoicePagesMixin:
             + ("issued." if issue else "saved as a draft."),
             "success",
         )
+        if message is not None:
+            say_what_happened(message, f"Invoice {invoice.number}", f"invoice {invoice.number}")
+        elif form.email_customer.data and not issue:
+            flash("A draft is not emailed: email it from its page once it is issued.", "info")
         return invoice, {}
+
+
+def email_refusal_beside_tick(errors: dict[str, str]) -> dict[str, str]:
+    """The email's own refusals (a bad address on the record, attachments too big) are about
+    the "Email it to the customer" tick: nothing was saved or sent."""
+    about_email = [errors.pop(name) for name in ("recipient", "attachment") if name in errors]
+    if about_email:
+        errors["email_customer"] = "Not saved or emailed: " + " ".join(about_email)
+    return errors
 
 
 def open_works(customer: Customer, text: str, address: str) -> tuple[list[Work], int]:

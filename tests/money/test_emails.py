@@ -6,6 +6,7 @@ through a real SMTP server started here, or kept in the outbox when none is set 
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
@@ -14,7 +15,7 @@ from extensions import db
 from models import Communication, OutboxAttachment, OutboxMessage, OutboxStatus
 from models.files import mail
 from models.money.invoicing import void_invoice
-from tests.factories import make_customer
+from tests.factories import make_customer, make_work
 from tests.files.test_mail import mail_app, smtp_server  # noqa: F401
 from tests.money.test_statements import AS_OF, credit, invoice, mixed_account
 
@@ -192,6 +193,59 @@ def test_read_only_users_cannot_email_a_credit_note(client_as, customer):
     client = client_as("read_only")
     assert email_url(note) not in details(client, note)
     assert client.get(email_url(note)).status_code == 403
+
+
+# The consolidated invoice's tick
+
+
+def consolidated(client, customer, works, **fields):
+    page = f"/admin/invoice/consolidated/{customer.id}/"
+    data = {
+        "description": "Spring maintenance round",
+        "invoice_date": "2026-04-01",
+        "due_on": "2026-05-01",
+        "kind": "final",
+        "tax_rate": "20",
+        "save": "issue",
+        "works": [str(work.id) for work in works],
+        **{f"total-{work.id}": "95.00" for work in works},
+        **client.csrf(page),
+        **fields,
+    }
+    return client.post(page, data=data, follow_redirects=True)
+
+
+def test_the_tick_shows_only_when_the_customer_has_an_email(client_as, customer):
+    client = client_as("office")
+    page = client.get(f"/admin/invoice/consolidated/{customer.id}/").get_data(as_text=True)
+    assert "Email it to the customer" in page and "goes to ada@lovelace.example.com" in page
+    no_email = make_customer(email=None, surname="Babbage")
+    page = client.get(f"/admin/invoice/consolidated/{no_email.id}/").get_data(as_text=True)
+    assert "Add consolidated invoice" in page and "Email it to the customer" not in page
+
+
+def test_ticked_the_issued_consolidated_invoice_is_emailed(client_as, customer, mail_app):
+    works = [make_work(customer, final_amount=Decimal("95.00")) for _ in range(2)]
+    response = consolidated(client_as("office"), customer, works, email_customer="y")
+    made = db.session.scalar(select(OutboxMessage))
+    page = response.get_data(as_text=True)
+    assert "Consolidated invoice" in page and "emailed to ada@lovelace.example.com" in page
+    [received] = mail_app.received
+    assert received["To"] == "ada@lovelace.example.com"
+    [attachment] = list(received.iter_attachments())
+    assert attachment.get_filename().startswith("invoice-INV")
+    assert made.status == OutboxStatus.sent
+    assert db.session.scalar(select(Communication.kind)) == "email"
+
+
+def test_unticked_or_a_draft_nothing_is_emailed(client_as, customer, mail_app):
+    works = [make_work(customer, final_amount=Decimal("95.00")) for _ in range(2)]
+    consolidated(client_as("office"), customer, works[:1])
+    response = consolidated(
+        client_as("office"), customer, works[1:], email_customer="y", save="draft"
+    )
+    assert "A draft is not emailed" in response.get_data(as_text=True)
+    assert count(OutboxMessage) == 0 and mail_app.received == []
 
 
 # Statements with the invoices' PDFs
