@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from admin_views.core.base import changes_data, live_customer, operation, requested_id
 from admin_views.customers.record import PageLink, register_action
 from admin_views.money.documents import letterhead
-from admin_views.money.emails import company_name, email_page, sender, smtp_settings
+from admin_views.money.emails import company_name, email_page, letter_from
 from extensions import db
 from forms.core.base import put_on_fields
 from forms.money.credit_notes import CreditNoteForm
@@ -92,12 +92,8 @@ class CreditNotePagesMixin:
             send=lambda form: email_credit_note(
                 db.session,
                 credit_note,
-                recipient=form.recipient.data,
-                subject=form.subject.data,
-                body=form.body.data,
-                pdf=render_credit_note(db.session, credit_note, letterhead()),
-                by=sender(),
-                smtp=smtp_settings(),
+                render_credit_note(db.session, credit_note, letterhead()),
+                **letter_from(form),
             ),
             back_url=url_for(".details_view", id=credit_note.id),
         )

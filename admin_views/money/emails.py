@@ -36,8 +36,20 @@ def company_name() -> str:
     return current_app.config.get("COMPANY_NAME", "")
 
 
-def sender():
-    return current_user._get_current_object()
+def letter(recipient: str, subject: str, body: str) -> dict:
+    """An email as the domain's email_… functions take it: with who sends it and through
+    which server."""
+    return {
+        "recipient": recipient,
+        "subject": subject,
+        "body": body,
+        "by": current_user._get_current_object(),
+        "smtp": smtp_settings(),
+    }
+
+
+def letter_from(form: DocumentEmailForm) -> dict:
+    return letter(form.recipient.data, form.subject.data, form.body.data)
 
 
 def say_what_happened(message: OutboxMessage, title: str, it: str) -> None:

@@ -25,9 +25,9 @@ from admin_views.money.documents import letterhead
 from admin_views.money.emails import (
     company_name,
     email_page,
+    letter,
+    letter_from,
     say_what_happened,
-    sender,
-    smtp_settings,
 )
 from extensions import db
 from forms.core.base import put_on_fields
@@ -197,23 +197,13 @@ class InvoicePagesMixin:
             title=f"Invoice {invoice.number}",
             filename=invoice_filename(invoice),
             defaults={"recipient": invoice.customer.email or "", "subject": subject, "body": body},
-            send=lambda form: self.email_to(
-                invoice, form.recipient.data, form.subject.data, form.body.data
-            ),
+            send=lambda form: self.email_to(invoice, letter_from(form)),
             back_url=self.details_url(invoice),
         )
 
-    def email_to(self, invoice: Invoice, recipient: str, subject: str, body: str):
-        return email_invoice(
-            db.session,
-            invoice,
-            recipient=recipient,
-            subject=subject,
-            body=body,
-            pdf=render_invoice(db.session, invoice, letterhead()),
-            by=sender(),
-            smtp=smtp_settings(),
-        )
+    def email_to(self, invoice: Invoice, letter: dict):
+        pdf = render_invoice(db.session, invoice, letterhead())
+        return email_invoice(db.session, invoice, pdf, **letter)
 
     @expose("/raise/<int:work_id>/", methods=("POST",))
     @changes_data
@@ -308,7 +298,8 @@ class InvoicePagesMixin:
             )
             if send_to:
                 db.session.flush()  # its lines and number, for the PDF
-                message = self.email_to(invoice, send_to, *invoice_email(invoice, company_name()))
+                offered = invoice_email(invoice, company_name())
+                message = self.email_to(invoice, letter(send_to, *offered))
         refusal = outcome.refusal
         if isinstance(refusal, ValidationFailed):
             return None, email_refusal_beside_tick(refusal.errors)

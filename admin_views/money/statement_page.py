@@ -20,7 +20,7 @@ from admin_views.money.documents import (
     statement_filename,
     statement_for,
 )
-from admin_views.money.emails import company_name, say_what_happened, sender, smtp_settings
+from admin_views.money.emails import company_name, letter_from, say_what_happened, smtp_settings
 from extensions import db
 from forms.core.base import PanelForm, put_on_fields
 from forms.money.emails import DocumentEmailForm
@@ -92,13 +92,9 @@ class StatementPageView(CustomerPagesView):
             message = email_statement(
                 db.session,
                 statement,
-                recipient=form.recipient.data,
-                subject=form.subject.data,
-                body=form.body.data,
-                pdf=render_statement(db.session, statement, letterhead()),
-                invoice_pdfs=invoice_pdfs(attached),
-                by=sender(),
-                smtp=smtp_settings(),
+                render_statement(db.session, statement, letterhead()),
+                invoice_pdfs(attached),
+                **letter_from(form),
             )
         if not outcome.done:
             return self.page(customer, options, statement, form, 400)

@@ -10,9 +10,8 @@ from models.core.formats import day, money
 
 from ..core.enums import InvoiceStatus
 from ..core.errors import DomainError
-from ..core.users import User
 from ..files.entities import OutboxMessage
-from ..files.mail import SmtpSettings, email_document
+from ..files.mail import email_document
 from .entities import CreditNote, Invoice
 
 
@@ -63,53 +62,27 @@ def _letter(name: str, about: str, company_name: str) -> str:
     )
 
 
-def email_invoice(
-    session: Session,
-    invoice: Invoice,
-    *,
-    recipient: str,
-    subject: str,
-    body: str,
-    pdf: bytes,
-    by: User | None,
-    smtp: SmtpSettings | None,
-) -> OutboxMessage:
+def email_invoice(session: Session, invoice: Invoice, pdf: bytes, **letter) -> OutboxMessage:
     """Email the invoice PDF (or queue it) and note it on the record, in the caller's
-    transaction."""
+    transaction. `letter`: recipient, subject, body, by and smtp, as `email_document` takes."""
     check_can_email(invoice)
     return email_document(
         session,
         invoice.customer,
         title=f"Invoice {invoice.number}",
-        recipient=recipient,
-        subject=subject,
-        body=body,
         attachments=[(invoice_filename(invoice), pdf)],
-        by=by,
-        smtp=smtp,
+        **letter,
     )
 
 
 def email_credit_note(
-    session: Session,
-    credit_note: CreditNote,
-    *,
-    recipient: str,
-    subject: str,
-    body: str,
-    pdf: bytes,
-    by: User | None,
-    smtp: SmtpSettings | None,
+    session: Session, credit_note: CreditNote, pdf: bytes, **letter
 ) -> OutboxMessage:
     """Email the credit note PDF (or queue it) and note it on the record."""
     return email_document(
         session,
         credit_note.customer,
         title=f"Credit note {credit_note.number}",
-        recipient=recipient,
-        subject=subject,
-        body=body,
         attachments=[(credit_note_filename(credit_note), pdf)],
-        by=by,
-        smtp=smtp,
+        **letter,
     )

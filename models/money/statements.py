@@ -14,10 +14,9 @@ from sqlalchemy.orm import Session, selectinload
 from models.core.formats import day, long_day, money
 
 from ..core.errors import ValidationFailed
-from ..core.users import User
 from ..customers.entities import Contact, Customer
 from ..files.entities import OutboxMessage
-from ..files.mail import SmtpSettings, email_document
+from ..files.mail import email_document
 from .balances import Balance, InvoiceFigures, customer_balance, open_invoices
 from .entities import CreditNote
 
@@ -157,29 +156,21 @@ def statement_email(statement: Statement, company_name: str) -> tuple[str, str]:
 def email_statement(
     session: Session,
     statement: Statement,
-    *,
-    recipient: str,
-    subject: str,
-    body: str,
     pdf: bytes,
-    by: User | None,
-    smtp: SmtpSettings | None,
     invoice_pdfs: list[tuple[str, bytes]] = (),
+    **letter,
 ) -> OutboxMessage:
     """Email the statement PDF, and the open invoices' PDFs when given (or queue it), and note
-    on the customer's record what happened, in the caller's transaction."""
+    on the customer's record what happened, in the caller's transaction. `letter`: recipient,
+    subject, body, by and smtp, as `email_document` takes."""
     customer = statement.customer
     return email_document(
         session,
         customer,
         title=f"Statement as of {day(statement.as_of)}",
-        recipient=recipient,
-        subject=subject,
-        body=body,
         attachments=[
             (f"statement-{customer.account_number}-{statement.as_of}.pdf", pdf),
             *invoice_pdfs,
         ],
-        by=by,
-        smtp=smtp,
+        **letter,
     )

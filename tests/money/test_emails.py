@@ -16,7 +16,8 @@ from models import Communication, OutboxAttachment, OutboxMessage, OutboxStatus
 from models.files import mail
 from models.money.invoicing import void_invoice
 from tests.factories import make_customer, make_work
-from tests.files.test_mail import mail_app, smtp_server  # noqa: F401
+from tests.files.test_mail import email_statement, mail_app, smtp_server  # noqa: F401
+from tests.money.test_consolidated_invoice import form as consolidated_form
 from tests.money.test_statements import AS_OF, credit, invoice, mixed_account
 
 
@@ -200,18 +201,7 @@ def test_read_only_users_cannot_email_a_credit_note(client_as, customer):
 
 def consolidated(client, customer, works, **fields):
     page = f"/admin/invoice/consolidated/{customer.id}/"
-    data = {
-        "description": "Spring maintenance round",
-        "invoice_date": "2026-04-01",
-        "due_on": "2026-05-01",
-        "kind": "final",
-        "tax_rate": "20",
-        "save": "issue",
-        "works": [str(work.id) for work in works],
-        **{f"total-{work.id}": "95.00" for work in works},
-        **client.csrf(page),
-        **fields,
-    }
+    data = {**consolidated_form(*works, **fields), **client.csrf(page)}
     return client.post(page, data=data, follow_redirects=True)
 
 
@@ -249,23 +239,6 @@ def test_unticked_or_a_draft_nothing_is_emailed(client_as, customer, mail_app):
 
 
 # Statements with the invoices' PDFs
-
-
-def email_statement(client, customer, **fields):
-    page = f"/admin/statement/{customer.id}/?as_of={AS_OF}"
-    return client.post(
-        f"/admin/statement/{customer.id}/email",
-        data={
-            "as_of": AS_OF.isoformat(),
-            "grouped": "0",
-            "recipient": "accounts@lovelace.example.com",
-            "subject": "Statement",
-            "body": "Please find it attached.",
-            **client.csrf(page),
-            **fields,
-        },
-        follow_redirects=True,
-    )
 
 
 def test_a_statement_can_carry_the_open_invoices_pdfs(client_as, mail_app):
