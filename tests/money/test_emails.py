@@ -260,6 +260,14 @@ def test_a_statement_can_carry_the_open_invoices_pdfs(client_as, mail_app):
     assert [name for name, _ in kept.attachments] == names
     assert count(OutboxAttachment) == 4
 
+    admin = client_as("admin")
+    listing = admin.get("/admin/outboxmessage/").get_data(as_text=True)
+    assert all(name in listing for name in names)
+    extra = db.session.scalar(select(OutboxAttachment).order_by(OutboxAttachment.position))
+    download = admin.get(f"/admin/outboxmessage/attachment/more/{extra.id}")
+    assert download.data.startswith(b"%PDF-")
+    assert download.headers["Content-Disposition"] == f'attachment; filename="{names[1]}"'
+
 
 def test_unticked_the_statement_goes_alone(client_as, mail_app):
     account = mixed_account()
