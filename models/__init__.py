@@ -51,7 +51,7 @@ from .core.staff_sessions import StaffSession
 from .core.two_factor import RecoveryCode
 from .core.users import User
 from .customers.entities import Branch, Contact, Customer, PhoneNumber, WorkAddress
-from .files.entities import Attachment, Communication, OutboxMessage
+from .files.entities import Attachment, Communication, OutboxAttachment, OutboxMessage
 
 # Imported for their flush hooks: document numbers, and the guard on issued invoices.
 from .money import invoicing, numbering, stored_totals  # noqa: F401
@@ -75,6 +75,7 @@ sparse_foreign_key_indexes(Base.metadata)  # every model is defined by now
 __all__ = [
     "AccessMethod",
     "CardBrand",
+    "OutboxAttachment",
     "OutboxMessage",
     "OutboxStatus",
     "ReminderDecision",

@@ -10,22 +10,25 @@ from flask_admin import expose
 from flask_admin.actions import action
 from markupsafe import Markup
 from sqlalchemy import select
-from sqlalchemy.orm import defer
+from sqlalchemy.orm import defer, selectinload
 
 from admin_views.core.base import ReadOnlyModelView, is_row_id
 from admin_views.money.documents import document_response
 from extensions import db
-from models import OutboxMessage, OutboxStatus, Role, ValidationFailed
+from models import OutboxAttachment, OutboxMessage, OutboxStatus, Role, ValidationFailed
 from models.files.mail import SmtpSettings, send_or_queue
 
 
 def attachment_link(view, context, model, name):
     if not model.attachment_name:
         return ""
-    url = view.get_url(".attachment", message_id=model.id)
-    return Markup('<a href="{}"><i class="fa fa-paperclip"></i> {}</a>').format(
-        url, model.attachment_name
-    )
+    link = Markup('<a href="{}" class="d-block"><i class="fa fa-paperclip"></i> {}</a>')
+    links = [link.format(view.get_url(".attachment", message_id=model.id), model.attachment_name)]
+    links += [
+        link.format(view.get_url(".more_attachment", attachment_id=extra.id), extra.name)
+        for extra in model.more_attachments
+    ]
+    return Markup("").join(links)
 
 
 class OutboxView(ReadOnlyModelView):
@@ -64,7 +67,11 @@ class OutboxView(ReadOnlyModelView):
 
     # The attachment's bytes are read only when it is downloaded, never for a list or a page.
     def get_query(self):
-        return super().get_query().options(defer(OutboxMessage.attachment))
+        return (
+            super()
+            .get_query()
+            .options(defer(OutboxMessage.attachment), selectinload(OutboxMessage.more_attachments))
+        )
 
     def get_one(self, id):
         if not is_row_id(id):
@@ -83,6 +90,14 @@ class OutboxView(ReadOnlyModelView):
         name = message.attachment_name or "attachment"
         kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
         return document_response(message.attachment, name, True, kind)
+
+    @expose("/attachment/more/<int:attachment_id>")
+    def more_attachment(self, attachment_id: int) -> Response:
+        extra = db.session.get(OutboxAttachment, attachment_id)
+        if extra is None:
+            abort(404)
+        kind = mimetypes.guess_type(extra.name)[0] or "application/octet-stream"
+        return document_response(extra.content, extra.name, True, kind)
 
     @action("send", "Send now", "Send the selected queued or failed messages now?")
     def send_now(self, ids):

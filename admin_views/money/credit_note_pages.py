@@ -11,6 +11,8 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from admin_views.core.base import changes_data, live_customer, operation, requested_id
 from admin_views.customers.record import PageLink, register_action
+from admin_views.money.documents import letterhead
+from admin_views.money.emails import company_name, email_page, letter_from
 from extensions import db
 from forms.core.base import put_on_fields
 from forms.money.credit_notes import CreditNoteForm
@@ -19,6 +21,8 @@ from models import CreditNote, Customer, DomainError, Invoice, ValidationFailed
 from models.core.formats import money
 from models.money.balances import invoice_outstanding
 from models.money.credit_notes import add_credit_note, breakdown, draft_credit_note_for_invoice
+from models.money.emails import credit_note_email, credit_note_filename, email_credit_note
+from pdfs.credit_note import credit_note_pdf as render_credit_note
 
 
 class CreditNotePagesMixin:
@@ -69,6 +73,29 @@ class CreditNotePagesMixin:
             rows=breakdown(credit_note),
             breakdown_label=credit_note.breakdown.label,
             can_write=current_user.can_write,
+        )
+
+    @expose("/<int:credit_note_id>/email/", methods=("GET", "POST"))
+    @changes_data
+    def send_email(self, credit_note_id: int):
+        credit_note = db.session.get(CreditNote, credit_note_id)
+        if credit_note is None or credit_note.customer.merged_into_id:
+            abort(404)
+        subject, body = credit_note_email(credit_note, company_name())
+        customer = credit_note.customer
+        return email_page(
+            self,
+            customer=customer,
+            title=f"Credit note {credit_note.number}",
+            filename=credit_note_filename(credit_note),
+            defaults={"recipient": customer.email or "", "subject": subject, "body": body},
+            send=lambda form: email_credit_note(
+                db.session,
+                credit_note,
+                render_credit_note(db.session, credit_note, letterhead()),
+                **letter_from(form),
+            ),
+            back_url=url_for(".details_view", id=credit_note.id),
         )
 
     @expose("/add/<int:customer_id>/", methods=("GET", "POST"))

@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 from admin_views.core.base import CustomerPagesView, live_customer
 from extensions import db
 from models import CreditNote, Customer, Invoice, InvoiceLine, ValidationFailed, Work
+from models.money.emails import credit_note_filename, invoice_filename
 from models.money.statements import build_statement, check_as_of
 from pdfs.credit_note import credit_note_pdf as render_credit_note
 from pdfs.invoice import invoice_pdf as render_invoice
@@ -48,6 +49,32 @@ def statement_filename(customer: Customer, as_of: date) -> str:
     return f"statement-{customer.account_number}-{as_of}.pdf"
 
 
+def invoices_for_pdf(ids: list[int]) -> list[Invoice]:
+    """The invoices with all their PDF shows, by number, in a fixed number of statements."""
+    return list(
+        db.session.scalars(
+            select(Invoice)
+            .where(Invoice.id.in_(ids))
+            .options(
+                selectinload(Invoice.lines)
+                .selectinload(InvoiceLine.work)
+                .selectinload(Work.work_address),
+                selectinload(Invoice.allocations),
+                selectinload(Invoice.credit_notes).selectinload(CreditNote.lines),
+            )
+            .order_by(Invoice.number, Invoice.id)
+        )
+    )
+
+
+def invoice_pdfs(ids: list[int]) -> list[tuple[str, bytes]]:
+    """Each invoice's PDF under its file name, to attach to an email."""
+    return [
+        (invoice_filename(invoice), render_invoice(db.session, invoice, letterhead()))
+        for invoice in invoices_for_pdf(ids)
+    ]
+
+
 class DocumentsView(CustomerPagesView):
     def __init__(self):
         super().__init__(name="Documents", endpoint="documents", url="/admin/documents")
@@ -57,22 +84,11 @@ class DocumentsView(CustomerPagesView):
 
     @expose("/invoice/<int:invoice_id>.pdf")
     def invoice_pdf(self, invoice_id: int):
-        invoice = db.session.scalar(
-            select(Invoice)
-            .where(Invoice.id == invoice_id)
-            .options(
-                selectinload(Invoice.lines)
-                .selectinload(InvoiceLine.work)
-                .selectinload(Work.work_address),
-                selectinload(Invoice.allocations),
-                selectinload(Invoice.credit_notes).selectinload(CreditNote.lines),
-            )
-        )
+        invoice = next(iter(invoices_for_pdf([invoice_id])), None)
         if invoice is None or invoice.customer.merged_into_id:
             abort(404)
-        name = invoice.number or f"draft-{invoice.id}"
         content = render_invoice(db.session, invoice, letterhead())
-        return document_response(content, f"invoice-{name}.pdf", self.download())
+        return document_response(content, invoice_filename(invoice), self.download())
 
     @expose("/credit-note/<int:credit_note_id>.pdf")
     def credit_note_pdf(self, credit_note_id: int):
@@ -80,7 +96,7 @@ class DocumentsView(CustomerPagesView):
         if credit_note is None or credit_note.customer.merged_into_id:
             abort(404)
         content = render_credit_note(db.session, credit_note, letterhead())
-        return document_response(content, f"credit-note-{credit_note.number}.pdf", self.download())
+        return document_response(content, credit_note_filename(credit_note), self.download())
 
     @expose("/statement/<int:customer_id>.pdf")
     def statement_pdf(self, customer_id: int):

@@ -21,6 +21,14 @@ from admin_views.core.base import (
     requested_id,
 )
 from admin_views.customers.record import PageLink, register_action
+from admin_views.money.documents import letterhead
+from admin_views.money.emails import (
+    company_name,
+    email_page,
+    letter,
+    letter_from,
+    say_what_happened,
+)
 from extensions import db
 from forms.core.base import put_on_fields
 from forms.money.invoices import (
@@ -48,6 +56,7 @@ from models.core.enums import ONGOING_WORK
 from models.core.formats import money
 from models.money.address_format import bill_to_lines
 from models.money.balances import invoice_outstanding
+from models.money.emails import check_can_email, email_invoice, invoice_email, invoice_filename
 from models.money.entities import totals_of
 from models.money.invoicing import (
     DEFAULT_TAX_RATE,
@@ -59,6 +68,7 @@ from models.money.invoicing import (
     void_invoice,
     work_amount,
 )
+from pdfs.invoice import invoice_pdf as render_invoice
 
 OPEN_WORKS_SHOWN = 50  # the filter narrows a long list; the page says how many are hidden
 # What issuing an invoice of each kind does to its works (models.money.invoicing.issue_invoice).
@@ -169,6 +179,32 @@ class InvoicePagesMixin:
             style="danger",
         ), 400 if form.errors else 200
 
+    @expose("/<int:invoice_id>/email/", methods=("GET", "POST"))
+    @changes_data
+    def send_email(self, invoice_id: int):
+        invoice = self.invoice_or_404(invoice_id)
+        if invoice.customer.merged_into_id:
+            abort(404)
+        try:
+            check_can_email(invoice)
+        except DomainError as refused:
+            flash(f"Not sent: {refused}", "error")
+            return redirect(self.details_url(invoice))
+        subject, body = invoice_email(invoice, company_name())
+        return email_page(
+            self,
+            customer=invoice.customer,
+            title=f"Invoice {invoice.number}",
+            filename=invoice_filename(invoice),
+            defaults={"recipient": invoice.customer.email or "", "subject": subject, "body": body},
+            send=lambda form: self.email_to(invoice, letter_from(form)),
+            back_url=self.details_url(invoice),
+        )
+
+    def email_to(self, invoice: Invoice, letter: dict):
+        pdf = render_invoice(db.session, invoice, letterhead())
+        return email_invoice(db.session, invoice, pdf, **letter)
+
     @expose("/raise/<int:work_id>/", methods=("POST",))
     @changes_data
     def raise_for_work(self, work_id: int):
@@ -245,6 +281,8 @@ class InvoicePagesMixin:
         if errors:
             return None, errors
         issue = request.form.get("save") != "draft"
+        send_to = customer.email if issue and form.email_customer.data else None
+        message = None
         with operation(quiet=True) as outcome:
             invoice = consolidated_invoice(
                 db.session,
@@ -258,9 +296,13 @@ class InvoicePagesMixin:
                 notes=form.notes.data or None,
                 issue=issue,
             )
+            if send_to:
+                db.session.flush()  # its lines and number, for the PDF
+                offered = invoice_email(invoice, company_name())
+                message = self.email_to(invoice, letter(send_to, *offered))
         refusal = outcome.refusal
         if isinstance(refusal, ValidationFailed):
-            return None, refusal.errors
+            return None, email_refusal_beside_tick(refusal.errors)
         if isinstance(refusal, ConcurrentEditError):
             return None, {"works": "A work was changed by someone else meanwhile: save again."}
         if refusal is not None:
@@ -270,7 +312,20 @@ class InvoicePagesMixin:
             + ("issued." if issue else "saved as a draft."),
             "success",
         )
+        if message is not None:
+            say_what_happened(message, f"Invoice {invoice.number}", f"invoice {invoice.number}")
+        elif form.email_customer.data and not issue:
+            flash("A draft is not emailed: email it from its page once it is issued.", "info")
         return invoice, {}
+
+
+def email_refusal_beside_tick(errors: dict[str, str]) -> dict[str, str]:
+    """The email's own refusals (a bad address on the record, attachments too big) are about
+    the "Email it to the customer" tick: nothing was saved or sent."""
+    about_email = [errors.pop(name) for name in ("recipient", "attachment") if name in errors]
+    if about_email:
+        errors["email_customer"] = "Not saved or emailed: " + " ".join(about_email)
+    return errors
 
 
 def open_works(customer: Customer, text: str, address: str) -> tuple[list[Work], int]:

@@ -5,21 +5,28 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import current_app, flash, redirect, request, url_for
+from flask import redirect, request, url_for
 from flask_admin import expose
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
-from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms import BooleanField, DateField, HiddenField, SelectField
+from wtforms.validators import InputRequired
 
 from admin_views.core.base import CustomerPagesView, changes_data, live_customer, operation
 from admin_views.customers.record import PageLink, register_action
-from admin_views.money.documents import letterhead, statement_filename, statement_for
+from admin_views.money.documents import (
+    invoice_pdfs,
+    letterhead,
+    statement_filename,
+    statement_for,
+)
+from admin_views.money.emails import company_name, letter_from, say_what_happened, smtp_settings
 from extensions import db
 from forms.core.base import PanelForm, put_on_fields
-from forms.core.validators import EmailValid
-from models import OutboxStatus, ValidationFailed
-from models.files.mail import SmtpSettings
+from forms.money.emails import DocumentEmailForm
+from models import ValidationFailed
+from models.files import mail
+from models.files.mail import size_in_mb
 from models.money.balances import BUCKETS
 from models.money.statements import Statement, email_statement, statement_email
 from pdfs.statement import bucket_label
@@ -40,34 +47,10 @@ class StatementOptionsForm(PanelForm):
     )
 
 
-class StatementEmailForm(PanelForm):
+class StatementEmailForm(DocumentEmailForm):
     as_of = HiddenField()
     grouped = HiddenField()
-    recipient = StringField(
-        "To",
-        validators=[
-            DataRequired("Enter the email address to send it to."),
-            Length(max=254),
-            EmailValid(),
-        ],
-    )
-    subject = StringField("Subject", validators=[DataRequired("Enter a subject."), Length(max=200)])
-    body = TextAreaField("Message", validators=[DataRequired("Write the message.")])
-
-
-SENT_MESSAGES = {
-    OutboxStatus.sent: ("Statement emailed to {to}.", "success"),
-    OutboxStatus.queued: (
-        "No mail server is set up, so the statement was not sent: it is queued for {to} in "
-        "Admin > Outbox, where an admin can send it once SMTP_HOST is set.",
-        "warning",
-    ),
-    OutboxStatus.failed: (
-        "The statement could not be sent to {to}: {error} It is kept in Admin > Outbox, "
-        "where an admin can send it again.",
-        "error",
-    ),
-}
+    attach_invoices = BooleanField("Attach the open invoices' PDFs")
 
 
 class StatementPageView(CustomerPagesView):
@@ -81,7 +64,7 @@ class StatementPageView(CustomerPagesView):
         statement = self.statement(customer, options)
         email_form = None
         if statement is not None:
-            subject, body = statement_email(statement, current_app.config.get("COMPANY_NAME", ""))
+            subject, body = statement_email(statement, company_name())
             email_form = StatementEmailForm(
                 formdata=None,
                 as_of=statement.as_of.isoformat(),
@@ -101,21 +84,21 @@ class StatementPageView(CustomerPagesView):
         statement = self.statement(customer, options)
         if statement is None or not form.validate():
             return self.page(customer, options, statement, form, 400)
-        with operation(form, others=form.recipient) as outcome:
+        attached = (
+            [invoice.id for invoice in statement.invoices] if form.attach_invoices.data else []
+        )
+        # A refusal of the attachments' size is said beside the tick that asked for them.
+        with operation(form, others=form.attach_invoices) as outcome:
             message = email_statement(
                 db.session,
                 statement,
-                recipient=form.recipient.data,
-                subject=form.subject.data,
-                body=form.body.data,
-                pdf=render_statement(db.session, statement, letterhead()),
-                by=current_user._get_current_object(),
-                smtp=SmtpSettings.from_config(current_app.config),
+                render_statement(db.session, statement, letterhead()),
+                invoice_pdfs(attached),
+                **letter_from(form),
             )
         if not outcome.done:
             return self.page(customer, options, statement, form, 400)
-        text, category = SENT_MESSAGES[message.status]
-        flash(text.format(to=message.recipient, error=message.error), category)
+        say_what_happened(message, "Statement", "the statement")
         return redirect(url_for(".statement_page", **document_args(statement)))
 
     def statement(self, customer, options: StatementOptionsForm) -> Statement | None:
@@ -140,7 +123,8 @@ class StatementPageView(CustomerPagesView):
             buckets=[(bucket_label(bucket), bucket) for bucket in BUCKETS],
             today_iso=date.today().isoformat(),
             can_email=current_user.can_write,
-            mail_configured=SmtpSettings.from_config(current_app.config) is not None,
+            mail_configured=smtp_settings() is not None,
+            attachment_limit=size_in_mb(mail.ATTACHMENT_LIMIT),
         ), status
 
 

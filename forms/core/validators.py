@@ -5,6 +5,7 @@ from wtforms.validators import ValidationError
 from models.core.users import password_problem
 from models.customers import phones
 from models.customers.rules import email_problem
+from models.files.mail import recipients_problem
 
 
 class PhoneNumberValid:
@@ -35,5 +36,14 @@ class PasswordAcceptable:
 class EmailValid:
     def __call__(self, form, field) -> None:
         problem = email_problem(field.data)
+        if problem:
+            raise ValidationError(problem)
+
+
+class RecipientsValid:
+    """One address or a clean list of them, and nothing that could write a header."""
+
+    def __call__(self, form, field) -> None:
+        problem = recipients_problem(field.data)
         if problem:
             raise ValidationError(problem)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from wtforms import DateField, DecimalField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, DecimalField, SelectField, StringField, TextAreaField
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -118,3 +118,5 @@ class ConsolidatedInvoiceForm(PanelForm):
     kind = SelectField("Invoice type", choices=KIND_CHOICES, default=InvoiceKind.final.value)
     tax_rate = tax_rate_field()
     notes = TextAreaField("Invoice notes", validators=[Optional(), Length(max=4000)])
+    # Shown only when the customer has an email address (seed 004).
+    email_customer = BooleanField("Email it to the customer")

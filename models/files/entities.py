@@ -130,6 +130,46 @@ class OutboxMessage(Base):
 
     customer: Mapped[Customer | None] = relationship()
     created_by: Mapped[User | None] = relationship()
+    # Files after the first (a statement's invoice PDFs); read only when the message is sent.
+    more_attachments: Mapped[list[OutboxAttachment]] = relationship(
+        order_by="OutboxAttachment.position",
+        cascade="all, delete-orphan",
+        lazy="select",
+    )
 
     def __str__(self) -> str:
         return f"{self.subject} to {self.recipient}"
+
+    def attach(self, name: str, content: bytes) -> None:
+        """The first file goes in the message's own columns, the others after it, in order."""
+        if self.attachment is None:
+            self.attachment_name, self.attachment = name, content
+        else:
+            position = len(self.more_attachments) + 1
+            self.more_attachments.append(
+                OutboxAttachment(position=position, name=name, content=content)
+            )
+
+    @property
+    def attachments(self) -> list[tuple[str, bytes]]:
+        """Every file the email carries, by name, the first one first."""
+        first = (
+            []
+            if self.attachment is None
+            else [(self.attachment_name or "attachment", self.attachment)]
+        )
+        return first + [(extra.name, extra.content) for extra in self.more_attachments]
+
+
+class OutboxAttachment(Base):
+    """A further file of an outgoing email: the invoice PDFs sent with a statement."""
+
+    __tablename__ = "outbox_attachment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(
+        ForeignKey("outbox_message.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(255))
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)  # read when sent

@@ -11,17 +11,23 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import make_msgid
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
 from ..core.base import utcnow
-from ..core.enums import OutboxStatus
+from ..core.enums import CommunicationKind, OutboxStatus
 from ..core.errors import ValidationFailed
 from ..customers.rules import email_problem
-from .entities import OutboxMessage
+from .entities import Communication, OutboxMessage
+
+if TYPE_CHECKING:
+    from ..core.users import User
+    from ..customers.entities import Customer
 
 MEGABYTE = 1024 * 1024
 ATTACHMENT_LIMIT = 16 * MEGABYTE  # seed 004: "The maximum total file size for email attachments"
+MOST_RECIPIENTS = 10  # a few people at one customer, not a mailing list
 
 
 @dataclass(frozen=True)
@@ -50,19 +56,45 @@ class SmtpSettings:
         )
 
 
+def recipient_list(value: str | None) -> list[str]:
+    """The addresses of a To field, one or several separated by commas or semicolons."""
+    return [part.strip() for part in (value or "").replace(";", ",").split(",") if part.strip()]
+
+
+def recipients_problem(value: str | None) -> str | None:
+    """Why a To field is not one address or a clean list of them, or None. A line break would
+    let the field write headers of its own, so none is accepted anywhere in it."""
+    if not (value or "").strip():
+        return "Enter the email address to send it to."
+    if any(char in value for char in "\r\n\0"):
+        return "Put the addresses on one line, separated by commas."
+    addresses = recipient_list(value)
+    if len(addresses) > MOST_RECIPIENTS:
+        return f"Send it to at most {MOST_RECIPIENTS} addresses at a time."
+    for address in addresses:
+        if problem := email_problem(address):
+            return problem if len(addresses) == 1 else f"{address}: {problem}"
+    return None
+
+
+def size_in_mb(size: int) -> str:
+    """16 MB, 16.2 MB; under a megabyte in KB."""
+    if size < MEGABYTE:
+        return f"{max(size // 1024, 1)} KB"
+    return f"{size / MEGABYTE:.1f}".removesuffix(".0") + " MB"
+
+
 def check_message(message: OutboxMessage) -> None:
     errors: dict[str, str] = {}
-    if not (message.recipient or "").strip():
-        errors["recipient"] = "Enter the email address to send it to."
-    elif problem := email_problem(message.recipient):
+    if problem := recipients_problem(message.recipient):
         errors["recipient"] = problem
     if not (message.subject or "").strip():
         errors["subject"] = "Enter a subject."
-    size = len(message.attachment or b"")
+    size = sum(len(content) for _, content in message.attachments)
     if size > ATTACHMENT_LIMIT:
         errors["attachment"] = (
-            f"The attachments come to {size / MEGABYTE:.1f} MB; email attachments are "
-            f"limited to {ATTACHMENT_LIMIT // MEGABYTE} MB in total."
+            f"The attachments come to {size_in_mb(size)}; email attachments are "
+            f"limited to {size_in_mb(ATTACHMENT_LIMIT)} in total. Nothing was sent."
         )
     if errors:
         raise ValidationFailed(errors)
@@ -94,16 +126,59 @@ def send_or_queue(
 def _email(message: OutboxMessage, sender: str) -> EmailMessage:
     email = EmailMessage()
     email["From"] = sender
-    email["To"] = message.recipient.strip()
+    email["To"] = ", ".join(recipient_list(message.recipient))
     email["Subject"] = message.subject
     email["Message-ID"] = make_msgid()
     email.set_content(message.body or "")
-    if message.attachment is not None:
-        name = message.attachment_name or "attachment"
+    for name, content in message.attachments:
         kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
         maintype, subtype = kind.split("/", 1)
-        email.add_attachment(message.attachment, maintype=maintype, subtype=subtype, filename=name)
+        email.add_attachment(content, maintype=maintype, subtype=subtype, filename=name)
     return email
+
+
+def email_document(
+    session: Session,
+    customer: Customer,
+    *,
+    title: str,
+    recipient: str,
+    subject: str,
+    body: str,
+    attachments: list[tuple[str, bytes]],
+    by: User | None,
+    smtp: SmtpSettings | None,
+) -> OutboxMessage:
+    """Email a document (a statement, an invoice, a credit note) with its files, or queue it,
+    and note on the customer's Communications what happened, in the caller's transaction.
+    `title` names the document in that note: "Invoice INV000012"."""
+    message = OutboxMessage(
+        customer=customer,
+        created_by=by,
+        recipient=", ".join(recipient_list(recipient)),
+        subject=subject.strip(),
+        body=body,
+    )
+    for name, content in attachments:
+        message.attach(name, content)
+    send_or_queue(session, message, smtp)
+    outcome = {
+        OutboxStatus.sent: f"{title} emailed to {message.recipient}.",
+        OutboxStatus.queued: f"{title} queued for {message.recipient}: no mail server is set "
+        "up, it waits in Admin > Outbox.",
+        OutboxStatus.failed: f"{title} could not be emailed to {message.recipient}: "
+        f"{message.error} It waits in Admin > Outbox to be sent again.",
+    }[message.status]
+    session.add(
+        Communication(
+            customer=customer,
+            author=by,
+            kind=CommunicationKind.email,
+            subject=title,
+            body=outcome,
+        )
+    )
+    return message
 
 
 def _deliver(email: EmailMessage, smtp: SmtpSettings) -> None:

@@ -13,12 +13,10 @@ from sqlalchemy.orm import Session, selectinload
 
 from models.core.formats import day, long_day, money
 
-from ..core.enums import CommunicationKind, OutboxStatus
 from ..core.errors import ValidationFailed
-from ..core.users import User
 from ..customers.entities import Contact, Customer
-from ..files.entities import Communication, OutboxMessage
-from ..files.mail import SmtpSettings, send_or_queue
+from ..files.entities import OutboxMessage
+from ..files.mail import email_document
 from .balances import Balance, InvoiceFigures, customer_balance, open_invoices
 from .entities import CreditNote
 
@@ -158,45 +156,21 @@ def statement_email(statement: Statement, company_name: str) -> tuple[str, str]:
 def email_statement(
     session: Session,
     statement: Statement,
-    *,
-    recipient: str,
-    subject: str,
-    body: str,
     pdf: bytes,
-    by: User | None,
-    smtp: SmtpSettings | None,
+    invoice_pdfs: list[tuple[str, bytes]] = (),
+    **letter,
 ) -> OutboxMessage:
-    """Email the statement PDF (or queue it) and note on the customer's record what happened,
-    in the caller's transaction."""
+    """Email the statement PDF, and the open invoices' PDFs when given (or queue it), and note
+    on the customer's record what happened, in the caller's transaction. `letter`: recipient,
+    subject, body, by and smtp, as `email_document` takes."""
     customer = statement.customer
-    message = send_or_queue(
+    return email_document(
         session,
-        OutboxMessage(
-            customer=customer,
-            created_by=by,
-            recipient=recipient.strip(),
-            subject=subject.strip(),
-            body=body,
-            attachment_name=f"statement-{customer.account_number}-{statement.as_of}.pdf",
-            attachment=pdf,
-        ),
-        smtp,
+        customer,
+        title=f"Statement as of {day(statement.as_of)}",
+        attachments=[
+            (f"statement-{customer.account_number}-{statement.as_of}.pdf", pdf),
+            *invoice_pdfs,
+        ],
+        **letter,
     )
-    title = f"Statement as of {day(statement.as_of)}"
-    outcome = {
-        OutboxStatus.sent: f"{title} emailed to {message.recipient}.",
-        OutboxStatus.queued: f"{title} queued for {message.recipient}: no mail server is set "
-        "up, it waits in Admin > Outbox.",
-        OutboxStatus.failed: f"{title} could not be emailed to {message.recipient}: "
-        f"{message.error} It waits in Admin > Outbox to be sent again.",
-    }[message.status]
-    session.add(
-        Communication(
-            customer=customer,
-            author=by,
-            kind=CommunicationKind.email,
-            subject=title,
-            body=outcome,
-        )
-    )
-    return message

@@ -23,6 +23,7 @@ from models import (
     Location,
     Make,
     Model,
+    OutboxAttachment,
     OutboxMessage,
     Payment,
     PaymentAllocation,
@@ -49,7 +50,8 @@ from seed.demo import seed_demo_data
 NOT_SEEDED = {
     Attachment: "uploads come in a later issue; the seed stores no files",
     AuditEntry: "written only for changes made by a logged-in user; seeding acts as no one",
-    OutboxMessage: "written when someone emails a statement; the seed sends nothing",
+    OutboxMessage: "written when someone emails a document; the seed sends nothing",
+    OutboxAttachment: "the further files of an email; the seed sends nothing",
     StaffSession: "opened by a login",
     RecoveryCode: "made when a user sets up two-factor login, on their own phone",
 }
