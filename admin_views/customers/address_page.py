@@ -13,6 +13,7 @@ from admin_views.core.base import requested_id
 from admin_views.customers.record import (
     ListTab,
     Pager,
+    blocks_for,
     register_tab,
     tab_context,
     tab_counts,
@@ -103,6 +104,9 @@ class WorkAddressRecordMixin:
             address=address,
             customer=address.customer,
             tabs=tabs,
+            blocks=[
+                (block, block.load(address)) for block in blocks_for("work_address", current_user)
+            ],
             note_form=CommunicationForm(formdata=None, work_address_id=address.id),
             custom_fields=filled_custom_fields(
                 db.session, CustomFieldTarget.work_address, address, address.customer
