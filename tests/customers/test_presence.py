@@ -15,6 +15,7 @@ from app import create_app
 from extensions import db
 from models.core.base import utcnow
 from models.customers.presence import EXPIRES, Viewer, viewers
+from models.portal.links import create_portal_link
 from tests.factories import make_customer, make_work_address
 from tests.sql import counting_statements
 
@@ -185,12 +186,28 @@ def test_another_users_page_cannot_be_spoken_for(client_as, clock):
     assert admin.post(office_page["leave"], data={**data, **admin.csrf()}).status_code == 400
 
 
-def test_without_a_staff_login_there_is_no_presence(app, anonymous, client_as):
+def test_portal_visitors_neither_see_presence_nor_appear_in_it(app, client_as):
     customer = make_customer()
-    _, office_page = page_of(client_as("office"), record_url(customer))
-    response = anonymous.post(office_page["url"], data={"tab": office_page["tab"]})
-    assert response.status_code in (302, 400)
-    assert "/login" in response.headers.get("Location", "/login")
+    everything = {"statement": True, "works": True, "documents": True, "assets": True}
+    _, token = create_portal_link(
+        db.session, customer, None, everything, utcnow() + timedelta(days=1)
+    )
+    db.session.commit()
+    office = client_as("office")
+    _, office_page = page_of(office, record_url(customer))
+    visitor = app.test_client()
+    assert visitor.get(f"/portal/open/{token}").status_code == 302
+    for path in ("/portal/", "/portal/works", "/portal/statement"):
+        response = visitor.get(path)
+        assert response.status_code == 200, path
+        html = response.get_data(as_text=True)
+        assert "data-presence" not in html and "viewing" not in html.lower()
+    data = {"tab": office_page["tab"], "signature": office_page["signature"], "editing": ""}
+    answer = visitor.post(office_page["url"], data={**data, **visitor.csrf("/login")})
+    assert answer.status_code == 302 and "/login" in answer.headers["Location"]
+    html, _ = page_of(client_as("admin"), record_url(customer))
+    assert [n for n in ("Office User",) if n in block(html)] == ["Office User"]
+    assert "Lovelace since" not in block(html)  # the customer never appears
 
 
 def test_one_persons_two_pages_are_one_entry_editing_since_the_first():
