@@ -30,6 +30,7 @@ from models import (
     PhoneNumber,
     PriceBook,
     Product,
+    RecordPresence,
     RecoveryCode,
     ResultCode,
     ServicePlan,
@@ -51,6 +52,7 @@ NOT_SEEDED = {
     AuditEntry: "written only for changes made by a logged-in user; seeding acts as no one",
     OutboxMessage: "written when someone emails a statement; the seed sends nothing",
     StaffSession: "opened by a login",
+    RecordPresence: "a row per record page open in a browser, gone once it closes",
     RecoveryCode: "made when a user sets up two-factor login, on their own phone",
 }
 LOOKUPS = (AdvertisingSource, AssetGroup, BuildingType, CustomerType, FuelType, Location, Make)
