@@ -8,6 +8,7 @@ record and no one can speak for another page.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import secrets
@@ -72,11 +73,18 @@ def open_page(kind: str, record_id: int, editing: bool = False) -> dict:
     what its block or warning lists, and what presence.js needs to keep it current."""
     record, tab, moment = record_key(kind, record_id), secrets.token_urlsafe(12), now()
     presence = store()
-    presence.forget_expired(moment)
-    others = presence.beat(record, tab, current_user, editing, moment) or []
+    try:
+        presence.forget_expired(moment)
+        others = presence.beat(record, tab, current_user, editing, moment) or []
+    except redis.RedisError as error:  # the record is still worth showing without its viewers
+        current_app.logger.warning("Who's viewing is not available: %s", error)
+        others, unknown = [], True
+    else:
+        unknown = False
     g.presence_written = True  # committed once the page is rendered (keep_served_pages)
     return {
         "others": described(others, moment),
+        "unknown": unknown,
         "editing": editing,
         "tab": tab,
         "signature": _signature(record, tab, editing),
@@ -120,7 +128,10 @@ class PresenceView(AccessMixin, BaseView):
     def beat(self, kind: str, record_id: int):
         record, tab, editing = self._page(kind, record_id)
         moment = now()
-        others = store().beat(record, tab, current_user, editing, moment)
+        try:
+            others = store().beat(record, tab, current_user, editing, moment)
+        except redis.RedisError:
+            abort(503, description="Who's viewing is not available just now.")
         if others is None:
             abort(400, description="This page's presence is not for this record: reload it.")
         db.session.commit()
@@ -129,6 +140,7 @@ class PresenceView(AccessMixin, BaseView):
     @expose("/<kind>/<int:record_id>/leave/", methods=("POST",))
     def leave(self, kind: str, record_id: int):
         record, tab, _editing = self._page(kind, record_id)
-        store().leave(record, tab, current_user)
+        with contextlib.suppress(redis.RedisError):  # the page then expires instead
+            store().leave(record, tab, current_user)
         db.session.commit()
         return "", 204

@@ -43,6 +43,8 @@
         list.appendChild(item);
       });
       box.querySelector('[data-presence-empty]').hidden = others.length > 0;
+      var unknown = box.querySelector('[data-presence-unknown]');
+      if (unknown) { unknown.hidden = true; }
     }
     var warning = document.querySelector('[data-presence-warning]');
     if (warning) {

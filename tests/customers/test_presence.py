@@ -241,3 +241,14 @@ def test_two_app_instances_on_one_database_or_redis_see_each_others_viewers(
         client = redis.Redis.from_url(REDIS_URL)
         for key in client.scan_iter(f"{prefix}*"):
             client.delete(key)
+
+
+def test_with_redis_out_of_reach_the_record_still_opens_and_says_presence_is_unknown(
+    app, client_as
+):
+    app.config.update(REDIS_URL="redis://127.0.0.1:1/0", REDIS_KEY_PREFIX="unreachable:")
+    customer = make_customer()
+    office = client_as("office")
+    html, office_page = page_of(office, record_url(customer))
+    assert "Not known just now" in block(html)
+    assert beat(office, office_page).status_code == 503
