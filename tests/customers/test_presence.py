@@ -5,17 +5,20 @@ from __future__ import annotations
 
 import re
 import secrets
+import subprocess
+import sys
 from datetime import timedelta
 
 import pytest
 import redis
 
 from admin_views.customers import presence
-from app import create_app
+from app import ROOT, create_app
 from extensions import db
 from models.core.base import utcnow
 from models.customers.presence import EXPIRES, Viewer, viewers
 from models.portal.links import create_portal_link
+from tests.conftest import PASSWORD
 from tests.factories import make_customer, make_work_address
 from tests.sql import counting_statements
 
@@ -252,3 +255,50 @@ def test_with_redis_out_of_reach_the_record_still_opens_and_says_presence_is_unk
     html, office_page = page_of(office, record_url(customer))
     assert "Not known just now" in block(html)
     assert beat(office, office_page).status_code == 503
+
+
+# A second process of the panel: logs in and opens the record, printing its Who's viewing.
+SECOND_PROCESS = """
+import re, sys
+from app import create_app
+url, redis_url, prefix, email, password, path = sys.argv[1:]
+app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test-secret",
+                  "REQUIRE_2FA": "none", "REDIS_URL": redis_url, "REDIS_KEY_PREFIX": prefix})
+client = app.test_client()
+login = client.get("/login").get_data(as_text=True)
+token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', login).group(1)
+answer = client.post("/login", data={"email": email, "password": password, "csrf_token": token})
+assert answer.status_code == 302, answer.status_code
+print(client.get(path).get_data(as_text=True))
+"""
+
+
+@pytest.mark.own_app
+@pytest.mark.slow
+@pytest.mark.parametrize("shared", ["database", "redis"])
+def test_two_processes_of_the_panel_see_each_others_viewers(app, users, shared):
+    """As two gunicorn workers or two machines: a real second process, one database or Redis."""
+    prefix = f"test-{secrets.token_hex(4)}:" if shared == "redis" else ""
+    redis_url = REDIS_URL if shared == "redis" else ""
+    app.config.update(REDIS_URL=redis_url, REDIS_KEY_PREFIX=prefix or "customer-record:")
+    customer = make_customer()
+    db.session.commit()
+    office = app.test_client()
+    assert office.login(users["office"].email).status_code == 302
+    _, office_page = page_of(office, record_url(customer))
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    arguments = [url, redis_url, prefix, users["admin"].email, PASSWORD, record_url(customer)]
+    second = subprocess.run(  # noqa: S603 (our own script, our own arguments)
+        [sys.executable, "-c", SECOND_PROCESS, *arguments],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert second.returncode == 0, second.stderr
+    assert "Office User since" in block(second.stdout)
+    assert [o["name"] for o in beat(office, office_page).json["others"]] == ["Admin User"]
+    if shared == "redis":
+        client = redis.Redis.from_url(REDIS_URL)
+        for key in client.scan_iter(f"{prefix}*"):
+            client.delete(key)
