@@ -15,7 +15,7 @@ import secrets
 from datetime import datetime
 
 import redis
-from flask import abort, current_app, g, jsonify, request, url_for
+from flask import abort, current_app, jsonify, request, url_for
 from flask_admin import BaseView, expose
 from flask_login import current_user
 
@@ -81,7 +81,7 @@ def open_page(kind: str, record_id: int, editing: bool = False) -> dict:
         others, unknown = [], True
     else:
         unknown = False
-    g.presence_written = True  # committed once the page is rendered (keep_served_pages)
+    _commit_keeping_what_is_loaded()
     return {
         "others": described(others, moment),
         "unknown": unknown,
@@ -94,12 +94,15 @@ def open_page(kind: str, record_id: int, editing: bool = False) -> dict:
     }
 
 
-def keep_served_pages(response):
-    """Commits a served page's presence after the page is rendered: committing while it
-    renders would expire what it has loaded."""
-    if g.pop("presence_written", False):
-        db.session.commit()
-    return response
+def _commit_keeping_what_is_loaded() -> None:
+    """Commits the page's beat at once (on SQLite a write held while the page renders would
+    queue every other writer behind it) without expiring what the page has loaded already."""
+    session = db.session()
+    kept, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = kept
 
 
 class PresenceView(AccessMixin, BaseView):
