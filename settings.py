@@ -47,6 +47,10 @@ def from_environment(instance_path: Path, root_path: Path) -> dict:
         # counts are kept in memory, or where RATELIMIT_STORAGE_URI says (redis://… when
         # several processes serve).
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # Who's viewing a record: in the database, or in this Redis (redis://host:6379/0) when
+        # set; its keys begin with REDIS_KEY_PREFIX, so one Redis can serve several panels.
+        "REDIS_URL": os.environ.get("REDIS_URL", ""),
+        "REDIS_KEY_PREFIX": os.environ.get("REDIS_KEY_PREFIX", "customer-record:"),
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "20 per minute"),
         "RATELIMIT_HEADERS_ENABLED": True,
         # Who must log in with a second factor: admins, all or none.

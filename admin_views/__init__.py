@@ -15,6 +15,7 @@ from admin_views.core.account import AccountView
 from admin_views.core.security_headers import csp_nonce
 from admin_views.customers import record_tabs  # noqa: F401
 from admin_views.customers import views as customers  # noqa: F401
+from admin_views.customers.presence import PresenceView
 from admin_views.data.export_page import AdminLink
 from admin_views.files import views as files
 from admin_views.files.outbox import OutboxView
@@ -137,6 +138,7 @@ def init_admin(app: Flask) -> Admin:
     admin.add_view(DocumentsView())
     admin.add_view(StatementPageView())
     admin.add_view(InvoiceSettingsView())
+    admin.add_view(PresenceView(endpoint="presence", url="/admin/presence"))
     admin.add_view(AccountView(name="My account", endpoint="account", url="/admin/account"))
     admin.add_link(
         AdminLink(

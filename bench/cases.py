@@ -54,6 +54,7 @@ RELATED = Target(10)
 DUPLICATES = Target(20)
 MERGE = Target(1000)
 IMPORT = Target(min_rows_per_s=10_000)
+HEARTBEAT = Target(2)
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,8 @@ class PageCase:
     stock: str | None = None  # the stock Flask-Admin URL showing the same, if it has one
     target: Target | None = None
     stock_note: str = ""  # why there is no stock figure
+    # POSTs the Who's viewing form this page is served with (a heartbeat) instead of a GET
+    posts_presence_of: str | None = None
 
 
 @dataclass(frozen=True)
@@ -200,6 +203,13 @@ def page_cases(app: Flask, terms: Terms, stock: bool = True) -> list[PageCase]:
             f"Customer AJAX lookup “{terms.surname_prefix}”",
             f"/admin/work/ajax/lookup/?name=customer&query={quote(terms.surname_prefix)}",
             stock_note=no_ajax,
+        ),
+        PageCase(
+            f"Who's viewing heartbeat, largest customer (id {largest})",
+            f"/admin/presence/customer/{largest}/",
+            target=HEARTBEAT,
+            stock_note="stock Flask-Admin does not say who is viewing",
+            posts_presence_of=f"/admin/customer/details/?id={largest}",
         ),
         PageCase(
             f"Statement PDF, largest customer (id {largest})",

@@ -19,6 +19,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from flask import Flask, g, has_app_context
 from sqlalchemy import event
@@ -112,9 +113,20 @@ def timed(operation: Callable[[], int]) -> Sample:
     return Sample(seconds, g.pop("bench_statements"), size)
 
 
-def in_process(client, path: str) -> Sample:
+# The Who's viewing block's data-… attributes on a served record page.
+PRESENCE_FIELD = re.compile(r'data-(tab|signature|csrf)="([^"]*)"')
+
+
+def presence_form(client, page: str) -> dict[str, str]:
+    """What a served page's heartbeat posts: its tab, signature and CSRF token."""
+    fields = dict(PRESENCE_FIELD.findall(client.get(page).get_data(as_text=True)))
+    return {"tab": fields["tab"], "signature": fields["signature"], "csrf_token": fields["csrf"]}
+
+
+def in_process(client, path: str, form: dict[str, str] | None = None) -> Sample:
+    """A GET of the page, or a POST of `form` to it."""
     started = time.perf_counter()
-    response = client.get(path)
+    response = client.post(path, data=form) if form is not None else client.get(path)
     size = len(response.get_data())  # a streamed body is produced here
     seconds = time.perf_counter() - started
     return Sample(seconds, int(response.headers.get(SQL_HEADER, 0)), size, response.status_code)
@@ -266,12 +278,17 @@ class HttpClient:
         self.port, self.cookie, self.timeout = port, cookie, timeout
         self.connection: http.client.HTTPConnection | None = None
 
-    def get(self, path: str) -> Sample:
+    def get(self, path: str, form: dict[str, str] | None = None) -> Sample:
+        """A GET, or a POST of `form` (form-encoded) when given."""
         if self.connection is None:
             self.connection = http.client.HTTPConnection("127.0.0.1", self.port, self.timeout)
+        headers, body, method = {"Cookie": self.cookie}, None, "GET"
+        if form is not None:
+            method, body = "POST", urlencode(form)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
         started = time.perf_counter()
         try:
-            self.connection.request("GET", path, headers={"Cookie": self.cookie})
+            self.connection.request(method, path, body=body, headers=headers)
             response = self.connection.getresponse()
             body = response.read()
         except (OSError, http.client.HTTPException):

@@ -40,6 +40,7 @@ from .measure import (
     instrument,
     interleaved,
     measure_abandonable,
+    presence_form,
 )
 from .report import PageRow, Report, machine, speed_check
 from .stock import add_stock_admin
@@ -113,7 +114,8 @@ def run(
     client = log_in(app, email, password)
     terms = pick_terms(app)
     rows = [PageRow(case, Result()) for case in page_cases(app, terms, settings.stock)]
-    runs = [lambda c=row.case: in_process(client, c.ours) for row in rows]
+    forms = presence_forms(client, rows)
+    runs = [lambda c=row.case: in_process(client, c.ours, forms.get(c.name)) for row in rows]
     for row, result in zip(rows, interleaved(runs, settings.repeat), strict=True):
         row.ours = result
         progress("ours", row.case.name, row.ours)
@@ -129,7 +131,7 @@ def run(
                     settings.stock_limit,
                 )
                 progress("stock", row.case.name, row.stock)
-    over_http(app, client, rows, settings)
+    over_http(app, client, rows, settings, forms)
 
     report = Report(
         machine(app, database_url, load_at_start, speed_at_start), rows, ops, notes(settings, terms)
@@ -157,13 +159,24 @@ def measure_operations(
         yield operation
 
 
-def over_http(app: Flask, client: FlaskClient, rows: list[PageRow], settings: Settings) -> None:
+def presence_forms(client: FlaskClient, rows: list[PageRow]) -> dict[str, dict[str, str]]:
+    """The heartbeat cases' forms, from their pages served once to this login."""
+    return {
+        row.case.name: presence_form(client, row.case.posts_presence_of)
+        for row in rows
+        if row.case.posts_presence_of
+    }
+
+
+def over_http(
+    app: Flask, client: FlaskClient, rows: list[PageRow], settings: Settings, forms: dict
+) -> None:
     """Each page again on a real server, with the test client's login cookie."""
     cookie_name = app.config["SESSION_COOKIE_NAME"]
     cookie = f"{cookie_name}={client.get_cookie(cookie_name).value}"
     with HttpServer(app) as server:
         http = HttpClient(server.port, cookie, settings.http_timeout)
-        runs = [lambda c=row.case: http.get(c.ours) for row in rows]
+        runs = [lambda c=row.case: http.get(c.ours, forms.get(c.name)) for row in rows]
         for row, result in zip(rows, interleaved(runs, settings.repeat), strict=True):
             row.ours_http = result
             progress("ours/http", row.case.name, row.ours_http)

@@ -51,6 +51,7 @@ from .core.staff_sessions import StaffSession
 from .core.two_factor import RecoveryCode
 from .core.users import User
 from .customers.entities import Branch, Contact, Customer, PhoneNumber, WorkAddress
+from .customers.presence import RecordPresence
 from .files.entities import Attachment, Communication, OutboxAttachment, OutboxMessage
 
 # Imported for their flush hooks: document numbers, and the guard on issued invoices.
@@ -132,6 +133,7 @@ __all__ = [
     "ServiceReminder",
     "Sla",
     "StaffSession",
+    "RecordPresence",
     "Status",
     "Title",
     "User",

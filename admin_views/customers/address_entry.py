@@ -16,6 +16,7 @@ from admin_views.core.base import (
     requested_id,
 )
 from admin_views.customers.entry_pages import branch_choices, offered, sms_enabled
+from admin_views.customers.presence import open_page
 from admin_views.customers.record import PageLink, register_action
 from extensions import db
 from forms.core.custom_fields import custom_values, fill_custom_fields, with_custom_fields
@@ -123,4 +124,5 @@ class WorkAddressEntryMixin:
             address=address,
             landlord=db.session.get(Customer, landlord_id) if landlord_id else None,
             duplicates=duplicates,
+            presence=open_page("work_address", address.id, editing=True) if address else None,
         )

@@ -5,11 +5,18 @@ from __future__ import annotations
 
 from flask import abort, redirect, request, url_for
 from flask_admin import expose
+from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from admin_views.core.base import requested_id
-from admin_views.customers.record import ListTab, register_tab, served_tabs, tab_context
+from admin_views.customers.record import (
+    ListTab,
+    blocks_for,
+    register_tab,
+    served_tabs,
+    tab_context,
+)
 from admin_views.customers.record_tabs import ASSET_LOADS, NotesTab, asset_rows
 from extensions import db
 from forms.customers.record import CommunicationForm
@@ -79,6 +86,9 @@ class WorkAddressRecordMixin:
             address=address,
             customer=address.customer,
             tabs=served_tabs("work_address", address),  # a property's history is short
+            blocks=[
+                (block, block.load(address)) for block in blocks_for("work_address", current_user)
+            ],
             note_form=CommunicationForm(formdata=None, work_address_id=address.id),
             custom_fields=filled_custom_fields(
                 db.session, CustomFieldTarget.work_address, address, address.customer

@@ -17,6 +17,7 @@ from admin_views.core.base import (
     requested_id,
 )
 from admin_views.customers.entry_modal import modal_done, modal_form_page
+from admin_views.customers.presence import open_page
 from extensions import db
 from forms.core.custom_fields import custom_values, fill_custom_fields, with_custom_fields
 from forms.customers.entry import CustomerForm, LandlordForm, fill, for_type
@@ -165,6 +166,7 @@ class CustomerEntryPages(CustomerPagesView):
             customer_type=kind,
             customer=customer,
             duplicates=[],
+            presence=open_page("customer", customer.id, editing=True),
         )
 
     @expose("/landlord/new/", methods=("GET", "POST"))

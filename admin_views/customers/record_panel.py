@@ -8,6 +8,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from admin_views.customers.presence import open_page
 from admin_views.customers.record import (
     PANEL_BLOCKS,
     PanelBlock,
@@ -178,6 +179,25 @@ class CustomFieldsBlock(PanelBlock):
 
     def load(self, customer):
         return filled_custom_fields(db.session, CustomFieldTarget.customer, customer, customer)
+
+
+@register_panel_block(weight=15)
+class WhoIsViewingBlock(PanelBlock):
+    """Locked under Customer details: the people with this record open, and who is editing."""
+
+    key = "viewing"
+    title = "Who's viewing"
+    template = "admin/customers/record/panel/viewing.html"
+    locked = True
+    kind = "customer"
+
+    def load(self, record):
+        return open_page(self.kind, record.id)
+
+
+@register_panel_block(weight=15, page="work_address")
+class AddressViewersBlock(WhoIsViewingBlock):
+    kind = "work_address"
 
 
 def arranged_blocks(user) -> list[tuple[PanelBlock, bool]]:

@@ -280,14 +280,15 @@ def test_each_user_orders_and_hides_panel_blocks_for_every_record(client_as, cus
         "/admin/customer/panel/",
         data={
             "order": order,
-            "hidden": ["contracts", "details"],
+            "hidden": ["contracts", "details", "viewing"],
             "next": "/admin/",
             **office.csrf(),
         },
     )
     assert response.status_code == 302
     mine = panel_order(page(office, other_customer))
-    assert mine[:3] == ["details", "what3words", "map"]  # details stay first and visible
+    # Customer details and Who's viewing stay first and visible
+    assert mine[:4] == ["details", "viewing", "what3words", "map"]
     assert "contracts" not in mine
     assert panel_order(page(client_as("admin"), customer)) == default  # only for that user
     saved = db.session.get(User, users["office"].id).preferences["panel"]

@@ -31,6 +31,7 @@ from models import (
     PhoneNumber,
     PriceBook,
     Product,
+    RecordPresence,
     RecoveryCode,
     ResultCode,
     ServicePlan,
@@ -53,6 +54,7 @@ NOT_SEEDED = {
     OutboxMessage: "written when someone emails a document; the seed sends nothing",
     OutboxAttachment: "the further files of an email; the seed sends nothing",
     StaffSession: "opened by a login",
+    RecordPresence: "a row per record page open in a browser, gone once it closes",
     RecoveryCode: "made when a user sets up two-factor login, on their own phone",
 }
 LOOKUPS = (AdvertisingSource, AssetGroup, BuildingType, CustomerType, FuelType, Location, Make)
