@@ -28,6 +28,14 @@ _PHONE_LIKE = re.compile(r"^[\d\s()+\-./]+$")
 _ACCOUNT_NUMBER = re.compile(r"^[cC](\d{1,10})$")  # the PID staff quote: "C000123"
 
 
+def account_number_id(term: str) -> int | None:
+    """The customer id a PID names ("C000123", "c123"), else None."""
+    account = _ACCOUNT_NUMBER.match(term)
+    if account and int(account.group(1)) <= MAX_ROW_ID:
+        return int(account.group(1))
+    return None
+
+
 def starts_with(column, prefix: str) -> ColumnElement[bool]:
     """`column` starts with `prefix`, as an index range (keys are plain ASCII)."""
     if not prefix:
@@ -44,15 +52,21 @@ def phone_digits(term: str) -> str | None:
     return digits if len(digits) >= MIN_PHONE_DIGITS else None
 
 
-def phone_match(phone_table, digits: str, dialect: str) -> ColumnElement[bool]:
-    """Numbers whose digits start with the fragment (as typed, or national "07700…" as
-    international "447700…") or end with it; on PostgreSQL also contain it."""
+def phone_starts(digits: str) -> list[str]:
+    """The starts a number may have for a fragment: as typed, and national "07700…" as
+    international "447700…" (or "0044…" without its "00")."""
     starts = [digits]
     if digits.startswith("0") and not digits.startswith("00"):
         starts.append(phones.country_code() + digits[1:])
     elif digits.startswith("00"):
         starts.append(digits[2:])
-    conditions = [starts_with(phone_table.c.digits, start) for start in starts]
+    return starts
+
+
+def phone_match(phone_table, digits: str, dialect: str) -> ColumnElement[bool]:
+    """Numbers whose digits start with the fragment (`phone_starts`) or end with it; on
+    PostgreSQL also contain it."""
+    conditions = [starts_with(phone_table.c.digits, start) for start in phone_starts(digits)]
     conditions.append(starts_with(phone_table.c.digits_reversed, reversed_digits(digits)))
     if dialect == "postgresql":
         conditions.append(phone_table.c.digits.contains(digits, autoescape=True))
@@ -80,9 +94,9 @@ def customer_search(
     ]
     if term:
         conditions.append(starts_with(customer_table.c.email_key, term.lower()))
-    account = _ACCOUNT_NUMBER.match(term)
-    if account and int(account.group(1)) <= MAX_ROW_ID:
-        conditions.append(customer_id == int(account.group(1)))
+    account = account_number_id(term)
+    if account is not None:
+        conditions.append(customer_id == account)
     if not conditions:
         return false()
     elsewhere = []
