@@ -20,6 +20,8 @@
     var slash = event.key === '/' && !event.ctrlKey && !event.metaKey && !event.altKey && !typing(event.target);
     if (ctrlK || slash) {
       event.preventDefault();
+      var folded = input.closest('.navbar-collapse:not(.show)');
+      if (folded && !input.offsetParent && window.jQuery) { window.jQuery(folded).collapse('show'); }
       input.focus();
       input.select();
     }
