@@ -14,7 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, Select, or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from ..core.formats import day, money
@@ -153,7 +153,7 @@ def _customers(session: Session, term: str, dialect: str, limit: int) -> list[Fo
                 "customer",
                 customer.id,
                 customer.display_name or "(no name)",
-                " · ".join(part for part in (customer.account_number, customer.postcode) if part),
+                _line(customer.account_number, customer.postcode),
                 _customer_matched(customer, own, numbers, term, dialect),
                 customer.id,
             )
@@ -262,13 +262,12 @@ def _document(series: str, row) -> Found:
     else:
         detail = [owner, day(row.credit_date), money(row.stored_total)]
         title = row.number
-    kind = "credit_note" if series == "credit_note" else series
-    return Found(kind, row.id, title, " · ".join(detail), f"Number: {row.number}", row.customer_id)
+    return Found(series, row.id, title, _line(*detail), f"Number: {row.number}", row.customer_id)
 
 
 def _payments(session: Session, term: str, limit: int) -> list[Found]:
     key = fold_key(term)[:NAME_KEY_LENGTH]
-    query: Select = (
+    query = (
         select(Payment)
         .where(starts_with(Payment.reference_key, key))
         .order_by(Payment.reference_key, Payment.id)
@@ -280,16 +279,17 @@ def _payments(session: Session, term: str, limit: int) -> list[Found]:
             "payment",
             payment.id,
             str(payment),
-            " · ".join(
-                part
-                for part in (
-                    payment.customer.display_name if payment.customer else "",
-                    payment.payment_method.name if payment.payment_method else "",
-                )
-                if part
+            _line(
+                payment.customer.display_name if payment.customer else "",
+                payment.payment_method.name if payment.payment_method else "",
             ),
             f"Reference: {payment.reference}",
             payment.customer_id,
         )
         for payment in session.scalars(query)
     ]
+
+
+def _line(*parts: str | None) -> str:
+    """A result's second line: its parts that are not blank, apart."""
+    return " · ".join(part for part in parts if part)
