@@ -22,7 +22,7 @@ from models import (
 )
 from models.customers.search_everywhere import customer_matches, number_condition
 from models.money.credit_notes import add_credit_note
-from tests.customers.test_search import plan_of
+from tests.customers.test_search import plan_of, three_customers
 from tests.factories import (
     make_customer,
     make_issued_labour_and_parts_invoice,
@@ -67,28 +67,7 @@ def make_payment(customer, reference: str) -> Payment:
 @pytest.fixture
 def book(app):
     """A customer of every kind of match, and one record of each other kind."""
-    ada = make_customer(
-        first_name="Ada",
-        surname="O'Brien-Lovelace",
-        postcode="M1 1AA",
-        email="ada.obrien@example.com",
-        phones=[PhoneNumber(kind="mobile", number="07700 900123")],
-    )
-    acme = make_customer(
-        type_name="Company",
-        company_name="Acme Heating Ltd",
-        surname="Smith",
-        postcode="LS1 4AP",
-        email="office@acme-heating.com",
-        phones=[PhoneNumber(kind="work", number="+44 113 496 0999")],
-        contacts=[
-            Contact(
-                first_name="Zoë",
-                surname="Ångström-Berg",
-                phones=[PhoneNumber(kind="mobile", number="07911 555777")],
-            )
-        ],
-    )
+    ada, _jose, acme = three_customers()
     address = make_work_address(
         acme, address_line_1="14 Église Road", postcode="SW1A 1AA", occupier_surname="O'Neill"
     )
