@@ -14,15 +14,16 @@ from models import (
     Contact,
     CreditNote,
     CreditNoteLine,
+    Customer,
     Invoice,
     Payment,
     PaymentMethod,
     PhoneNumber,
     Work,
 )
-from models.customers.search_everywhere import customer_matches, number_condition
+from models.customers.search_everywhere import nearest_customer_ids, number_condition
 from models.money.credit_notes import add_credit_note
-from tests.customers.test_search import plan_of, three_customers
+from tests.customers.test_search import found, plan_of, three_customers
 from tests.factories import (
     make_customer,
     make_issued_labour_and_parts_invoice,
@@ -67,7 +68,7 @@ def make_payment(customer, reference: str) -> Payment:
 @pytest.fixture
 def book(app):
     """A customer of every kind of match, and one record of each other kind."""
-    ada, _jose, acme = three_customers()
+    ada, jose, acme = three_customers()
     address = make_work_address(
         acme, address_line_1="14 Église Road", postcode="SW1A 1AA", occupier_surname="O'Neill"
     )
@@ -93,6 +94,7 @@ def book(app):
     return {
         "ada": ada,
         "acme": acme,
+        "jose": jose,
         "address": address,
         "work": work,
         "invoice": invoice,
@@ -320,13 +322,35 @@ def test_numbers_and_references_are_found_from_indexes_on_both_databases(app, st
     assert not re.search(r"SCAN (work|invoice|credit_note|payment)\b(?! USING)", plan), plan
 
 
-def test_the_navbar_search_uses_the_lists_customer_condition(app):
-    """One search for customers: the navbar's is the list's (admin_views/customers/search.py)."""
-    from admin_views.customers.search import customer_matches as the_lists
+@pytest.mark.parametrize(
+    "term", ["obri", "acme heat", "m1 1a", "jose@else", "900123", "+44 7700", "zoe angs", "c000"]
+)
+def test_the_navbar_finds_the_customers_the_list_finds(client_as, book, term):
+    """One search for customers: the navbar's ways to match are the list's
+    (models/customers/search.py), read a few at a time along each key's index."""
+    client = client_as("office")
+    names = {c.account_number: c.display_name for c in (book["ada"], book["acme"], book["jose"])}
+    listed = {names[number] for number in found(client, term)}
+    assert {who for who, _ in offered(client, term).get("customer", [])} == listed
 
+
+@pytest.mark.parametrize(
+    ("term", "indexes"),
+    [
+        ("obri", ["ix_customer_surname_key", "ix_customer_postcode_key", "ix_contact_surname_key"]),
+        ("900123", ["ix_phone_number_digits_reversed"]),
+    ],
+)
+def test_the_nearest_customers_are_read_along_their_indexes_on_both_databases(app, term, indexes):
+    dialect = db.engine.dialect.name
     with app.test_request_context():
-        ours = str(customer_matches(db.session, "obri").compile(db.engine))
-        assert ours == str(the_lists("obri").compile(db.engine))
+        plan = plan_of(
+            select(Customer.id).where(Customer.id.in_(nearest_customer_ids(term, dialect, 5)))
+        )
+    for index in indexes:
+        assert index in plan, plan
+    assert "Seq Scan" not in plan, plan  # PostgreSQL
+    assert not re.search(r"SCAN (customer|contact|phone_number)\b(?! USING)", plan), plan
 
 
 def test_editing_a_reference_updates_its_key(app, book):
