@@ -47,6 +47,7 @@ def test_from_the_job_page_ctrl_k_finds_an_invoice_by_number_and_enter_opens_it(
     first.wait_for()
     assert invoice.number in first.inner_text()
     assert "Number: " + invoice.number in first.inner_text()
+    page.screenshot(path=ARTIFACTS / "search-from-the-job-page.png")
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/admin/invoice/details/?id={invoice.id}")
     assert invoice.number in page.locator("h1").inner_text()
