@@ -140,5 +140,15 @@ def phone_owners(contact_table, phone_table, digits: str, dialect: str) -> Selec
 def work_address_search(work_address_table, term: str) -> ColumnElement[bool]:
     """The condition "this work address's line 1, postcode or occupier surname starts with
     what was typed": one OR of key ranges, answered by combining indexes as for customers."""
+    return or_(
+        *(condition for _key, condition in work_address_key_ranges(work_address_table, term))
+    )
+
+
+def work_address_key_ranges(
+    work_address_table, term: str
+) -> list[tuple[Column, ColumnElement[bool]]]:
+    """A work address's ways to match what was typed: each key column with its range."""
     key = fold_key(term)[:NAME_KEY_LENGTH]
-    return or_(*(starts_with(work_address_table.c[column], key) for column in WORK_ADDRESS_KEYS))
+    columns = [work_address_table.c[name] for name in WORK_ADDRESS_KEYS]
+    return [(column, starts_with(column, key)) for column in columns]

@@ -32,7 +32,7 @@ from .search import (
     phone_owners,
     phone_starts,
     starts_with,
-    work_address_search,
+    work_address_key_ranges,
 )
 
 MAX_TERM_LENGTH = 100  # longer is pasted by mistake: no name, number or postcode is this long
@@ -129,18 +129,26 @@ def nearest_customer_ids(term: str, dialect: str, limit: int):
     search as one types costs the same at 100,000 customers and at 1,000,000."""
     customer, contact, phone = Customer.__table__, Contact.__table__, PhoneNumber.__table__
     live = customer.c.merged_into_id.is_(None)
-    ways = [
-        select(customer.c.id).where(condition, live).order_by(key).limit(limit)
-        for key, condition in customer_key_ranges(customer, term)
-    ]
-    ways += [
-        select(contact.c.customer_id).where(condition).order_by(key).limit(limit)
-        for key, condition in contact_key_ranges(contact, term)
-    ]
+    ways = along_indexes(customer.c.id, customer_key_ranges(customer, term), limit, live)
+    ways += along_indexes(contact.c.customer_id, contact_key_ranges(contact, term), limit)
     digits = phone_digits(term)
     if digits:
         ways.append(phone_owners(contact, phone, digits, dialect).limit(limit))
-    # Each way a subquery: SQLite allows no ORDER BY or LIMIT on a UNION's own arms.
+    return union_of(ways)
+
+
+def along_indexes(found, key_ranges, limit: int, *where) -> list:
+    """For each (key, range): up to `limit` of `found` in the range, read in the key's order
+    (along its index, stopping at the limit), however many rows the range holds."""
+    return [
+        select(found).where(condition, *where).order_by(key).limit(limit)
+        for key, condition in key_ranges
+    ]
+
+
+def union_of(ways: list):
+    """The rows of every way; each a subquery, as SQLite allows no ORDER BY or LIMIT on a
+    UNION's own arms."""
     return union_all(*(select(way.subquery()) for way in ways))
 
 
@@ -228,10 +236,12 @@ def _phone_matches(number: str, digits: str, dialect: str) -> bool:
 
 
 def _work_addresses(session: Session, term: str, limit: int) -> list[Found]:
+    table = WorkAddress.__table__
+    nearest = along_indexes(table.c.id, work_address_key_ranges(table, term), limit)
     query = (
         select(WorkAddress)
-        .where(work_address_search(WorkAddress.__table__, term))
-        .order_by(WorkAddress.address_line_1, WorkAddress.id + 0)
+        .where(WorkAddress.id.in_(union_of(nearest)))
+        .order_by(WorkAddress.address_line_1, WorkAddress.id)
         .limit(limit)
         .options(joinedload(WorkAddress.customer))
     )

@@ -20,8 +20,15 @@ from models import (
     PaymentMethod,
     PhoneNumber,
     Work,
+    WorkAddress,
 )
-from models.customers.search_everywhere import nearest_customer_ids, number_condition
+from models.customers.search import work_address_key_ranges
+from models.customers.search_everywhere import (
+    along_indexes,
+    nearest_customer_ids,
+    number_condition,
+    union_of,
+)
 from models.money.credit_notes import add_credit_note
 from tests.customers.test_search import found, plan_of, three_customers
 from tests.factories import (
@@ -351,6 +358,17 @@ def test_the_nearest_customers_are_read_along_their_indexes_on_both_databases(ap
         assert index in plan, plan
     assert "Seq Scan" not in plan, plan  # PostgreSQL
     assert not re.search(r"SCAN (customer|contact|phone_number)\b(?! USING)", plan), plan
+
+
+@pytest.mark.parametrize("term", ["14 eglise", "sw1a 1a", "oneil"])
+def test_the_nearest_work_addresses_are_read_along_their_indexes_on_both_databases(app, term):
+    table = WorkAddress.__table__
+    ways = along_indexes(table.c.id, work_address_key_ranges(table, term), 5)
+    plan = plan_of(select(WorkAddress.id).where(WorkAddress.id.in_(union_of(ways))))
+    for key in ("address_line_1_key", "postcode_key", "occupier_key"):
+        assert f"ix_work_address_{key}" in plan, plan
+    assert "Seq Scan" not in plan, plan  # PostgreSQL
+    assert not re.search(r"SCAN work_address\b(?! USING)", plan), plan
 
 
 def test_editing_a_reference_updates_its_key(app, book):
