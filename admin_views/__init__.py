@@ -16,6 +16,7 @@ from admin_views.core.security_headers import csp_nonce
 from admin_views.customers import record_tabs  # noqa: F401
 from admin_views.customers import views as customers  # noqa: F401
 from admin_views.customers.presence import PresenceView
+from admin_views.customers.search_page import SearchView
 from admin_views.data.export_page import AdminLink
 from admin_views.files import views as files
 from admin_views.files.outbox import OutboxView
@@ -124,6 +125,8 @@ def init_admin(app: Flask) -> Admin:
         app.add_template_filter(getattr(formats, name), name)
     app.add_template_filter(formats.label, "label")
     app.add_template_global(formats.house_format)
+    # Seed 001's second menu item, after the dashboard; the navbar's box searches from every page.
+    admin.add_view(SearchView(name="Search", endpoint="search", url="/admin/search"))
     for entry in menu.in_menu_order(menu.weighed(views) + menu.MODEL_VIEWS):
         view = entry.view_class(
             entry.model, db, name=entry.name, category=entry.category, endpoint=entry.endpoint

@@ -11,7 +11,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from extensions import db
-from models import Customer, PhoneNumber
+from models import Customer, Invoice, InvoiceStatus, Payment, PhoneNumber, Work
 
 from .generate import LARGEST_CUSTOMER_ID, MERGE_PAIR
 
@@ -78,6 +78,9 @@ class Terms:
     email_prefix: str
     phone_fragment: str
     typed: str  # the add-customer form's duplicates lookup, as if this customer were typed in
+    work_number: str = ""  # for search from every page: one of this customer's documents
+    invoice_number: str = ""
+    payment_reference: str = ""
 
 
 def pick_terms(app: Flask) -> Terms:
@@ -114,6 +117,7 @@ def pick_terms(app: Flask) -> Terms:
             .order_by(PhoneNumber.id)
             .limit(1)
         ).one()
+        documents = _documents_of(row.id)
     typed = {
         "first_name": row.first_name or "",
         "surname": row.surname,
@@ -129,7 +133,29 @@ def pick_terms(app: Flask) -> Terms:
         email_prefix=row.email.split("@")[0],
         phone_fragment=digits[-6:],
         typed=urlencode(typed),
+        **documents,
     )
+
+
+def _documents_of(customer_id: int) -> dict[str, str]:
+    """A work number, an issued invoice's number and a payment reference of this customer's,
+    or of the first customer after it that has one (references are not on every payment)."""
+
+    def first(column, *where) -> str:
+        query = select(column).where(*where).order_by(column).limit(1)
+        return db.session.scalar(query) or ""
+
+    return {
+        "work_number": first(Work.number, Work.customer_id >= customer_id),
+        "invoice_number": first(
+            Invoice.number,
+            Invoice.customer_id == customer_id,
+            Invoice.status == InvoiceStatus.issued,
+        ),
+        "payment_reference": first(
+            Payment.reference, Payment.customer_id >= customer_id, Payment.reference.is_not(None)
+        ),
+    }
 
 
 def last_page(app: Flask, endpoint: str) -> int:
@@ -204,6 +230,7 @@ def page_cases(app: Flask, terms: Terms, stock: bool = True) -> list[PageCase]:
             f"/admin/work/ajax/lookup/?name=customer&query={quote(terms.surname_prefix)}",
             stock_note=no_ajax,
         ),
+        *search_everywhere_cases(terms),
         PageCase(
             f"Who's viewing heartbeat, largest customer (id {largest})",
             f"/admin/presence/customer/{largest}/",
@@ -217,3 +244,35 @@ def page_cases(app: Flask, terms: Terms, stock: bool = True) -> list[PageCase]:
             stock_note="not in stock Flask-Admin",
         ),
     ]
+
+
+def search_everywhere_cases(terms: Terms) -> list[PageCase]:
+    """The navbar's search (issue 16) as one types: its suggestions for each kind of key, and
+    the full results page; stock Flask-Admin has no search across kinds."""
+    typed = [
+        ("surname prefix", terms.surname_prefix),
+        ("postcode", terms.postcode),
+        ("phone, last 6 digits", terms.phone_fragment),
+        ("work number", terms.work_number),
+        ("invoice number, lower case", terms.invoice_number.lower()),
+        ("payment reference, start", terms.payment_reference[:6]),
+    ]
+    cases = [
+        PageCase(
+            f"Search everywhere, as typed: {what} “{term}”",
+            f"/admin/search/suggestions/?q={quote(term)}",
+            target=SEARCH,
+            stock_note="stock Flask-Admin searches one list at a time",
+        )
+        for what, term in typed
+        if term
+    ]
+    cases.append(
+        PageCase(
+            f"Search everywhere, results page: surname prefix “{terms.surname_prefix}”",
+            f"/admin/search/?q={quote(terms.surname_prefix)}",
+            target=SEARCH,
+            stock_note="stock Flask-Admin searches one list at a time",
+        )
+    )
+    return cases

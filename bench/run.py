@@ -1,7 +1,7 @@
 """The panel's benchmark, measured against stock Flask-Admin in the same run.
 
     python -m bench.run --database-url URL [--repeat 20] [--output bench/RESULTS.md]
-                        [--no-stock] [--quick] [--import-rows 100000]
+                        [--no-stock] [--quick] [--import-rows 100000] [--only TEXT]
 
 On a database made by `python -m bench.generate`: each page in-process and over HTTP (median
 and p95 server time, round trip, SQL statements, size, status), the domain operations (related
@@ -54,6 +54,7 @@ class Settings:
     stock: bool = True
     stock_runs: int = 3  # at most, within stock_budget seconds
     stock_budget: float = 20.0
+    only: str | None = None  # measure only the pages whose name holds this, and no operations
     stock_limit: float = 60.0  # a stock page still running after this is abandoned
     http_timeout: float = 60.0
 
@@ -113,13 +114,16 @@ def run(
     app = build_app(database_url, settings.stock)
     client = log_in(app, email, password)
     terms = pick_terms(app)
-    rows = [PageRow(case, Result()) for case in page_cases(app, terms, settings.stock)]
+    cases = page_cases(app, terms, settings.stock)
+    if settings.only:
+        cases = [case for case in cases if settings.only.lower() in case.name.lower()]
+    rows = [PageRow(case, Result()) for case in cases]
     forms = presence_forms(client, rows)
     runs = [lambda c=row.case: in_process(client, c.ours, forms.get(c.name)) for row in rows]
     for row, result in zip(rows, interleaved(runs, settings.repeat), strict=True):
         row.ours = result
         progress("ours", row.case.name, row.ours)
-    ops = list(measure_operations(app, email, terms, settings))
+    ops = [] if settings.only else list(measure_operations(app, email, terms, settings))
     if settings.stock:
         for row in rows:
             if row.case.stock:
@@ -248,12 +252,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="few runs, small import (CI)")
     parser.add_argument("--import-rows", type=int, help="rows in the CSV import (100,000)")
     parser.add_argument("--stock-limit", type=float, help="seconds before a stock page is dropped")
+    parser.add_argument("--only", help="measure only the pages whose name holds this text")
     args = parser.parse_args(argv)
     settings = Settings(**QUICK) if args.quick else Settings()
     chosen = {
         "repeat": args.repeat,
         "import_rows": args.import_rows,
         "stock_limit": args.stock_limit,
+        "only": args.only,
     }
     settings = replace(
         settings,

@@ -7,9 +7,9 @@ from sqlalchemy.orm import joinedload
 
 from admin_views.core.list_count import capped
 from extensions import db
-from models import Contact, Customer, PhoneNumber
+from models import Customer
 from models.customers.entities import NAME_ORDER
-from models.customers.search import customer_search
+from models.customers.search_everywhere import customer_matches as matches_in
 
 # Search results are sorted once found. Ordered by an indexed column (the primary key, the
 # name order) the database may walk that whole index looking for the few rows that match:
@@ -20,9 +20,7 @@ SEARCH_PLACEHOLDER = "Surname, company, name, contact, postcode, email, phone or
 
 def customer_matches(term: str):
     """The condition "the customer matches what was typed", for the database in use."""
-    dialect = db.session.get_bind().dialect.name
-    tables = (Customer.__table__, Contact.__table__, PhoneNumber.__table__)
-    return customer_search(*tables, term, dialect)
+    return matches_in(db.session, term)
 
 
 class CustomerSearchMixin:

@@ -21,7 +21,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..core.base import (
     SECRET,
@@ -36,6 +36,7 @@ from ..core.base import (
 from ..core.enums import BreakdownStyle, CardBrand, InvoiceKind, InvoiceStatus, LineCategory
 from ..core.formats import day, money
 from ..core.lookups import PaymentMethod
+from ..customers.keys import NAME_KEY_LENGTH, name_search_key
 
 if TYPE_CHECKING:
     from ..customers.entities import Contact, Customer
@@ -293,6 +294,8 @@ class Payment(TimestampMixin, Base):
     paid_on: Mapped[date] = mapped_column(Date, index=True)
     payment_method_id: Mapped[int] = mapped_column(ForeignKey("payment_method.id"), index=True)
     reference: Mapped[str | None] = mapped_column(String(80))
+    # The reference as the search matches it ("Chq 123456" -> "chq123456"), a prefix range.
+    reference_key: Mapped[str | None] = mapped_column(String(NAME_KEY_LENGTH), index=True)
     nominal_account: Mapped[str | None] = mapped_column(String(40))
     amount: Mapped[Decimal] = mapped_column(Money)
     notes: Mapped[str | None] = mapped_column(Text)
@@ -302,6 +305,11 @@ class Payment(TimestampMixin, Base):
     allocations: Mapped[list[PaymentAllocation]] = relationship(
         back_populates="payment", cascade="all, delete-orphan"
     )
+
+    @validates("reference")
+    def _refresh_reference_key(self, _field: str, reference: str | None) -> str | None:
+        self.reference_key = name_search_key(reference)
+        return reference
 
     @property
     def unallocated(self) -> Decimal:

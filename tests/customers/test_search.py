@@ -34,6 +34,11 @@ def found(client, term: str) -> set[str]:
 @pytest.fixture
 def book(app):
     """Three customers; each test searches for one of them."""
+    return {c.surname: c.account_number for c in three_customers()}
+
+
+def three_customers() -> list[Customer]:
+    """A private customer with a mobile, one with accents, a company with a contact."""
     ada = make_customer(
         first_name="Ada",
         surname="O'Brien-Lovelace",
@@ -63,7 +68,7 @@ def book(app):
             )
         ],
     )
-    return {c.surname: c.account_number for c in (ada, jose, acme)}
+    return [ada, jose, acme]
 
 
 @pytest.mark.parametrize(
