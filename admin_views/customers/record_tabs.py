@@ -137,37 +137,13 @@ def _consolidated(invoice_ids: list[int]) -> set[int]:
     )
 
 
-@register_tab(page="customer", weight=200)
-class CommunicationsTab(ListTab):
-    key = "communications"
+class NotesTab(ListTab):
+    """The communications of a customer, a property or a job, pinned ones first, each with
+    its author, property and job loaded with the page."""
+
     title = "Communications"
     template = "admin/customers/record/tabs/communications.html"
     loads = (Communication.author, Communication.work_address, Communication.work)
-
-    def query(self, customer):
-        return notes_pinned_first(Communication.customer_id == customer.id)
-
-    def rows(self, customer, pager):
-        pager, notes = super().rows(customer, pager)
-        scheduled = db.session.scalars(
-            select(Communication)
-            .where(
-                Communication.customer_id == customer.id,
-                Communication.scheduled_for.is_not(None),
-            )
-            .order_by(Communication.scheduled_for)
-            .limit(10)
-        ).all()
-        return pager, {"notes": notes, "scheduled": scheduled}
-
-
-class NotesTab(ListTab):
-    """A property's or a job's own communications, pinned ones first; they are on the
-    customer's Communications tab too."""
-
-    title = "Communications"
-    template = "admin/customers/record/tabs/communications.html"
-    loads = (Communication.author,)
     about: ClassVar[str]  # the Communication column naming the record: work_address_id …
 
     def query(self, record):
@@ -176,6 +152,28 @@ class NotesTab(ListTab):
     def rows(self, record, pager):
         pager, notes = super().rows(record, pager)
         return pager, {"notes": notes, "scheduled": []}
+
+
+@register_tab(page="customer", weight=200)
+class CommunicationsTab(NotesTab):
+    """Every communication of the customer, its properties' and jobs' too, and the
+    scheduled activities falling due."""
+
+    key = "communications"
+    about = "customer_id"
+
+    def rows(self, customer, pager):
+        pager, shown = super().rows(customer, pager)
+        shown["scheduled"] = db.session.scalars(
+            select(Communication)
+            .where(
+                Communication.customer_id == customer.id,
+                Communication.scheduled_for.is_not(None),
+            )
+            .order_by(Communication.scheduled_for)
+            .limit(10)
+        ).all()
+        return pager, shown
 
 
 def notes_pinned_first(condition) -> Select:

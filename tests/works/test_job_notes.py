@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from extensions import db
 from models import Communication, Work
 from tests.factories import make_customer, make_invoice, make_work, make_work_address
+from tests.sql import counting_statements
 
 
 def words(html: str) -> str:
@@ -105,3 +106,29 @@ def test_breadcrumbs_lead_from_a_job_an_invoice_and_a_property_to_the_customer(c
     assert trail(f"/admin/invoice/details/?id={invoice.id}") == (
         f"{name} 7 Mill Lane Job {job.number} Draft invoice"
     )
+
+
+def test_the_job_and_property_pages_cost_the_same_with_one_note_or_many(client_as):
+    """Each note names its property and its job: loaded with the page, not one query each."""
+    customer = make_customer()
+    office = client_as("office")
+    jobs = []
+    for n in range(5):
+        address = make_work_address(customer, address_line_1=f"{n} Mill Lane")
+        jobs.append(make_work(customer, work_address=address))
+    first = jobs[0]
+
+    def statements(url):
+        office.get(url)  # warm: the login's own look-ups
+        with counting_statements() as sent:
+            office.get(url)
+        return len(sent)
+
+    pages = (f"/admin/work/details/?id={first.id}",
+             f"/admin/workaddress/details/?id={first.work_address_id}")  # fmt: skip
+    add_note(office, customer, work_id=str(first.id), work_address_id=str(first.work_address_id))
+    once = [statements(url) for url in pages]
+    for job in jobs[1:]:  # notes on other jobs and properties, shown on these pages too
+        add_note(office, customer, work_id=str(job.id), work_address_id=str(first.work_address_id))
+        add_note(office, customer, work_id=str(first.id), work_address_id=str(job.work_address_id))
+    assert [statements(url) for url in pages] == once
