@@ -80,6 +80,13 @@ def log_in_to(page, email, landing):
     page.wait_for_url(landing)
 
 
+def open_quick_links(page):
+    """Open the record's quick-links panel and wait until it has finished sliding open:
+    a click during Bootstrap's collapse animation can land beside the link."""
+    page.click(".record-header button:has-text('Quick links')")
+    page.wait_for_selector("#quick-links.show")
+
+
 def start_private_customer(page, surname, line_1, postcode):
     """The new-customer page of a Private customer, with what it needs but a phone."""
     page.goto("/admin/customer/new/")

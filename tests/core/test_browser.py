@@ -13,7 +13,7 @@ from extensions import db
 from models import Contact, Customer, User, WorkAddress
 from models.core.base import utcnow
 from models.core.two_factor import recovery_codes_left
-from tests.browser import ARTIFACTS, log_in, log_in_to, start_private_customer
+from tests.browser import ARTIFACTS, log_in, log_in_to, open_quick_links, start_private_customer
 from tests.factories import make_customer, make_work_address
 from tests.reports.test_audit_log import one_of_every_kind
 
@@ -113,7 +113,7 @@ def test_merging_two_customers_in_the_browser(page, users):
     )
     log_in(page, users["office"].email)
     page.goto(f"/admin/customer/details/?id={keep.id}")
-    page.click(".record-header button:has-text('Quick links')")
+    open_quick_links(page)
     page.click("#quick-links a.text-danger:has-text('Merge customer')")
     page.fill("#other", absorb.account_number)
     page.click("button[type=submit]:has-text('Preview the merge')")

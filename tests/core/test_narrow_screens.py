@@ -10,7 +10,7 @@ from sqlalchemy import select
 from extensions import db
 from models import PaymentMethod
 from models.money.payments import Allocation, record_payment
-from tests.browser import ARTIFACTS, log_in
+from tests.browser import ARTIFACTS, log_in, open_quick_links
 from tests.factories import (
     make_customer,
     make_issued_labour_and_parts_invoice,
@@ -95,7 +95,7 @@ def test_on_a_wide_screen_the_side_panel_sits_beside_the_tabs_and_the_quick_link
     page.goto(f"/admin/customer/details/?id={busy_customer[0].id}")
     tabs, panel = page.locator(".record-tabs"), page.locator(".record-panel")
     assert panel.bounding_box()["x"] + panel.bounding_box()["width"] <= tabs.bounding_box()["x"]
-    page.click(".record-header button:has-text('Quick links')")
+    open_quick_links(page)
     links = page.locator("#quick-links")
     links.locator("a:has-text('Delete customer')").wait_for()
     box = links.bounding_box()

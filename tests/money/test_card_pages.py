@@ -12,7 +12,7 @@ from extensions import db
 from models import AuditEntry, StoredCard
 from models.core.enums import CardBrand
 from models.money.cards import FULL_NUMBER_REFUSED
-from tests.browser import ARTIFACTS, log_in
+from tests.browser import ARTIFACTS, log_in, open_quick_links
 from tests.factories import make_customer
 
 CARD_NUMBER = "4242 4242 4242 4242"
@@ -205,7 +205,7 @@ def test_cards_in_the_browser(page, users):  # noqa: F811
     stored_card(customer)
     log_in(page, users["office"].email)
     page.goto(f"/admin/customer/details/?id={customer.id}")
-    page.click(".record-header button:has-text('Quick links')")
+    open_quick_links(page)
     page.click("#quick-links [data-heading=Payments] a:has-text('Stored cards')")
     page.wait_for_url(f"**{cards_url(customer)}")
     page.fill("#cardholder_name", "Ada Lovelace")
