@@ -28,9 +28,12 @@ from admin_views.core.guesses import (
 from extensions import db
 from forms.core.auth import LoginForm, TwoFactorForm
 from models import User
+from models.core.base import utcnow
 from models.core.staff_sessions import (
+    OpenLogin,
     end_session,
     login_failed,
+    open_login,
     reserve_login_attempt,
     session_user,
     start_session,
@@ -45,24 +48,39 @@ WRONG_CODE = "That code is not right: type the code your app shows now, or a rec
 TWO_FACTOR_WAIT = 300  # seconds from a right password to its code
 # What a user who must set up two-factor login may still open.
 SETUP_ENDPOINTS = {"account.two_factor_setup", "auth.logout", "static", "admin.static"}
+# Endpoints that check the login inside their own statement rather than loading the user
+# first (the heartbeat: one statement in all): nothing before them may touch current_user.
+CHECKS_OWN_LOGIN = {"presence.beat"}
 
 
 def _safe_next(target: str | None) -> str:
     return safe_next(target, url_for("admin.index"))
 
 
+def _session_limits() -> dict[str, timedelta]:
+    config = current_app.config
+    return {
+        "idle": timedelta(minutes=config["SESSION_IDLE_MINUTES"]),
+        "lifetime": timedelta(hours=config["SESSION_LIFETIME_HOURS"]),
+    }
+
+
 def load_user(user_id: str) -> User | None:
     """Flask-Login's user loader: the user of this browser's session, while it lasts."""
-    config = current_app.config
-    user = session_user(
-        db.session,
-        session.get(SESSION_KEY),
-        idle=timedelta(minutes=config["SESSION_IDLE_MINUTES"]),
-        lifetime=timedelta(hours=config["SESSION_LIFETIME_HOURS"]),
-    )
+    user = session_user(db.session, session.get(SESSION_KEY), **_session_limits())
     if db.session.dirty:  # the session marked seen, before the request's own work begins
         db.session.commit()
     return user if user is not None and user.get_id() == user_id else None
+
+
+def this_browsers_login() -> tuple[int, OpenLogin] | None:
+    """For an endpoint in CHECKS_OWN_LOGIN: the user this browser's cookie names and their
+    name while its session is open (open_login), to build into the endpoint's own statement.
+    None: the cookie names no login."""
+    user_id, token = session.get("_user_id"), session.get(SESSION_KEY)
+    if not (token and user_id and user_id.isdigit()):
+        return None
+    return int(user_id), open_login(token, int(user_id), now=utcnow(), **_session_limits())
 
 
 def open_session(user: User) -> None:
@@ -141,6 +159,8 @@ def two_factor():
 @bp.before_app_request
 def two_factor_first():
     """REQUIRE_2FA: a user it applies to sets two-factor login up before anything else."""
+    if request.endpoint in CHECKS_OWN_LOGIN:
+        return None  # it sends nothing back but who else is viewing
     if (
         current_user.is_authenticated
         and request.endpoint not in SETUP_ENDPOINTS

@@ -19,10 +19,12 @@ from flask import abort, current_app, jsonify, request, url_for
 from flask_admin import BaseView, expose
 from flask_login import current_user
 
+from admin_views.core.auth import this_browsers_login
 from admin_views.core.base import AccessMixin
 from extensions import db
 from models.core.base import utcnow
 from models.core.formats import day_time, time_of_day
+from models.core.staff_sessions import loaded_login
 from models.customers.presence import (
     EVERY,
     RECORD_KINDS,
@@ -34,6 +36,7 @@ from models.customers.presence import (
 )
 
 TAB_LENGTH = 16
+NOT_THIS_PAGE = "This page is not open on this record under this login: reload it."
 
 
 def now() -> datetime:
@@ -46,15 +49,14 @@ def store() -> Presence:
     url = current_app.config.get("REDIS_URL")
     if not url:
         return DatabasePresence(db.session)
-    prefix = current_app.config["REDIS_KEY_PREFIX"]
-    stores = current_app.extensions.setdefault("presence", {})
-    if (url, prefix) not in stores:  # one client (and its pool of connections) per process
-        stores[url, prefix] = RedisPresence(redis.Redis.from_url(url), prefix)
-    return stores[url, prefix]
+    clients = current_app.extensions.setdefault("presence", {})
+    if url not in clients:  # one client (and its pool of connections) per process
+        clients[url] = redis.Redis.from_url(url)
+    return RedisPresence(clients[url], db.session, current_app.config["REDIS_KEY_PREFIX"])
 
 
-def _signature(record: str, tab: str, editing: bool) -> str:
-    message = f"{record}|{current_user.id}|{tab}|{int(editing)}".encode()
+def _signature(record: str, tab: str, editing: bool, user_id: str) -> str:
+    message = f"{record}|{user_id}|{tab}|{int(editing)}".encode()
     key = current_app.config["SECRET_KEY"].encode()
     return hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
 
@@ -75,7 +77,8 @@ def open_page(kind: str, record_id: int, editing: bool = False) -> dict:
     presence = store()
     try:
         presence.forget_expired(moment)
-        others = presence.beat(record, tab, current_user, editing, moment) or []
+        login = loaded_login(current_user)
+        others = presence.beat(record, tab, current_user.id, login, editing, moment) or []
     except redis.RedisError as error:  # the record is still worth showing without its viewers
         current_app.logger.warning("Who's viewing is not available: %s", error)
         others, unknown = [], True
@@ -87,7 +90,7 @@ def open_page(kind: str, record_id: int, editing: bool = False) -> dict:
         "unknown": unknown,
         "editing": editing,
         "tab": tab,
-        "signature": _signature(record, tab, editing),
+        "signature": _signature(record, tab, editing, current_user.get_id()),
         "url": url_for("presence.beat", kind=kind, record_id=record_id),
         "leave_url": url_for("presence.leave", kind=kind, record_id=record_id),
         "every": int(EVERY.total_seconds()),
@@ -111,38 +114,54 @@ class PresenceView(AccessMixin, BaseView):
     def is_visible(self) -> bool:
         return False
 
+    def _handle_view(self, name, **kwargs):
+        if name == "beat":
+            return None  # it checks its login in its own statement (CHECKS_OWN_LOGIN)
+        return super()._handle_view(name, **kwargs)
+
     @expose("/")
     def index(self):
         abort(404)
 
-    def _page(self, kind: str, record_id: int) -> tuple[str, str, bool]:
+    def _page(self, kind: str, record_id: int, user_id: str) -> tuple[str, str, bool]:
         if kind not in RECORD_KINDS:
             abort(404)
         record = record_key(kind, record_id)
         tab, editing = request.form.get("tab", ""), request.form.get("editing") == "1"
         signature = request.form.get("signature", "")
         if len(tab) != TAB_LENGTH or not hmac.compare_digest(
-            signature, _signature(record, tab, editing)
+            signature, _signature(record, tab, editing, user_id)
         ):
-            abort(400, description="This page's presence is not for this record: reload it.")
+            abort(400, description=NOT_THIS_PAGE)
         return record, tab, editing
 
     @expose("/<kind>/<int:record_id>/", methods=("POST",))
     def beat(self, kind: str, record_id: int):
-        record, tab, editing = self._page(kind, record_id)
+        """Every few seconds from each open page: checks its login and beats in one statement,
+        without loading the user (a beat is not activity: it keeps no idle login open)."""
+        login = this_browsers_login()
+        if login is None:
+            return self.inaccessible_callback("beat")
+        user_id, name_while_open = login
+        record, tab, editing = self._page(kind, record_id, str(user_id))
         moment = now()
         try:
-            others = store().beat(record, tab, current_user, editing, moment)
+            others = store().beat(record, tab, user_id, name_while_open, editing, moment)
         except redis.RedisError:
             abort(503, description="Who's viewing is not available just now.")
-        if others is None:
-            abort(400, description="This page's presence is not for this record: reload it.")
         db.session.commit()
+        if (
+            others is None
+            and db.session.scalar(name_while_open.query, name_while_open.params) is None
+        ):
+            return self.inaccessible_callback("beat")  # the login has ended
+        if others is None:
+            abort(400, description=NOT_THIS_PAGE)  # another login's page
         return jsonify(others=described(others, moment), every=int(EVERY.total_seconds()))
 
     @expose("/<kind>/<int:record_id>/leave/", methods=("POST",))
     def leave(self, kind: str, record_id: int):
-        record, tab, _editing = self._page(kind, record_id)
+        record, tab, _editing = self._page(kind, record_id, current_user.get_id())
         with contextlib.suppress(redis.RedisError):  # the page then expires instead
             store().leave(record, tab, current_user)
         db.session.commit()

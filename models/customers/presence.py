@@ -8,16 +8,30 @@ the panel sees the same list.
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import ClassVar, Protocol
 
-from sqlalchemy import DDL, Boolean, ForeignKey, Index, String, delete, event, func, select
+from sqlalchemy import (
+    DDL,
+    Boolean,
+    ForeignKey,
+    Index,
+    Select,
+    String,
+    bindparam,
+    delete,
+    event,
+    func,
+    select,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from ..core.base import Base, Timestamp, as_utc
+from ..core.staff_sessions import OpenLogin
 from ..core.users import User
 
 # A page beats this often, and one not heard from for EXPIRES is gone: a closed tab leaves
@@ -82,9 +96,10 @@ def viewers(pages: list[tuple[int, str, datetime, bool]]) -> list[Viewer]:
 
 class Presence(Protocol):
     def beat(
-        self, record: str, tab: str, user: User, editing: bool, now: datetime
+        self, record: str, tab: str, user_id: int, login: OpenLogin, editing: bool, now: datetime
     ) -> list[Viewer] | None:
-        """Marks this page open and returns the others there; None when the tab is another
+        """Marks this page open and returns the others there, if `login` (the user's name,
+        while their login is open) finds them; None when it does not or the tab is another
         user's or another record's (nothing is changed then)."""
 
     def leave(self, record: str, tab: str, user: User) -> None:
@@ -104,35 +119,62 @@ def _moment(value) -> datetime:
     return as_utc(datetime.fromisoformat(value) if isinstance(value, str) else value)
 
 
+@functools.cache
+def _beat_statement(dialect: str, login: Select):
+    """The beat's upsert, built once per login query (its values are bound parameters)."""
+    page, columns = RecordPresence, RecordPresence.__table__.c
+    others = (
+        select(_pages_as_json(dialect, page.user_id, User.name, page.opened_at, page.editing))
+        .join(User, User.id == page.user_id)
+        .where(
+            page.record == bindparam("record"),
+            page.user_id != bindparam("user_id"),
+            page.seen_at > bindparam("expired_at", type_=columns.seen_at.type),
+        )
+        .scalar_subquery()
+    )
+    sources = {"opened_at": "now", "seen_at": "now"}  # the other columns' own names
+    this_page = select(
+        *(
+            bindparam(sources.get(name, name), type_=columns[name].type)
+            for name in ("tab", "record", "user_id", "editing", "opened_at", "seen_at")
+        )
+    ).where(login.exists())
+    insert = (postgresql if dialect == "postgresql" else sqlite).insert(page)
+    return (
+        insert.from_select(
+            ["tab", "record", "user_id", "editing", "opened_at", "seen_at"], this_page
+        )
+        .on_conflict_do_update(
+            index_elements=[page.tab],
+            set_={
+                "seen_at": bindparam("now", type_=columns.seen_at.type),
+                "editing": bindparam("editing", type_=columns.editing.type),
+            },
+            where=(page.user_id == bindparam("user_id")) & (page.record == bindparam("record")),
+        )
+        .returning(others)
+    )
+
+
 class DatabasePresence:
-    """In the record_presence table. A beat is one statement: an upsert of this page whose
-    RETURNING reads the record's other pages, as they were before it."""
+    """In the record_presence table. A beat is one statement: an upsert of this page, if its
+    login is open, whose RETURNING reads the record's other pages, as they were before it."""
 
     def __init__(self, session: Session):
         self.session = session
 
-    def beat(self, record, tab, user, editing, now):
+    def beat(self, record, tab, user_id, login, editing, now):
         dialect = self.session.get_bind().dialect.name
-        page = RecordPresence
-        others = (
-            select(_pages_as_json(dialect, page.user_id, User.name, page.opened_at, page.editing))
-            .join(User, User.id == page.user_id)
-            .where(page.record == record, page.user_id != user.id, page.seen_at > now - EXPIRES)
-            .scalar_subquery()
+        values = {
+            "tab": tab, "record": record, "user_id": user_id, "editing": editing, "now": now,
+            "expired_at": now - EXPIRES,
+        }  # fmt: skip
+        found = (
+            self.session.connection()  # a Core statement: no ORM bookkeeping on every beat
+            .execute(_beat_statement(dialect, login.query), {**values, **login.params})
+            .first()
         )
-        insert = (postgresql if dialect == "postgresql" else sqlite).insert(page)
-        statement = (
-            insert.values(
-                tab=tab, record=record, user_id=user.id, editing=editing, opened_at=now, seen_at=now
-            )
-            .on_conflict_do_update(
-                index_elements=[page.tab],
-                set_={"seen_at": now, "editing": editing},
-                where=(page.user_id == user.id) & (page.record == record),
-            )
-            .returning(others)
-        )
-        found = self.session.execute(statement).first()
         if found is None:
             return None
         rows = found[0]
@@ -182,24 +224,28 @@ if old and cjson.decode(old)[1] == tonumber(ARGV[2]) then redis.call('HDEL', KEY
 
 
 class RedisPresence:
-    """In Redis: a hash per record, a field per open page. `client` is a redis-py client;
-    `prefix` keeps this panel's keys apart from anything else in that Redis."""
+    """In Redis: a hash per record, a field per open page. `client` is a redis-py client,
+    `session` the database's (where logins are checked); `prefix` keeps this panel's keys
+    apart from anything else in that Redis."""
 
-    def __init__(self, client, prefix: str = "customer-record:"):
-        self.client, self.prefix = client, prefix
+    def __init__(self, client, session: Session, prefix: str = "customer-record:"):
+        self.client, self.session, self.prefix = client, session, prefix
         self._beat = client.register_script(_BEAT)
         self._leave = client.register_script(_LEAVE)
 
     def _key(self, record: str) -> str:
         return f"{self.prefix}presence:{record}"
 
-    def beat(self, record, tab, user, editing, now):
+    def beat(self, record, tab, user_id, login, editing, now):
+        name = self.session.scalar(login.query, login.params)
+        if name is None:
+            return None
         found = self._beat(
             keys=[self._key(record)],
             args=[
                 tab,
-                user.id,
-                user.name,
+                user_id,
+                name,
                 now.timestamp(),
                 int(editing),
                 (now - EXPIRES).timestamp(),

@@ -11,10 +11,12 @@ from datetime import timedelta
 
 import pytest
 import redis
+from sqlalchemy import select, update
 
 from admin_views.customers import presence
 from app import ROOT, create_app
 from extensions import db
+from models import StaffSession
 from models.core.base import utcnow
 from models.customers.presence import EXPIRES, Viewer, viewers
 from models.portal.links import create_portal_link
@@ -151,7 +153,9 @@ def test_the_work_address_page_shows_who_is_viewing_and_editing_it(client_as, ke
     assert [(o["name"], o["editing"]) for o in others] == [("Office User", True)]  # both tabs
 
 
-def test_a_heartbeat_costs_one_statement_in_the_database_and_none_with_redis(client_as, kept_in):
+def test_a_heartbeat_is_one_statement_its_login_check_included(client_as, kept_in):
+    """In the database the login is checked inside the beat's own upsert; with Redis the
+    check is the one statement and the beat is Redis's."""
     customer = make_customer()
     office = client_as("office")
     _, office_page = page_of(office, record_url(customer))
@@ -159,9 +163,49 @@ def test_a_heartbeat_costs_one_statement_in_the_database_and_none_with_redis(cli
     data.update(office.csrf())
     with counting_statements() as sent:
         assert office.post(office_page["url"], data=data).status_code == 200
-    own = [statement for statement in sent if "record_presence" in statement]
-    assert len(own) == (1 if kept_in == "database" else 0)
-    assert len(sent) == len(own) + 1  # and the login's own look-up, as every request
+    assert len(sent) == 1
+    assert ("record_presence" in sent[0]) == (kept_in == "database")
+    assert "staff_session" in sent[0]
+
+
+def test_a_heartbeat_after_the_login_ended_is_refused_and_keeps_nothing(
+    app, client_as, kept_in, users, clock
+):
+    customer = make_customer()
+    office, admin = client_as("office"), client_as("admin")
+    _, office_page = page_of(office, record_url(customer))
+    _, admin_page = page_of(admin, record_url(customer))
+    office_beat = {**office.csrf(), "tab": office_page["tab"], "editing": ""}
+    office_beat["signature"] = office_page["signature"]  # its page, served while logged in
+    idle = timedelta(minutes=app.config["SESSION_IDLE_MINUTES"] + 1)
+    for values in ({"seen_at": utcnow() - idle}, {"ended_at": utcnow()}):
+        db.session.execute(
+            update(StaffSession)
+            .where(StaffSession.user_id == users["office"].id)
+            .values(seen_at=utcnow(), ended_at=None)
+            .values(**values)
+        )
+        db.session.commit()
+        clock(EXPIRES.total_seconds() + 1)  # the office page has expired: nothing revives it
+        refused = office.post(office_page["url"], data=office_beat)
+        assert refused.status_code == 302 and "/login" in refused.headers["Location"]
+        assert beat(admin, admin_page).json["others"] == []  # the office user is not there
+
+
+def test_a_heartbeat_does_not_keep_an_idle_login_alive(client_as, users):
+    """An open page beats every ten seconds: were that activity, a record left open on a desk
+    would hold its login open for ever."""
+    customer = make_customer()
+    office = client_as("office")
+    _, office_page = page_of(office, record_url(customer))
+    data = {**office.csrf(), "tab": office_page["tab"], "signature": office_page["signature"]}
+    an_hour_ago = utcnow() - timedelta(hours=1)
+    of_office = StaffSession.user_id == users["office"].id
+    db.session.execute(update(StaffSession).where(of_office).values(seen_at=an_hour_ago))
+    db.session.commit()
+    assert office.post(office_page["url"], data=data).status_code == 200
+    seen = db.session.scalar(select(StaffSession.seen_at).where(of_office))
+    assert seen.replace(tzinfo=None) == an_hour_ago.replace(tzinfo=None)
 
 
 def test_a_heartbeat_for_another_record_or_a_made_up_tab_is_refused(client_as, clock):
